@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// noisebook: literate diffusion-model experiments. No package dependencies; system
+// libraries libpng and OpenBLAS only.
+import PackageDescription
+
+let package = Package(
+    name: "noisebook",
+    products: [
+        .executable(name: "noisebook", targets: ["noisebook"]),
+    ],
+    targets: [
+        // System-library shims.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG",
+                       providers: [.apt(["libpng-dev"])]),
+
+        // Layers, lowest first; dependencies point down only.
+        .target(name: "Digest"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Imaging", dependencies: ["Tensor", "CPNG"]),
+        .target(name: "Weights", dependencies: ["Tensor"]),
+        .target(name: "Diffusion", dependencies: ["Tensor", "Imaging"]),
+        .target(name: "Notebook"),
+        .target(name: "Script"),
+        .target(name: "Bindings", dependencies: ["Script", "Diffusion", "Imaging", "Weights", "Tensor"]),
+        .target(name: "Report", dependencies: ["Notebook"]),
+        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion"]),
+
+        // Tests mirror Sources.
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Golden")]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+/// Whole-tensor and per-axis reductions, accumulated in Double for accuracy.
+extension Tensor {
+    /// The sum of all elements.
+    public func sum() -> Double {
+        var total = 0.0
+        for v in scalars { total += Double(v) }
+        return total
+    }
+
+    /// The mean of all elements (NaN for an empty tensor).
+    public func mean() -> Double { sum() / Double(count) }
+
+    /// The population variance of all elements.
+    public func variance() -> Double {
+        let m = mean()
+        var total = 0.0
+        for v in scalars { let d = Double(v) - m; total += d * d }
+        return total / Double(count)
+    }
+
+    /// The smallest element.
+    public func min() -> Float { scalars.min() ?? .nan }
+
+    /// The largest element.
+    public func max() -> Float { scalars.max() ?? .nan }
+
+    /// The largest absolute element (0 for an empty tensor).
+    public func maxAbs() -> Float { scalars.reduce(0) { Swift.max($0, abs($1)) } }
+
+    /// The sum over `axis`, which is removed from the shape.
+    public func sum(axis: Int) throws -> Tensor {
+        guard axis >= 0 && axis < rank else { throw TensorError.invalidAxis(operation: "sum", axis: axis, rank: rank) }
+        let outer = Tensor.count(of: Array(shape[..<axis]))
+        let n = shape[axis]
+        let inner = Tensor.count(of: Array(shape[(axis + 1)...]))
+        var out = [Float](repeating: 0, count: outer * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var total: Double = 0
+                for k in 0..<n { total += Double(scalars[(o * n + k) * inner + i]) }
+                out[o * inner + i] = Float(total)
+            }
+        }
+        var newShape = shape
+        newShape.remove(at: axis)
+        return Tensor(shape: newShape, scalars: out)
+    }
+
+    /// The mean over `axis`, which is removed from the shape.
+    public func mean(axis: Int) throws -> Tensor {
+        let n = Float(shape[axis])
+        return try sum(axis: axis) / n
+    }
+}
