@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a file so that readers see either the old file or the complete new one: bytes go
+/// to a temporary file in the same folder, are flushed, and the temporary is renamed over
+/// the target (rename is atomic within one file system).
+struct AtomicFileWriter {
+    let path: String
+    private let temporaryPath: String
+    private let fd: Int32
+
+    /// Creates the temporary file next to `path`.
+    init(path: String) throws {
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let nonce = UInt64.random(in: 0...UInt64.max)
+        temporaryPath = "\(folder).\(base).tmp-\(getpid())-\(String(nonce, radix: 16))"
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw AtomicFileWriter.failure(path, "cannot create a temporary file") }
+    }
+
+    /// Appends `bytes`, retrying short writes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            guard let base = bytes.baseAddress else { return }
+            let n = AtomicFileWriter.systemWrite(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFileWriter.failure(path, "cannot write")
+            }
+            done += n
+        }
+    }
+
+    /// Appends the bytes of `array`.
+    func write<T>(_ array: [T]) throws {
+        try array.withUnsafeBytes { try write($0) }
+    }
+
+    /// Flushes, closes and renames into place.
+    func commit() throws {
+        guard fsync(fd) == 0 else {
+            let failure = AtomicFileWriter.failure(path, "cannot flush")
+            abandon()
+            throw failure
+        }
+        close(fd)
+        guard rename(temporaryPath, path) == 0 else {
+            let failure = AtomicFileWriter.failure(path, "cannot move the finished file into place")
+            unlink(temporaryPath)
+            throw failure
+        }
+    }
+
+    /// Closes and deletes the temporary file after a failure.
+    func abandon() {
+        close(fd)
+        unlink(temporaryPath)
+    }
+
+    /// Runs `body` with a writer for `path`, committing on success and cleaning up on error.
+    static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
+        let writer = try AtomicFileWriter(path: path)
+        do {
+            try body(writer)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        try writer.commit()
+    }
+
+    private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, buffer, count)
+        #else
+        return Darwin.write(fd, buffer, count)
+        #endif
+    }
+
+    private static func failure(_ path: String, _ what: String) -> WeightsError {
+        .io(file: path, reason: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,73 @@
+import Tensor
+
+/// Precomputed text embeddings by prompt, e.g. the course's `prompt_embeds_dict.pth`
+/// (prompt -> `[1, 77, 4096]` T5 states), so that DeepFloyd IF runs without a text encoder.
+public struct PromptEmbeddings: Sendable {
+    /// The file the embeddings came from (named in messages).
+    public let file: String
+    /// Prompt and embedding pairs in stored order, shapes as stored.
+    public let entries: [(prompt: String, embedding: Tensor)]
+
+    /// Embeddings held in memory; `file` names their origin in messages.
+    public init(file: String, entries: [(prompt: String, embedding: Tensor)]) {
+        self.file = file
+        self.entries = entries
+    }
+
+    /// Reads a torch.save zip archive (recognised by `PK\x03\x04`) or a safetensors file
+    /// of named embeddings (in name order).
+    public static func load(_ path: String) throws -> PromptEmbeddings {
+        let mapping = try MappedFile(path: path)
+        let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        if mapping.count >= 4, Array(mapping.bytes[0..<4]) == zipMagic {
+            let pairs = try TorchCheckpoint.read(path)
+            return PromptEmbeddings(file: path, entries: pairs.map { (prompt: $0.0, embedding: $0.1) })
+        }
+        let file = try SafetensorsFile(mapping: mapping)
+        let entries = try file.names.map { (prompt: $0, embedding: try file.tensor(named: $0)) }
+        return PromptEmbeddings(file: path, entries: entries)
+    }
+
+    /// Every stored prompt, in stored order.
+    public var prompts: [String] { entries.map(\.prompt) }
+
+    /// The embedding stored for exactly `prompt`; otherwise an error naming the three
+    /// closest stored prompts, since an embedding only fits the exact text it encodes.
+    public func lookup(_ prompt: String) throws -> Tensor {
+        if let hit = entries.first(where: { $0.prompt == prompt }) { return hit.embedding }
+        throw WeightsError.unknownPrompt(file: file, prompt: prompt, suggestions: closest(to: prompt, limit: 3))
+    }
+
+    /// Up to `limit` stored prompts most like `prompt`: fewest character edits relative to
+    /// length, with shared words counting in favour (so word order slips rank well).
+    public func closest(to prompt: String, limit: Int) -> [String] {
+        let words = Set(prompt.lowercased().split(separator: " "))
+        func score(_ candidate: String) -> Double {
+            let edits = Double(PromptEmbeddings.editDistance(prompt.lowercased(), candidate.lowercased()))
+            let longest = Double(Swift.max(prompt.count, candidate.count, 1))
+            let theirs = Set(candidate.lowercased().split(separator: " "))
+            let union = words.union(theirs).count
+            let overlap = union == 0 ? 0 : Double(words.intersection(theirs).count) / Double(union)
+            return edits / longest - 0.5 * overlap
+        }
+        let scored = entries.enumerated().map { (index: $0.offset, prompt: $0.element.prompt, score: score($0.element.prompt)) }
+        return scored.sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(limit).map(\.prompt)
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        var previous = Array(0...y.count)
+        var current = previous
+        for i in 1...x.count {
+            current[0] = i
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+}
