@@ -1,11 +1,13 @@
 import Foundation
 import Tensor
 
-/// The DDPM noise schedule: `alphas_cumprod` and the quantities derived from it.
+/// The DDPM noise schedule: `alphas_cumprod`, the quantities derived from it, and the
+/// sampler settings of the scheduler configuration it came from.
 ///
 /// DeepFloyd IF uses `squaredcos_cap_v2` (the cosine schedule of Nichol and Dhariwal, 2021)
-/// over 1000 training steps. Betas are computed in Float64 and the cumulative product is
-/// rounded to Float32 once, which reproduces diffusers' table exactly.
+/// over 1000 training steps. Betas are computed in Float64 and stored as Float32, and the
+/// cumulative product of the Float32 alphas is taken in Float64 and rounded once: this
+/// reproduces diffusers' Float32 table bit for bit (checked by the fixture test).
 public struct NoiseSchedule: Sendable, Equatable {
     /// The number of training timesteps (T); valid timesteps are `0..<trainTimesteps`.
     public let trainTimesteps: Int
@@ -13,9 +15,13 @@ public struct NoiseSchedule: Sendable, Equatable {
     public let betas: [Float]
     /// abar_t = prod_{s <= t} (1 - beta_s) for each timestep.
     public let alphasCumprod: [Float]
+    /// The scheduler settings (variance type, thresholding, ...).
+    public let configuration: Configuration
 
-    /// The cosine schedule with `steps` training timesteps, each beta capped at `maxBeta`.
-    public static func squaredCosine(steps: Int = 1000, maxBeta: Double = 0.999) -> NoiseSchedule {
+    /// The cosine schedule with `steps` training timesteps, each beta capped at `maxBeta`,
+    /// with IF's sampler settings unless `configuration` says otherwise.
+    public static func squaredCosine(steps: Int = 1000, maxBeta: Double = 0.999,
+                                     configuration: Configuration = .deepFloydIF) -> NoiseSchedule {
         func f(_ s: Double) -> Double {
             let c = cos((s + 0.008) / 1.008 * Double.pi / 2)
             return c * c
@@ -25,24 +31,31 @@ public struct NoiseSchedule: Sendable, Equatable {
             let t1 = Double(i) / Double(steps), t2 = Double(i + 1) / Double(steps)
             betas.append(min(1 - f(t2) / f(t1), maxBeta))
         }
-        return NoiseSchedule(betas: betas)
+        return NoiseSchedule(betas: betas, configuration: configuration)
     }
 
     /// A schedule from explicit betas (Float64), with the product taken in Float64.
-    public init(betas: [Double]) {
-        // diffusers stores betas as float32 and multiplies float32 alphas; the product of the
-        // float32-rounded alphas in float64, rounded once, matches its table to the last bit
-        // for IF's schedule (checked by the fixture test).
-        let alphas32 = betas.map { Float(1 - Float($0)) }
+    public init(betas: [Double], configuration: Configuration = .deepFloydIF) {
+        let betas32 = betas.map { Float($0) }
+        let alphas32 = betas32.map { 1 - $0 }
         var product = 1.0
         var cumprod = [Float]()
+        cumprod.reserveCapacity(alphas32.count)
         for a in alphas32 {
             product *= Double(a)
             cumprod.append(Float(product))
         }
         self.trainTimesteps = betas.count
-        self.betas = betas.map { Float($0) }
+        self.betas = betas32
         self.alphasCumprod = cumprod
+        self.configuration = configuration
+    }
+
+    /// The schedule a diffusers `scheduler_config.json` describes (the JSON bytes; `file`
+    /// names it in errors).
+    public init(schedulerConfig data: Data, file: String = "scheduler_config.json") throws {
+        let configuration = try Configuration(json: data, file: file)
+        self.init(betas: try configuration.betas(file: file), configuration: configuration)
     }
 
     /// abar_t, with abar_{-1} = 1 (the clean image after the last step).
@@ -56,5 +69,13 @@ public struct NoiseSchedule: Sendable, Equatable {
     /// The course's strided timesteps: `start, start - stride, ..., 0` (990, 960, ..., 0 by default).
     public static func stridedTimesteps(start: Int = 990, stride: Int = 30) -> [Int] {
         Array(Swift.stride(from: start, through: 0, by: -stride))
+    }
+
+    /// The step after `t` in a custom (descending) timestep list, as diffusers'
+    /// `previous_timestep` finds it: the next entry, or -1 after the last; nil when `t` is
+    /// not in the list.
+    public static func previousTimestep(after t: Int, in timesteps: [Int]) -> Int? {
+        guard let index = timesteps.firstIndex(of: t) else { return nil }
+        return index + 1 < timesteps.count ? timesteps[index + 1] : -1
     }
 }

@@ -1,0 +1,131 @@
+/// 2-D convolution (cross-correlation, PyTorch layout) through im2col and one SGEMM.
+///
+/// Every convolution in the project goes through `conv2d`, so that a faster algorithm
+/// (Winograd, fused epilogues) can replace this one in a single place.
+extension Tensor {
+    /// Convolution with stride 1 and zero padding `padding` on every side:
+    /// `self` `[B, Cin, H, W]`, `weight` `[Cout, Cin, kh, kw]`, `bias` `[Cout]`;
+    /// returns `[B, Cout, H + 2p - kh + 1, W + 2p - kw + 1]`.
+    public func conv2d(weight: Tensor, bias: Tensor?, padding: Int) throws -> Tensor {
+        guard rank == 4, weight.rank == 4, weight.shape[1] == shape[1] else {
+            throw TensorError.shapeMismatch(operation: "conv2d", shape, weight.shape)
+        }
+        let (batch, cin, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let ho = h + 2 * padding - kh + 1, wo = w + 2 * padding - kw + 1
+        guard padding >= 0, ho > 0, wo > 0 else {
+            throw TensorError.invalidArgument("conv2d: kernel \(kh)x\(kw) with padding \(padding) does not fit a \(h)x\(w) input")
+        }
+        if let bias, bias.shape != [cout] {
+            throw TensorError.shapeMismatch(operation: "conv2d bias", weight.shape, bias.shape)
+        }
+        let k = cin * kh * kw          // GEMM inner dimension
+        let spatial = ho * wo
+        let n = batch * spatial        // batch folded into the GEMM N dimension
+        let pointwise = kh == 1 && kw == 1 && padding == 0
+
+        // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox).
+        let columns: [Float]
+        if pointwise && batch == 1 {
+            columns = scalars
+        } else if pointwise {
+            columns = Tensor.channelsFirst(scalars, batch: batch, channels: cin, spatial: spatial)
+        } else {
+            columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
+                                    kernelHeight: kh, kernelWidth: kw, padding: padding)
+        }
+
+        // [Cout, B * Ho * Wo]
+        var product = [Float](repeating: 0, count: cout * n)
+        weight.scalars.withUnsafeBufferPointer { wp in
+            columns.withUnsafeBufferPointer { cp in
+                product.withUnsafeMutableBufferPointer { pp in
+                    guard let a = wp.baseAddress, let b = cp.baseAddress, let c = pp.baseAddress else { return }
+                    Tensor.gemm(m: cout, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+                }
+            }
+        }
+
+        // Back to [B, Cout, Ho, Wo], adding the bias on the way.
+        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
+        var out: [Float]
+        if batch == 1 {
+            out = product
+            out.withUnsafeMutableBufferPointer { op in
+                guard let o = op.baseAddress else { return }
+                let p = SharedMutablePointer(base: o)
+                Parallel.forEach(cout, costPerItem: spatial) { c in
+                    let row = p.base + c * spatial
+                    let b = biasValues[c]
+                    for i in 0..<spatial { row[i] += b }
+                }
+            }
+        } else {
+            out = [Float](repeating: 0, count: batch * cout * spatial)
+            product.withUnsafeBufferPointer { pp in
+                out.withUnsafeMutableBufferPointer { op in
+                    guard let src = pp.baseAddress, let dst = op.baseAddress else { return }
+                    let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
+                    Parallel.forEach(batch * cout, costPerItem: spatial) { item in
+                        let bi = item / cout, c = item % cout
+                        let from = s.base + c * n + bi * spatial
+                        let to = d.base + (bi * cout + c) * spatial
+                        let b = biasValues[c]
+                        for i in 0..<spatial { to[i] = from[i] + b }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch, cout, ho, wo], scalars: out)
+    }
+
+    /// `[B, C, S]` values rearranged to `[C, B * S]`.
+    static func channelsFirst(_ values: [Float], batch: Int, channels: Int, spatial: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { vp in
+            out.withUnsafeMutableBufferPointer { op in
+                guard let src = vp.baseAddress, let dst = op.baseAddress else { return }
+                for b in 0..<batch {
+                    for c in 0..<channels {
+                        (dst + (c * batch + b) * spatial).update(from: src + (b * channels + c) * spatial, count: spatial)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The im2col matrix `[C * kh * kw, B * Ho * Wo]` of a `[B, C, H, W]` input, zero padded.
+    static func im2col(_ values: [Float], batch: Int, channels: Int, height: Int, width: Int,
+                       kernelHeight: Int, kernelWidth: Int, padding: Int) -> [Float] {
+        let ho = height + 2 * padding - kernelHeight + 1, wo = width + 2 * padding - kernelWidth + 1
+        let n = batch * ho * wo
+        var cols = [Float](repeating: 0, count: channels * kernelHeight * kernelWidth * n)
+        values.withUnsafeBufferPointer { vp in
+            cols.withUnsafeMutableBufferPointer { cp in
+                guard let src = vp.baseAddress, let dst = cp.baseAddress else { return }
+                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
+                Parallel.forEach(channels, costPerItem: kernelHeight * kernelWidth * n) { c in
+                    for ky in 0..<kernelHeight {
+                        for kx in 0..<kernelWidth {
+                            let row = d.base + ((c * kernelHeight + ky) * kernelWidth + kx) * n
+                            // Output columns whose input column ox + kx - padding is in range.
+                            let x0 = Swift.max(0, padding - kx), x1 = Swift.min(wo, width + padding - kx)
+                            for b in 0..<batch {
+                                let plane = s.base + (b * channels + c) * height * width
+                                for oy in 0..<ho {
+                                    let iy = oy + ky - padding
+                                    let out = row + (b * ho + oy) * wo
+                                    guard iy >= 0 && iy < height, x0 < x1 else { continue }
+                                    let line = plane + iy * width + (kx - padding)
+                                    for ox in x0..<x1 { out[ox] = line[ox] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cols
+    }
+}

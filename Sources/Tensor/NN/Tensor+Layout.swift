@@ -1,0 +1,31 @@
+/// Layout changes between image (`[B, C, H, W]`) and token (`[B, HW, C]`) views.
+extension Tensor {
+    /// The last two axes swapped: `[..., M, N]` -> `[..., N, M]`.
+    public func transposedLastTwo() throws -> Tensor {
+        guard rank >= 2 else { throw TensorError.invalidArgument("transposedLastTwo needs rank >= 2, got \(Tensor.format(shape))") }
+        let m = shape[rank - 2], n = shape[rank - 1]
+        let outer = count / Swift.max(m * n, 1)
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { ip in
+            out.withUnsafeMutableBufferPointer { op in
+                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
+                Parallel.forEach(outer, costPerItem: m * n) { o in
+                    let from = s.base + o * m * n, to = d.base + o * m * n
+                    // Blocked so that both sides stay in cache for large planes.
+                    let block = 32
+                    for i0 in stride(from: 0, to: m, by: block) {
+                        for j0 in stride(from: 0, to: n, by: block) {
+                            for i in i0..<Swift.min(i0 + block, m) {
+                                for j in j0..<Swift.min(j0 + block, n) { to[j * m + i] = from[i * n + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var newShape = shape
+        newShape.swapAt(rank - 2, rank - 1)
+        return Tensor(shape: newShape, scalars: out)
+    }
+}
