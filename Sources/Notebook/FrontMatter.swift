@@ -1,0 +1,33 @@
+/// The settings block at the top of a notebook, between two `---` lines.
+public struct FrontMatter: Sendable {
+    /// The page title (`title:`).
+    public var title: String?
+    /// The notebook's random seed (`seed:`), a non-negative integer.
+    public var seed: UInt64?
+    /// Which model runs the notebook (`model:`), one of `FrontMatter.knownModels`.
+    public var model: String?
+    /// A directory of weights (`weights:`), as written.
+    public var weights: String?
+    /// The entries under `parameters:`, in file order.
+    public var parameters: [Parameter]
+
+    /// The top-level keys the front matter accepts.
+    public static let knownKeys = ["title", "seed", "model", "weights", "parameters"]
+    /// The values `model:` accepts.
+    public static let knownModels = ["auto", "builtin", "IF-I-M", "IF-I-L", "IF-I-XL"]
+
+    /// Creates front matter; every field defaults to absent.
+    public init(title: String? = nil, seed: UInt64? = nil, model: String? = nil,
+                weights: String? = nil, parameters: [Parameter] = []) {
+        self.title = title
+        self.seed = seed
+        self.model = model
+        self.weights = weights
+        self.parameters = parameters
+    }
+
+    /// The parameter with this name, if the notebook declares it.
+    public func parameter(named name: String) -> Parameter? {
+        parameters.first { $0.name == name }
+    }
+}

@@ -1,0 +1,7 @@
+/// One thing a cell showed.
+public enum CellOutput: Sendable {
+    /// Printed text, shown preformatted.
+    case text(String)
+    /// A grid of images.
+    case figure(Figure)
+}

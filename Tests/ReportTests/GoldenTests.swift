@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+@testable import Report
+
+/// Whole pages compared byte for byte with the files in `Golden/`. The golden files were
+/// reviewed by reading them in a browser; re-record them after an intended change with
+/// `NOISEBOOK_RECORD_GOLDEN=1 swift test --filter ReportTests.GoldenTests`.
+final class GoldenTests: XCTestCase {
+    /// The golden folder in the source tree, which recording rewrites.
+    private static let sourceGolden = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().appendingPathComponent("Golden")
+
+    private var recording: Bool {
+        ProcessInfo.processInfo.environment["NOISEBOOK_RECORD_GOLDEN"] == "1"
+    }
+
+    private func assertGolden(_ html: String, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        if recording {
+            let url = Self.sourceGolden.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: Self.sourceGolden, withIntermediateDirectories: true)
+            try Data(html.utf8).write(to: url, options: .atomic)
+            XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), html, "re-reading \(name)", file: file, line: line)
+            return
+        }
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Golden") else {
+            return XCTFail("missing Golden/\(name); record it with NOISEBOOK_RECORD_GOLDEN=1", file: file, line: line)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if html != expected {
+            let actualLines = html.split(separator: "\n", omittingEmptySubsequences: false)
+            let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(actualLines.count, expectedLines.count)
+            let got = first < actualLines.count ? String(actualLines[first]) : "<end>"
+            let want = first < expectedLines.count ? String(expectedLines[first]) : "<end>"
+            XCTFail("\(name) differs at line \(first + 1):\n  got:  \(got)\n  want: \(want)", file: file, line: line)
+        }
+    }
+
+    func testForwardProcessPage() throws {
+        try assertGolden(Report.page(ReportFixtures.forwardProcess), named: "forward-process.html")
+    }
+
+    func testProseOnlyPage() throws {
+        try assertGolden(Report.page(ReportFixtures.proseOnly), named: "prose-only.html")
+    }
+
+    func testIndexPage() throws {
+        try assertGolden(Report.index(title: "CS180 Project 5A: The power of diffusion models", entries: ReportFixtures.entries),
+                         named: "index.html")
+    }
+
+    func testEmptyIndexPage() throws {
+        try assertGolden(Report.index(title: "No notebooks", entries: []), named: "index-empty.html")
+    }
+}
