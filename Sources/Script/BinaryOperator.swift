@@ -1,0 +1,13 @@
+/// Arithmetic operators a native value may implement.
+public enum BinaryOperator: String, Sendable {
+    /// `+`
+    case add = "+"
+    /// `-`
+    case subtract = "-"
+    /// `*`
+    case multiply = "*"
+    /// `/`
+    case divide = "/"
+    /// `%`
+    case remainder = "%"
+}

@@ -1,0 +1,55 @@
+/// The functions, methods and properties a cell can call. A new library already holds Script's
+/// own globals (`min`, `max`, `abs`, `sqrt`, `exp`, `log`, `Double`, `Int`, `String`,
+/// `stride`, ...); hosts add theirs. Methods on native values are registered by type name, and
+/// receive the receiver as the parameter named "self".
+public struct Library: Sendable {
+    /// Property getter on a native value.
+    public typealias Getter = @Sendable (any NativeValue) throws -> Value
+
+    var functions: [String: [Builtin]] = [:]
+    var methods: [String: [String: [Builtin]]] = [:]
+    var properties: [String: [String: Getter]] = [:]
+
+    /// A library holding Script's own global functions.
+    public init() {
+        for builtin in Self.standardFunctions { add(builtin) }
+    }
+
+    /// Adds a global function; a second one with the same name is an overload, tried after the
+    /// earlier ones (calls pick the first whose labels match and whose types it accepts).
+    public mutating func add(_ builtin: Builtin) {
+        functions[builtin.name, default: []].append(builtin)
+    }
+
+    /// Adds a method on values whose `typeName` is `typeName`; the body reads the receiver as
+    /// the argument "self".
+    public mutating func addMethod(_ builtin: Builtin, on typeName: String) {
+        methods[typeName, default: [:]][builtin.name, default: []].append(builtin)
+    }
+
+    /// Adds a read-only property on native values whose `typeName` is `typeName`.
+    public mutating func addProperty(_ name: String, on typeName: String, _ get: @escaping Getter) {
+        properties[typeName, default: [:]][name] = get
+    }
+
+    /// Every global function name, sorted.
+    public var functionNames: [String] { functions.keys.sorted() }
+
+    /// The overloads of a global function, in the order added.
+    public func overloads(of name: String) -> [Builtin] { functions[name] ?? [] }
+
+    /// The method and property names registered for a type, sorted.
+    public func memberNames(on typeName: String) -> [String] {
+        Array(Set((methods[typeName] ?? [:]).keys).union((properties[typeName] ?? [:]).keys)).sorted()
+    }
+
+    /// The overloads of a method on a type.
+    public func methodOverloads(_ name: String, on typeName: String) -> [Builtin] {
+        methods[typeName]?[name] ?? []
+    }
+
+    /// A property getter on a type.
+    public func property(_ name: String, on typeName: String) -> Getter? {
+        properties[typeName]?[name]
+    }
+}

@@ -1,0 +1,21 @@
+/// An opaque value owned by the host (images, prompts, models). Operators and methods on it are
+/// resolved by the host.
+public protocol NativeValue: Sendable {
+    /// Type name shown in messages and used to look up methods: "Image".
+    var typeName: String { get }
+    /// How `print` and interpolation show it.
+    var displayString: String { get }
+    /// `self op other` (or `other op self` when `selfOnLeft` is false); nil if unsupported, which
+    /// the interpreter reports as "binary operator '*' cannot be applied to operands of type
+    /// 'Image' and 'String'".
+    func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value?
+    /// Unary minus; nil if unsupported.
+    func negated() throws -> Value?
+}
+
+extension NativeValue {
+    /// By default a native value supports no operators.
+    public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? { nil }
+    /// By default a native value cannot be negated.
+    public func negated() throws -> Value? { nil }
+}
