@@ -31,11 +31,14 @@ let package = Package(
         // Tests mirror Sources.
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Golden")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings"]),
+        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,21 +8,24 @@ public struct FrontMatter: Sendable {
     public var model: String?
     /// A directory of weights (`weights:`), as written.
     public var weights: String?
+    /// A prompt-embedding file (`embeddings:`, the course's `prompt_embeds_dict.pth`), as written.
+    public var embeddings: String?
     /// The entries under `parameters:`, in file order.
     public var parameters: [Parameter]
 
     /// The top-level keys the front matter accepts.
-    public static let knownKeys = ["title", "seed", "model", "weights", "parameters"]
+    public static let knownKeys = ["title", "seed", "model", "weights", "embeddings", "parameters"]
     /// The values `model:` accepts.
-    public static let knownModels = ["auto", "builtin", "IF-I-M", "IF-I-L", "IF-I-XL"]
+    public static let knownModels = ["auto", "builtin", "builtin-mean", "IF-I-M", "IF-I-L", "IF-I-XL"]
 
     /// Creates front matter; every field defaults to absent.
     public init(title: String? = nil, seed: UInt64? = nil, model: String? = nil,
-                weights: String? = nil, parameters: [Parameter] = []) {
+                weights: String? = nil, embeddings: String? = nil, parameters: [Parameter] = []) {
         self.title = title
         self.seed = seed
         self.model = model
         self.weights = weights
+        self.embeddings = embeddings
         self.parameters = parameters
     }
 

@@ -1,1 +1,80 @@
-// Placeholder until the module lands.
+import Bindings
+import Foundation
+import Notebook
+import Report
+
+/// Runs notebooks into the submission site: each notebook's cells against the cache, then
+/// one page per notebook and the index.
+public final class Runner {
+    private let options: RunOptions
+    private let models: @Sendable (FrontMatter) throws -> ModelChoice
+    private let log: RunLog
+
+    /// A runner; `models` picks each notebook's model from its front matter.
+    public init(options: RunOptions, log: RunLog, models: @escaping @Sendable (FrontMatter) throws -> ModelChoice) {
+        self.options = options
+        self.models = models
+        self.log = log
+    }
+
+    /// Runs every notebook and writes the site; throws only for problems of the run itself
+    /// (unreadable paths, an unwritable output folder), never for a failing cell.
+    public func run() throws -> RunSummary {
+        let notebooks = try NotebookDiscovery.notebooks(in: options.paths)
+        let cache = CellCache(root: options.cacheFolder)
+        let site = try Site(folder: options.outputFolder)
+        var summary = RunSummary()
+        let start = Date()
+
+        for path in notebooks {
+            if options.isCancelled() { break }
+            summary.notebooks += 1
+            let displayPath = Self.display(path, root: options.projectRoot)
+            let page: PageInput
+            do {
+                let bytes = try Self.read(path)
+                let document = try NotebookParser.parse(bytes: bytes, path: displayPath)
+                var absolute = document
+                absolute.path = path
+                let model = try models(document.frontMatter)
+                log.notebook(displayPath, model: model.displayName)
+                let outcomes = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
+                                           options: options, model: model, log: log).run()
+                summary.cells += outcomes.count
+                for outcome in outcomes {
+                    switch outcome.status {
+                    case .cached: summary.cached += 1
+                    case .executed: summary.executed += 1
+                    case .failed, .skipped: summary.failed += 1
+                    }
+                }
+                page = try site.publish(document: document, outcomes: outcomes, model: model, cache: cache)
+            } catch {
+                summary.brokenNotebooks += 1
+                let message = (error as? NotebookError)?.description ?? "\(displayPath):1:1: error: \(error)"
+                log.error(message)
+                page = Site.errorPage(for: path, displayPath: displayPath, message: message)
+            }
+            try site.write(page)
+        }
+        try site.writeIndex()
+        let seconds = Date().timeIntervalSince(start)
+        log.summary(String(format: "%@/index.html: %d notebook(s), %d cell(s): %d cached, %d ran, %d failed, in %.1f s",
+                           options.outputFolder, summary.notebooks, summary.cells, summary.cached,
+                           summary.executed, summary.failed, seconds))
+        return summary
+    }
+
+    private static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RunnerError.io(path: path, message: "cannot read the notebook")
+        }
+        return [UInt8](data)
+    }
+
+    /// `path` relative to the project root, as errors show it.
+    static func display(_ path: String, root: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}

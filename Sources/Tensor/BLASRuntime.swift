@@ -27,18 +27,34 @@ public enum BLASRuntime {
     /// The number of threads OpenBLAS uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
-    /// The kernel to request through `OPENBLAS_CORETYPE`, when OpenBLAS chose a slower
-    /// generic kernel than the CPU supports; nil when its choice is already right or the
-    /// user set the variable themselves.
-    public static func kernelOverride(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if environment["OPENBLAS_CORETYPE"] != nil { return nil }
-        let genericKernels: Set<String> = ["prescott", "core2", "nehalem", "atom", "katmai", "coppermine", "northwood", "unknown"]
-        guard genericKernels.contains(coreName.lowercased()) else { return nil }
+    /// The fastest OpenBLAS kernel for this CPU's instruction set: "SkylakeX" with AVX-512,
+    /// "Haswell" with AVX2 and FMA, "Sandybridge" with AVX; nil for older CPUs.
+    public static var preferredKernel: String? {
         let flags = CPUFeatures.current
         if flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") { return "SkylakeX" }
         if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
         if flags.contains("avx") { return "Sandybridge" }
         return nil
+    }
+
+    /// The kernel to request through `OPENBLAS_CORETYPE` when the loaded one is not the
+    /// fastest for this CPU, or nil when it already is.
+    ///
+    /// OpenBLAS may load a slower kernel because it misdetects the CPU (Debian's 0.3.21
+    /// falls back to "Prescott" on some Xeons), or because the environment asks for an
+    /// older one (`OPENBLAS_CORETYPE=Haswell` is a common blanket setting). On AVX-512 CPUs
+    /// the "SkylakeX" SGEMM kernel is the fastest (also faster than "Cooperlake"'s). Set
+    /// `NOISEBOOK_BLAS_KERNEL` to a kernel name to choose one yourself, or to `keep` to use
+    /// whatever OpenBLAS loaded.
+    public static func kernelOverride(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let wanted: String?
+        switch environment["NOISEBOOK_BLAS_KERNEL"] {
+        case "keep": return nil
+        case let name? where !name.isEmpty && name != "auto": wanted = name
+        default: wanted = preferredKernel
+        }
+        guard let wanted, wanted.lowercased() != coreName.lowercased() else { return nil }
+        return wanted
     }
 
     /// Measured single-precision GEMM throughput, in GFLOP/s, for `size`^3 products

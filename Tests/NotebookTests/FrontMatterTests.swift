@@ -98,7 +98,7 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertEqual(failure("title: x\ntilte: y"), "fm.md:3:1: error: unknown front-matter key 'tilte'; did you mean 'title'?")
         XCTAssertEqual(failure("paramters:"), "fm.md:2:1: error: unknown front-matter key 'paramters'; did you mean 'parameters'?")
         XCTAssertEqual(failure("colour: red"),
-                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, parameters)")
+                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, embeddings, parameters)")
     }
 
     func testSeedErrors() {
@@ -111,7 +111,7 @@ final class FrontMatterTests: XCTestCase {
 
     func testModelMustBeKnown() {
         XCTAssertEqual(failure("model: IF-I-XXL"),
-                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, IF-I-M, IF-I-L, IF-I-XL)")
+                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, builtin-mean, IF-I-M, IF-I-L, IF-I-XL)")
         XCTAssertEqual(failure("model: [a]"), "fm.md:2:8: error: 'model' must be a string, found a list")
     }
 

@@ -1,0 +1,44 @@
+# noisebook: `make run` renders every notebook into Output/, `make test` runs the suite.
+# Both install missing system packages (libpng, OpenBLAS) first.
+
+SWIFT   ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+BUILD   := $(SWIFT) build -c release
+BIN     := .build/release/noisebook
+
+.PHONY: all run test deps test-deps build bench golden fuzz clean doctor help
+
+all: run
+
+help:
+	@echo "make run     build (release) and run every notebook in Notebooks/ into Output/"
+	@echo "make test    build and run the whole test suite"
+	@echo "make deps    install missing system packages (libpng, OpenBLAS)"
+	@echo "make golden  re-record golden files (HTML pages, error texts)"
+	@echo "make bench   time the model forward passes"
+	@echo "make doctor  show the BLAS kernel, its speed and where weights are looked for"
+
+deps:
+	@sh tools/install-deps.sh
+
+test-deps:
+	@sh tools/install-deps.sh --test
+
+build: deps
+	$(BUILD) --product noisebook
+
+run: build
+	$(BIN) run Notebooks --out Output
+
+doctor: build
+	$(BIN) doctor
+
+# Numeric tests are run optimised: debug Swift is 10-50x slower on tensor loops.
+test: test-deps build
+	$(SWIFT) test -c release
+
+golden: build
+	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --filter 'ReportTests|RunnerTests|ScriptTests' || true
+	@echo "golden files re-recorded; review with git diff"
+
+clean:
+	rm -rf .build Output/*.html Output/images

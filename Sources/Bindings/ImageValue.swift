@@ -1,0 +1,71 @@
+import Script
+import Tensor
+
+/// An image in a cell: `[C, H, W]` with C = 1 (gray or mask) or 3 (RGB), values in the
+/// display range [0, 1]. Diffusion built-ins convert to the model's [-1, 1] themselves, so
+/// a cell never has to think about ranges; values outside [0, 1] are kept (noisy images
+/// overshoot) and clamped only when shown or saved.
+public struct ImageValue: NativeValue {
+    /// The pixels, `[C, H, W]`.
+    public var tensor: Tensor
+    /// Where the image came from.
+    public var provenance: Provenance
+
+    /// An image from its pixels and provenance.
+    public init(_ tensor: Tensor, provenance: Provenance = Provenance()) {
+        self.tensor = tensor
+        self.provenance = provenance
+    }
+
+    /// The channel count.
+    public var channels: Int { tensor.shape[0] }
+    /// The height in pixels.
+    public var height: Int { tensor.shape[1] }
+    /// The width in pixels.
+    public var width: Int { tensor.shape[2] }
+
+    public var typeName: String { "Image" }
+    public var displayString: String { "Image(\(channels)x\(height)x\(width))" }
+
+    public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? {
+        let otherTensor: Tensor
+        var provenance = self.provenance
+        provenance.operation = nil
+        switch other {
+        case let .int(i): otherTensor = Tensor(scalar: Float(i))
+        case let .double(d): otherTensor = Tensor(scalar: Float(d))
+        case let .native(native):
+            guard let image = native as? ImageValue else { return nil }
+            otherTensor = image.tensor
+            provenance = self.provenance.merged(with: image.provenance)
+        default:
+            return nil
+        }
+        let (a, b) = selfOnLeft ? (tensor, otherTensor) : (otherTensor, tensor)
+        let function: (Float, Float) -> Float
+        switch op {
+        case .add: function = { $0 + $1 }
+        case .subtract: function = { $0 - $1 }
+        case .multiply: function = { $0 * $1 }
+        case .divide: function = { $0 / $1 }
+        default: return nil
+        }
+        do {
+            let result = try Tensor.zip(a, b, operation: op.rawValue, function)
+            return .native(ImageValue(result, provenance: provenance))
+        } catch {
+            throw BuiltinFailure("cannot apply '\(op.rawValue)' to images of sizes \(ImageValue.sizeText(a.shape)) and \(ImageValue.sizeText(b.shape))",
+                parameter: nil, kind: .runtime,
+                notes: ["a 1-channel mask combines with a 3-channel image of the same height and width"])
+        }
+    }
+
+    public func negated() throws -> Value? {
+        .native(ImageValue(-tensor, provenance: provenance))
+    }
+
+    /// A shape written as "3x64x64" (channels x height x width).
+    static func sizeText(_ shape: [Int]) -> String {
+        shape.map(String.init).joined(separator: "x")
+    }
+}

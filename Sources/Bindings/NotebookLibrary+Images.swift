@@ -1,0 +1,156 @@
+import Imaging
+import Script
+import Tensor
+
+extension NotebookLibrary {
+    /// The largest image side a cell may ask for: bigger requests are refused before any
+    /// memory is allocated.
+    static let maximumSide = 4096
+
+    static func addImageFunctions(to library: inout Library, session: NotebookSession) {
+        library.add(function("loadImage", [(nil, "path", nil)],
+                             "Loads a PNG image (relative to the notebook's folder) as RGB in [0, 1].") { arguments in
+            let path = try arguments.string("path")
+            let (absolute, bytes) = try session.read(path)
+            do {
+                let tensor = try PNG.decode(bytes, name: session.relativeToProject(absolute))
+                return .native(ImageValue(tensor, provenance: Provenance(source: path)))
+            } catch {
+                throw NotebookLibrary.failure("\(error)", "path")
+            }
+        })
+        library.add(function("saveImage", [(nil, "image", nil), ("to", "path", nil)],
+                             "Saves an image as PNG inside the project.") { arguments in
+            let image = try NotebookLibrary.image(arguments, "image")
+            let path = try session.resolve(try arguments.string("path"))
+            do { try PNG.write(image.tensor, to: path) } catch { throw NotebookLibrary.failure("\(error)", "path") }
+            return .void
+        })
+        library.add(function("gaussianBlur", [(nil, "image", nil), ("kernelSize", "kernelSize", .int(33)),
+                                              ("sigma", "sigma", .double(2))],
+                             "Blurs an image like torchvision's gaussian_blur (reflect padding).") { arguments in
+            let image = try NotebookLibrary.image(arguments, "image")
+            let size = try arguments.int("kernelSize")
+            let sigma = try arguments.double("sigma")
+            guard size > 0, size % 2 == 1 else {
+                throw NotebookLibrary.failure("kernelSize must be a positive odd number, got \(size)", "kernelSize")
+            }
+            guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
+            return try NotebookLibrary.wrap(image, operation: "gaussianBlur(\(size), σ \(sigma))") {
+                try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma))
+            }
+        })
+        library.add(function("rectangleMask", [("size", "size", nil), ("x", "x", nil), ("y", "y", nil),
+                                               ("width", "width", nil), ("height", "height", nil)],
+                             "A square mask of side `size`: 1 inside the rectangle, 0 elsewhere.") { arguments in
+            let size = try NotebookLibrary.side(arguments, "size")
+            let (x, y) = (try arguments.int("x"), try arguments.int("y"))
+            let (w, h) = (try arguments.int("width"), try arguments.int("height"))
+            return try NotebookLibrary.wrapTensor(operation: "rectangleMask") {
+                try Image.rectangleMask(width: size, height: size, x: x, y: y, w: w, h: h)
+            }
+        })
+        library.add(function("ellipseMask", [("size", "size", nil), ("centerX", "centerX", nil), ("centerY", "centerY", nil),
+                                             ("radiusX", "radiusX", nil), ("radiusY", "radiusY", nil)],
+                             "A square mask of side `size`: 1 inside the ellipse, 0 elsewhere.") { arguments in
+            let size = try NotebookLibrary.side(arguments, "size")
+            let (cx, cy) = (try arguments.double("centerX"), try arguments.double("centerY"))
+            let (rx, ry) = (try arguments.double("radiusX"), try arguments.double("radiusY"))
+            return try NotebookLibrary.wrapTensor(operation: "ellipseMask") {
+                try Image.ellipseMask(width: size, height: size, centerX: Float(cx), centerY: Float(cy),
+                                      radiusX: Float(rx), radiusY: Float(ry))
+            }
+        })
+        library.add(function("grid", [(nil, "images", nil), ("columns", "columns", .void)],
+                             "Tiles images into one image, row by row.") { arguments in
+            let images = try NotebookLibrary.images(arguments, "images")
+            let columns = arguments.isPresent("columns") ? try arguments.int("columns") : images.count
+            guard columns >= 1 else { throw NotebookLibrary.failure("columns must be at least 1", "columns") }
+            do {
+                return .native(ImageValue(try Image.grid(images.map(\.tensor), columns: columns, padding: 2, background: 1)))
+            } catch { throw NotebookLibrary.failure("\(error)", "images") }
+        })
+        addImageMethods(to: &library)
+    }
+
+    private static func addImageMethods(to library: inout Library) {
+        func method(_ name: String, _ parameters: [(String?, String, Value?)], _ summary: String,
+                    _ body: @escaping @Sendable (ImageValue, Arguments) throws -> Value) {
+            library.addMethod(function(name, parameters, summary) { arguments in
+                try body(try NotebookLibrary.image(arguments, "self"), arguments)
+            }, on: "Image")
+        }
+        method("centerCrop", [("size", "size", .void)], "The centred square crop (of side `size`, or the shorter side).") { image, arguments in
+            let side = arguments.isPresent("size") ? try NotebookLibrary.side(arguments, "size") : min(image.width, image.height)
+            guard side <= min(image.width, image.height) else {
+                throw NotebookLibrary.failure("cannot crop \(side)x\(side) from a \(image.width)x\(image.height) image", "size")
+            }
+            return try wrap(image, operation: nil) { try $0.centerCrop(width: side, height: side) }
+        }
+        method("resized", [("to", "size", nil)], "The image resized to a square of side `size` (antialiased bilinear).") { image, arguments in
+            let side = try NotebookLibrary.side(arguments, "size")
+            return try wrap(image, operation: nil) { try $0.resized(width: side, height: side, antialias: true) }
+        }
+        method("flipped", [], "The image upside down.") { image, _ in
+            try wrap(image, operation: nil) { $0.flippedVertically() }
+        }
+        method("mirrored", [], "The image mirrored left to right.") { image, _ in
+            try wrap(image, operation: nil) { $0.flippedHorizontally() }
+        }
+        method("rotated", [("by", "degrees", nil)], "The image rotated counterclockwise by a multiple of 90 degrees.") { image, arguments in
+            let degrees = try arguments.int("degrees")
+            guard degrees % 90 == 0 else { throw NotebookLibrary.failure("rotation must be a multiple of 90 degrees, got \(degrees)", "degrees") }
+            return try wrap(image, operation: nil) { $0.rotated90(times: ((degrees / 90) % 4 + 4) % 4) }
+        }
+        method("grayscale", [], "The image in gray (1 channel).") { image, _ in
+            try wrap(image, operation: nil) { try $0.grayscale() }
+        }
+        method("rgb", [], "The image with 3 channels (a gray image repeated).") { image, _ in
+            try wrap(image, operation: nil) { try $0.toRGB() }
+        }
+        method("inverted", [], "The colour negative, 1 - x.") { image, _ in
+            try wrap(image, operation: nil) { $0.inverted() }
+        }
+        method("clamped", [], "Values clamped to [0, 1].") { image, _ in
+            try wrap(image, operation: nil) { $0.clamped(to: 0...1) }
+        }
+        method("mean", [], "The mean of all pixel values.") { image, _ in
+            .double(image.tensor.mean())
+        }
+        let properties: [(String, @Sendable (ImageValue) -> Int)] = [("width", { $0.width }), ("height", { $0.height }), ("channels", { $0.channels })]
+        for (name, get) in properties {
+            library.addProperty(name, on: "Image") { native in
+                guard let image = native as? ImageValue else { return .void }
+                return .int(get(image))
+            }
+        }
+    }
+
+    /// A size argument, refused beyond `maximumSide` before anything is allocated.
+    static func side(_ arguments: Arguments, _ name: String) throws -> Int {
+        let side = try arguments.int(name)
+        guard side >= 1, side <= maximumSide else {
+            throw failure("\(name) must be between 1 and \(maximumSide), got \(side)", name)
+        }
+        return side
+    }
+
+    /// A new image from `body`; Imaging errors become cell errors.
+    static func wrapTensor(operation: String, _ body: () throws -> Tensor) throws -> Value {
+        try wrap(ImageValue(Tensor(zeros: [1, 1, 1]), provenance: Provenance(operation: operation)), operation: operation) { _ in try body() }
+    }
+
+    /// `body` applied to the image's pixels, keeping its provenance; Imaging errors become
+    /// cell errors.
+    static func wrap(_ image: ImageValue, operation: String?, _ body: (Tensor) throws -> Tensor) throws -> Value {
+        do {
+            var provenance = image.provenance
+            if let operation { provenance.operation = operation }
+            return .native(ImageValue(try body(image.tensor), provenance: provenance))
+        } catch let failure as BuiltinFailure {
+            throw failure
+        } catch {
+            throw NotebookLibrary.failure("\(error)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Diffusion
+import Script
+import Tensor
+
+extension NotebookLibrary {
+    static func addNoiseFunctions(to library: inout Library, session: NotebookSession) {
+        library.add(function("forward", [(nil, "image", nil), ("t", "t", nil)],
+                             "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.") { arguments in
+            let image = try NotebookLibrary.image(arguments, "image")
+            let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
+            guard image.channels == 3 else {
+                throw NotebookLibrary.failure("forward needs an RGB image, got \(image.channels) channel(s)", "image")
+            }
+            let noise = session.normal(shape: image.tensor.shape)
+            let noisy = Sampling.forward(image.tensor.toModelRange(), t: t, noise: noise, schedule: session.schedule)
+            var provenance = image.provenance
+            provenance.operation = "forward(t: \(t))"
+            provenance.seed = session.seed
+            return .native(ImageValue(noisy.fromModelRange(), provenance: provenance))
+        })
+        library.add(function("alphaBar", [(nil, "t", nil)],
+                             "abar_t, the schedule's alphas_cumprod[t].") { arguments in
+            let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
+            return .double(Double(session.schedule.alphaBar(t)))
+        })
+        library.add(function("stridedTimesteps", [("from", "start", .int(990)), ("stride", "stride", .int(30))],
+                             "The strided timesteps start, start - stride, ..., 0 (the assignment's strided_timesteps).") { arguments in
+            let start = try NotebookLibrary.timestep(arguments, "start", session.schedule)
+            let stride = try arguments.int("stride")
+            guard stride >= 1 else { throw NotebookLibrary.failure("stride must be at least 1, got \(stride)", "stride") }
+            return .array(NoiseSchedule.stridedTimesteps(start: start, stride: stride).map { .int($0) })
+        })
+    }
+
+    /// A timestep argument, checked against the schedule.
+    static func timestep(_ arguments: Arguments, _ name: String, _ schedule: NoiseSchedule) throws -> Int {
+        let t = try arguments.int(name)
+        guard schedule.contains(t) else {
+            throw failure("\(name) = \(t) is out of range 0...\(schedule.trainTimesteps - 1)", name)
+        }
+        return t
+    }
+}

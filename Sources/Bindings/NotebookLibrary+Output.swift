@@ -1,0 +1,61 @@
+import Foundation
+import Script
+
+extension NotebookLibrary {
+    static func addOutputFunctions(to library: inout Library, session: NotebookSession) {
+        library.add(function("print", [(nil, "value", .string(""))],
+                             "Prints a value below the cell.") { arguments in
+            session.emit(.text(arguments["value"].displayString))
+            return .void
+        })
+        library.add(function("format", [(nil, "value", nil), ("digits", "digits", .int(3))],
+                             "A number written with a fixed number of decimals.") { arguments in
+            let digits = try arguments.int("digits")
+            guard (0...12).contains(digits) else { throw NotebookLibrary.failure("digits must be in 0...12, got \(digits)", "digits") }
+            return .string(String(format: "%.\(digits)f", try arguments.double("value")))
+        })
+        library.add(function("show", [(nil, "images", nil), ("caption", "caption", .void),
+                                      ("captions", "captions", .void), ("title", "title", .void),
+                                      ("columns", "columns", .void), ("view", "view", .void)],
+                             "Shows an image or a row of images with captions on the page.") { arguments in
+            let images = try NotebookLibrary.images(arguments, "images")
+            var captions = [String](repeating: "", count: images.count)
+            if arguments.isPresent("captions") {
+                let given = try NotebookLibrary.strings(arguments, "captions")
+                guard given.count == images.count else {
+                    throw NotebookLibrary.failure("\(images.count) images but \(given.count) captions", "captions")
+                }
+                captions = given
+            }
+            if arguments.isPresent("caption") {
+                let caption = try arguments.string("caption")
+                captions = images.count == 1 ? [caption] : captions.map { $0.isEmpty ? caption : $0 }
+            }
+            let columns = arguments.isPresent("columns") ? try arguments.int("columns") : nil
+            if let columns, columns < 1 { throw NotebookLibrary.failure("columns must be at least 1, got \(columns)", "columns") }
+            var view: String?
+            if arguments.isPresent("view") {
+                let name = try arguments.string("view")
+                guard ViewName.all.contains(name) else {
+                    throw NotebookLibrary.failure("unknown view '\(name)'", "view",
+                                                  notes: ["views: " + ViewName.all.joined(separator: ", ")])
+                }
+                view = name
+            }
+            let title = arguments.isPresent("title") ? try arguments.string("title") : nil
+            for image in images where image.channels != 1 && image.channels != 3 {
+                throw NotebookLibrary.failure("cannot show an image with \(image.channels) channels", "images")
+            }
+            let shown = zip(images, captions).map { image, caption in
+                ShownImage(tensor: image.tensor, caption: caption, provenance: image.provenance, view: view)
+            }
+            session.emit(.figure(title: title, columns: columns, images: shown))
+            return .void
+        })
+    }
+}
+
+/// The names of the image views (for illusions), as cells write them.
+enum ViewName {
+    static let all = ["identity", "flip", "rotate90", "rotate180", "rotate270", "negate", "mirror"]
+}

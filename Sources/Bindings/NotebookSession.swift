@@ -1,0 +1,126 @@
+import Diffusion
+import Digest
+import Foundation
+import Tensor
+
+/// An image shown by a cell.
+public struct ShownImage: Sendable {
+    /// The pixels, `[C, H, W]` in [0, 1].
+    public var tensor: Tensor
+    /// The caption under it.
+    public var caption: String
+    /// Where it came from.
+    public var provenance: Provenance
+    /// The illusion control the page offers for it ("flip", "rotate90"...), if any.
+    public var view: String?
+
+    /// A shown image from its parts.
+    public init(tensor: Tensor, caption: String, provenance: Provenance, view: String? = nil) {
+        self.tensor = tensor
+        self.caption = caption
+        self.provenance = provenance
+        self.view = view
+    }
+}
+
+/// What a cell produced besides its variables.
+public enum SessionOutput: Sendable {
+    /// A line printed by `print`.
+    case text(String)
+    /// A figure made by `show`.
+    case figure(title: String?, columns: Int?, images: [ShownImage])
+}
+
+/// The state the built-ins of one notebook share: where files are, the current cell's
+/// random stream, what the cell has shown, the files it read, and the model.
+///
+/// Cells run one at a time on one thread; the lock only guards against misuse.
+public final class NotebookSession: @unchecked Sendable {
+    /// The folder relative paths in cells resolve against (the notebook's folder).
+    public let notebookFolder: String
+    /// The project root: cells may not read or write outside it (or `allowedFolders`).
+    public let projectRoot: String
+    /// Extra folders cells may use, granted on the command line.
+    public let allowedFolders: [String]
+    /// The notebook's seed.
+    public let seed: UInt64
+
+    private let lock = NSLock()
+    private var random = SeededRandom(seed: 0)
+    private var outputs: [SessionOutput] = []
+    private var filesRead: [String: String] = [:]
+    private var modelLoader: (@Sendable () throws -> any Denoiser)?
+    private var loadedModel: (any Denoiser)?
+    /// Reports progress of long built-ins: (step, total, label).
+    public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
+    /// Polled by long built-ins between steps.
+    public var isCancelled: @Sendable () -> Bool = { false }
+
+    /// A session for a notebook in `notebookFolder` within `projectRoot`.
+    public init(notebookFolder: String, projectRoot: String, seed: UInt64, allowedFolders: [String] = [],
+                model: (@Sendable () throws -> any Denoiser)? = nil) {
+        self.notebookFolder = notebookFolder
+        self.projectRoot = projectRoot
+        self.seed = seed
+        self.allowedFolders = allowedFolders
+        self.modelLoader = model
+    }
+
+    /// Starts a cell: a fresh random stream and empty outputs.
+    public func beginCell(streamSeed: UInt64) {
+        lock.withLock {
+            random = SeededRandom(seed: streamSeed)
+            outputs = []
+            filesRead = [:]
+        }
+    }
+
+    /// Ends a cell, handing over what it showed and the files it read (path -> SHA-256).
+    public func endCell() -> (outputs: [SessionOutput], files: [String: String]) {
+        lock.withLock { (outputs, filesRead) }
+    }
+
+    /// Appends an output of the current cell.
+    public func emit(_ output: SessionOutput) {
+        lock.withLock { outputs.append(output) }
+    }
+
+    /// `count` draws from the cell's normal stream, shaped `shape`.
+    public func normal(shape: [Int]) -> Tensor {
+        lock.withLock { random.normal(shape: shape) }
+    }
+
+    /// Runs `body` with the cell's random source.
+    public func withRandom<T>(_ body: (inout SeededRandom) throws -> T) rethrows -> T {
+        try lock.withLock { try body(&random) }
+    }
+
+    /// Records that the cell read `path` with these contents.
+    public func noteRead(path: String, bytes: [UInt8]) {
+        let relative = relativeToProject(path)
+        let digest = SHA256.hex(bytes)
+        lock.withLock { filesRead[relative] = digest }
+    }
+
+    /// The model, loaded on first use.
+    public func model() throws -> any Denoiser {
+        if let loadedModel { return loadedModel }
+        guard let modelLoader else {
+            throw BindingsError.noModel
+        }
+        let model = try modelLoader()
+        loadedModel = model
+        return model
+    }
+
+    /// The noise schedule: the model's when one is loaded, else DeepFloyd IF's.
+    public var schedule: NoiseSchedule {
+        loadedModel?.schedule ?? NoiseSchedule.squaredCosine()
+    }
+
+    /// `path` relative to the project root when inside it.
+    public func relativeToProject(_ path: String) -> String {
+        let root = projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/"
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
+    }
+}

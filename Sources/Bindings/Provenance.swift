@@ -1,0 +1,49 @@
+/// Where an image came from, carried with it so every figure can say which model, prompt,
+/// seed and step count made it. Fields that two combined images disagree on are dropped.
+public struct Provenance: Sendable, Codable, Equatable {
+    /// The model that produced the image, if any.
+    public var model: String?
+    /// The prompt(s) that conditioned it.
+    public var prompt: String?
+    /// The notebook seed of the run that made it.
+    public var seed: UInt64?
+    /// The number of denoising steps.
+    public var steps: Int?
+    /// The operation that made it, e.g. "forward(t: 250)".
+    public var operation: String?
+    /// The file it was loaded from.
+    public var source: String?
+
+    /// A provenance with the given fields.
+    public init(model: String? = nil, prompt: String? = nil, seed: UInt64? = nil, steps: Int? = nil,
+                operation: String? = nil, source: String? = nil) {
+        self.model = model
+        self.prompt = prompt
+        self.seed = seed
+        self.steps = steps
+        self.operation = operation
+        self.source = source
+    }
+
+    /// The fields both provenances agree on (used for arithmetic on two images).
+    public func merged(with other: Provenance) -> Provenance {
+        Provenance(model: model == other.model ? model : nil,
+                   prompt: prompt == other.prompt ? prompt : nil,
+                   seed: seed == other.seed ? seed : nil,
+                   steps: steps == other.steps ? steps : nil,
+                   operation: nil,
+                   source: source == other.source ? source : nil)
+    }
+
+    /// The fields as strings, for the JSON sidecar of each published image.
+    public var fields: [String: String] {
+        var f = [String: String]()
+        if let model { f["model"] = model }
+        if let prompt { f["prompt"] = prompt }
+        if let seed { f["seed"] = String(seed) }
+        if let steps { f["steps"] = String(steps) }
+        if let operation { f["operation"] = operation }
+        if let source { f["source"] = source }
+        return f
+    }
+}

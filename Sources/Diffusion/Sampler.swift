@@ -1,0 +1,154 @@
+import Tensor
+
+/// The course's sampling loops, written once against `Denoiser`: one-step denoising (A.2),
+/// iterative DDPM denoising over strided timesteps (A.3), classifier-free guidance (A.4),
+/// SDEdit, inpainting (A.5), visual anagrams and factorized hybrids.
+///
+/// Images are in the model range [-1, 1], shaped `[B, 3, H, W]`. Randomness comes only from
+/// the `SeededRandom` passed in.
+public struct Sampler: Sendable {
+    /// The model.
+    public let denoiser: any Denoiser
+    /// The strided timesteps, decreasing, ending at 0 (990, 960, ..., 0 by default).
+    public let timesteps: [Int]
+    /// Called after each step with (steps done, steps in all).
+    public var progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    /// Polled before each step; true stops the loop with `DiffusionError.cancelled`.
+    public var isCancelled: @Sendable () -> Bool = { false }
+
+    /// A sampler over `timesteps` (checked: strictly decreasing, within the schedule, ending at 0).
+    public init(denoiser: any Denoiser, timesteps: [Int] = NoiseSchedule.stridedTimesteps()) throws {
+        guard let last = timesteps.last, last == 0, timesteps.count >= 2 else {
+            throw DiffusionError.invalidInput(what: "timesteps", reason: "need at least two, ending at 0, got \(timesteps)")
+        }
+        for (a, b) in zip(timesteps, timesteps.dropFirst()) where b >= a {
+            throw DiffusionError.invalidInput(what: "timesteps", reason: "must strictly decrease, got \(a) then \(b)")
+        }
+        guard let first = timesteps.first, denoiser.schedule.contains(first) else {
+            throw DiffusionError.invalidInput(what: "timesteps", reason: "\(timesteps.first ?? -1) is outside 0..<\(denoiser.schedule.trainTimesteps)")
+        }
+        self.denoiser = denoiser
+        self.timesteps = timesteps
+    }
+
+    /// The schedule of the model.
+    public var schedule: NoiseSchedule { denoiser.schedule }
+
+    /// How the loop estimates the noise at a step: the noise (and variance interpolator,
+    /// if the model has one) for `x` at timestep `t`.
+    public typealias Estimator = (_ x: Tensor, _ t: Int) throws -> (noise: Tensor, variance: Tensor?)
+
+    /// One-step denoising (A.2): the clean-image estimate from a single noise prediction.
+    public func oneStepDenoise(_ xt: Tensor, t: Int, condition: Condition) throws -> Tensor {
+        let batch = xt.shape[0]
+        let prediction = try denoiser.predict(xt, timesteps: Array(repeating: t, count: batch),
+                                              conditions: Array(repeating: condition, count: batch))
+        return schedule.predictX0(xt, noise: prediction.noise, t: t)
+    }
+
+    /// Iterative denoising from `timesteps[iStart]` down to 0 with `estimate` giving the noise
+    /// at each step. After each step, `afterStep` may replace the new sample (inpainting).
+    /// Returns the clean image and the intermediate samples after every `keepEvery`-th step
+    /// (with the step's timestep).
+    public func denoise(_ x: Tensor, iStart: Int, keepEvery: Int? = nil, random: inout SeededRandom,
+                        estimate: Estimator,
+                        afterStep: ((_ x: Tensor, _ t: Int, _ random: inout SeededRandom) throws -> Tensor)? = nil)
+        throws -> (image: Tensor, intermediates: [(t: Int, image: Tensor)]) {
+        guard iStart >= 0, iStart < timesteps.count - 1 else {
+            throw DiffusionError.invalidInput(what: "iStart", reason: "\(iStart) is outside 0..<\(timesteps.count - 1)")
+        }
+        var x = x
+        var kept = [(t: Int, image: Tensor)]()
+        let total = timesteps.count - 1 - iStart
+        for i in iStart..<(timesteps.count - 1) {
+            if isCancelled() { throw DiffusionError.cancelled }
+            let (t, previous) = (timesteps[i], timesteps[i + 1])
+            let (noise, variance) = try estimate(x, t)
+            let x0 = schedule.predictX0(x, noise: noise, t: t)
+            let mean = schedule.posteriorMean(x0: x0, xt: x, t: t, previous: previous)
+            let z = random.normal(shape: x.shape)
+            if let variance {
+                x = schedule.addVariance(mean, v: variance, t: t, previous: previous, noise: z)
+            } else {
+                // Models without a learned variance use the DDPM posterior variance.
+                x = mean + schedule.posteriorVariance(t: t, previous: previous).squareRoot() * z
+            }
+            if let afterStep { x = try afterStep(x, previous, &random) }
+            let done = i - iStart + 1
+            if let keepEvery, keepEvery > 0, done % keepEvery == 0 { kept.append((previous, x)) }
+            progress(done, total)
+        }
+        return (x, kept)
+    }
+
+    /// The model's plain conditional estimate for every batch item.
+    public func conditional(_ condition: Condition) -> Estimator {
+        { x, t in
+            let batch = x.shape[0]
+            let p = try denoiser.predict(x, timesteps: Array(repeating: t, count: batch),
+                                         conditions: Array(repeating: condition, count: batch))
+            return (p.noise, p.variance)
+        }
+    }
+
+    /// Classifier-free guidance (A.4): `eps_u + gamma (eps_c - eps_u)` with the variance of the
+    /// conditional pass; both passes in one batched call.
+    public func guided(_ condition: Condition, unconditional: Condition, guidance: Float) -> Estimator {
+        { x, t in try self.guidedEstimate(x, t: t, pairs: [(condition, .identity)], unconditional: unconditional, guidance: guidance) }
+    }
+
+    /// Visual anagrams: the guided estimate of each (condition, view) on the viewed image,
+    /// mapped back through the view's inverse and averaged. All passes in one batched call.
+    public func anagram(_ pairs: [(Condition, ImageView)], unconditional: Condition, guidance: Float) -> Estimator {
+        { x, t in try self.guidedEstimate(x, t: t, pairs: pairs, unconditional: unconditional, guidance: guidance) }
+    }
+
+    /// Factorized hybrids: the low frequencies of the first prompt's guided estimate plus the
+    /// high frequencies of the second's; `lowPass` is the filter (a Gaussian blur).
+    public func hybrid(low: Condition, high: Condition, unconditional: Condition, guidance: Float,
+                       lowPass: @escaping (Tensor) throws -> Tensor) -> Estimator {
+        { x, t in
+            let (e1, v1) = try self.guidedEstimate(x, t: t, pairs: [(low, .identity)], unconditional: unconditional, guidance: guidance)
+            let (e2, v2) = try self.guidedEstimate(x, t: t, pairs: [(high, .identity)], unconditional: unconditional, guidance: guidance)
+            let low1 = try lowPass(e1)
+            let high2 = e2 - (try lowPass(e2))
+            var variance: Tensor?
+            if let v1, let v2 { variance = (v1 + v2) * 0.5 }
+            return (low1 + high2, variance)
+        }
+    }
+
+    /// Guided estimates for several (condition, view) pairs, averaged: one model call of
+    /// batch 2 x pairs x B.
+    private func guidedEstimate(_ x: Tensor, t: Int, pairs: [(Condition, ImageView)], unconditional: Condition,
+                                guidance: Float) throws -> (Tensor, Tensor?) {
+        let batch = x.shape[0]
+        var inputs = [Tensor]()
+        var conditions = [Condition]()
+        for (condition, view) in pairs {
+            let viewed = try view.apply(x)
+            for b in 0..<batch { inputs.append(viewed.slice(b)); conditions.append(condition) }
+            for b in 0..<batch { inputs.append(viewed.slice(b)); conditions.append(unconditional) }
+        }
+        let prediction = try denoiser.predict(try Tensor.stack(inputs), timesteps: Array(repeating: t, count: inputs.count),
+                                              conditions: conditions)
+        var noise = Tensor(zeros: x.shape)
+        var variance: Tensor? = prediction.variance == nil ? nil : Tensor(zeros: x.shape)
+        for (p, (_, view)) in pairs.enumerated() {
+            let base = p * 2 * batch
+            let c = try Tensor.stack((0..<batch).map { prediction.noise.slice(base + $0) })
+            let u = try Tensor.stack((0..<batch).map { prediction.noise.slice(base + batch + $0) })
+            let guided = Tensor.linearCombination(1 - guidance, u, guidance, c)
+            noise = noise + (try view.inverse.apply(guided))
+            if let v = prediction.variance, let sum = variance {
+                let vc = try Tensor.stack((0..<batch).map { v.slice(base + $0) })
+                // The variance interpolator is a per-pixel quantity: it moves with the pixels,
+                // but negation does not apply to it.
+                let back = view == .negate ? vc : try view.inverse.apply(vc)
+                variance = sum + back
+            }
+        }
+        let scale = 1 / Float(pairs.count)
+        return (noise * scale, variance.map { $0 * scale })
+    }
+}

@@ -1,0 +1,59 @@
+import Digest
+
+/// Everything a cell's result depends on. Its hash is the cell's cache key; comparing two
+/// of them says why a cell re-ran.
+struct CellKeyInputs: Codable, Equatable, Sendable {
+    /// noisebook's version: a new version may compute differently.
+    var version: String
+    /// SHA-256 of the cell's normalized source.
+    var sourceHash: String
+    /// The notebook's seed.
+    var seed: UInt64
+    /// For each name the cell reads from outside: the key of the cell that defines it, or
+    /// `parameter=<value>` for a front-matter parameter.
+    var reads: [String: String]
+    /// The model's identity, for cells that call the model.
+    var model: String?
+
+    /// The cache key: SHA-256 over a canonical rendering of the inputs.
+    var key: String {
+        var text = "noisebook-cell-key-v1\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
+        for name in reads.keys.sorted() { text += "read \(name)=\(reads[name] ?? "")\n" }
+        text += "model=\(model ?? "-")\n"
+        return SHA256.hex(text)
+    }
+
+    /// The seed of the cell's own random stream: derived from its key, so a cell draws the
+    /// same numbers whatever cells are inserted, removed or cached around it.
+    var streamSeed: UInt64 {
+        let digest = { var h = SHA256(); h.update("stream:" + key); return h.finalize() }()
+        return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The first input that differs from `previous`, in words, for the run log.
+    func change(since previous: CellKeyInputs) -> String {
+        if previous.sourceHash != sourceHash { return "source edited" }
+        if previous.seed != seed { return "seed changed" }
+        for name in Set(reads.keys).union(previous.reads.keys).sorted() where reads[name] != previous.reads[name] {
+            guard let now = reads[name] else { return "no longer reads '\(name)'" }
+            if now.hasPrefix("parameter=") { return "parameter '\(name)' changed" }
+            return previous.reads[name] == nil ? "now reads '\(name)'" : "input '\(name)' changed"
+        }
+        if previous.model != model { return "model changed" }
+        if previous.version != version { return "noisebook version changed" }
+        return "cache entry missing"
+    }
+
+    /// A cell's source with trailing spaces and surrounding blank lines removed, so that
+    /// whitespace-only edits do not invalidate results.
+    static func normalize(_ source: String) -> String {
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            var l = line
+            while let last = l.last, last == " " || last == "\t" || last == "\r" { l = l.dropLast() }
+            return l
+        }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,61 @@
+/// A cell's result as the cache stores it: plain data, with tensors and images held as
+/// content-addressed blobs beside it.
+struct CellRecord: Codable, Sendable {
+    /// The key this record answers to.
+    var key: String
+    /// The inputs that made the key (kept to explain later misses).
+    var inputs: CellKeyInputs
+    /// Final values of the names the cell defines.
+    var values: [String: StoredValue]
+    /// What the cell showed and printed, in order.
+    var outputs: [StoredOutput]
+    /// How long the cell took when it ran.
+    var seconds: Double
+    /// Files the cell read, by project-relative path, with their SHA-256 then; a changed
+    /// file invalidates the record.
+    var files: [String: String]
+}
+
+/// A script value in the cache.
+indirect enum StoredValue: Codable, Sendable {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+    case array([StoredValue])
+    case range(lower: Int, upper: Int)
+    case void
+    /// A host value: its type, small metadata, and the blob holding its contents.
+    case native(type: String, metadata: String, blob: String)
+}
+
+/// One output of a cell.
+enum StoredOutput: Codable, Sendable {
+    case text(String)
+    case figure(StoredFigure)
+}
+
+/// A figure: a row or grid of images with captions.
+struct StoredFigure: Codable, Sendable {
+    var title: String?
+    var columns: Int?
+    var images: [StoredFigureImage]
+}
+
+/// One image of a figure, stored as PNG bytes in a blob.
+struct StoredFigureImage: Codable, Sendable {
+    var png: String
+    var width: Int
+    var height: Int
+    var caption: String
+    /// Provenance fields (model, prompt, seed, steps, operation...).
+    var provenance: [String: String]
+    /// The illusion control to show, if any ("flip", "rotate90"...).
+    var view: String?
+}
+
+/// What the cache remembers of a notebook's last run, to say why a cell missed.
+struct NotebookRecord: Codable, Sendable {
+    /// Per cell, in order: the key inputs of its last run.
+    var cells: [CellKeyInputs]
+}

@@ -1,0 +1,178 @@
+import Bindings
+import Digest
+import Foundation
+import Notebook
+import Script
+
+/// Runs the cells of one notebook in order: each cell is served from the cache when its
+/// key matches, run otherwise, and skipped when it reads what a failed cell should have
+/// defined. Cells that do not depend on a failure still run.
+final class NotebookRun {
+    private let document: NotebookDocument
+    private let displayPath: String
+    private let cache: CellCache
+    private let options: RunOptions
+    private let model: ModelChoice
+    private let log: RunLog
+
+    init(document: NotebookDocument, displayPath: String, cache: CellCache, options: RunOptions,
+         model: ModelChoice, log: RunLog) {
+        self.document = document
+        self.displayPath = displayPath
+        self.cache = cache
+        self.options = options
+        self.model = model
+        self.log = log
+    }
+
+    /// Runs every cell and returns what happened to each, in order.
+    func run() -> [CellOutcome] {
+        let seed = document.frontMatter.seed ?? 0
+        let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent().path
+        let session = NotebookSession(notebookFolder: folder, projectRoot: options.projectRoot, seed: seed,
+                                      allowedFolders: options.allowedFolders, model: model.load)
+        session.isCancelled = options.isCancelled
+        let interpreter = Interpreter(library: NotebookLibrary.make(session: session))
+        interpreter.isCancelled = options.isCancelled
+        let store = ValueStore(cache: cache)
+
+        var environment = [String: Value]()
+        var parameterKeys = [String: String]()
+        for parameter in document.frontMatter.parameters {
+            environment[parameter.name] = Self.value(of: parameter.value)
+            parameterKeys[parameter.name] = "parameter=\(parameter.value)"
+        }
+
+        let previous = options.fresh ? nil : cache.notebookRecord(displayPath)
+        var usedPrevious = Set<Int>()
+        var definer = [String: String]()          // name -> key of the cell that last defined it
+        var failedBy = [String: Int]()            // name -> index of the failed cell that left it undefined
+        var recorded = [CellKeyInputs]()
+        var outcomes = [CellOutcome]()
+
+        for cell in document.cells {
+            let sourceHash = SHA256.hex(CellKeyInputs.normalize(cell.source))
+            let program: Program
+            do {
+                program = try Parser.parse(cell.source)
+            } catch {
+                let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil)
+                recorded.append(inputs)
+                outcomes.append(fail(cell, error, seconds: 0, note: "miss: does not parse"))
+                continue
+            }
+
+            var reads = [String: String]()
+            for name in program.freeNames {
+                if let key = definer[name] { reads[name] = key } else if let key = parameterKeys[name] { reads[name] = key }
+            }
+            let usesModel = !program.calledFunctions.isDisjoint(with: NotebookLibrary.modelFunctions)
+            let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
+                                       model: usesModel ? model.identity : nil)
+            let key = inputs.key
+            recorded.append(inputs)
+            defer { for name in program.definedNames { definer[name] = key } }
+
+            if let (name, failedIndex) = program.freeNames.sorted().lazy.compactMap({ n in failedBy[n].map { (n, $0) } }).first {
+                let failedCell = document.cells[failedIndex]
+                let message = "\(displayPath):\(cell.line):1: note: not run: it reads '\(name)', which cell \(failedIndex + 1) (line \(failedCell.line)) did not define because it failed"
+                log.cell(cell, displayPath: displayPath, verdict: "skipped", seconds: nil, detail: "reads '\(name)' from a failed cell")
+                for defined in program.definedNames { failedBy[defined] = failedIndex }
+                outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: message))
+                continue
+            }
+
+            if !options.fresh, let record = cache.record(for: key), filesUnchanged(record.files),
+               let values = try? record.values.mapValues(store.load) {
+                environment.merge(values) { _, new in new }
+                for name in program.definedNames { failedBy[name] = nil }
+                log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: record.seconds, detail: nil)
+                outcomes.append(CellOutcome(cell: cell, status: .cached(record.seconds), cacheNote: "hit",
+                                            outputs: record.outputs, error: nil))
+                continue
+            }
+
+            let why = options.fresh ? "--fresh" : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)
+            session.beginCell(streamSeed: inputs.streamSeed)
+            session.progress = { [log] step, total, label in log.progress(cell, step: step, total: total, label: label) }
+            let globals = environment.filter { program.freeNames.contains($0.key) }
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                let values = try interpreter.run(program, globals: globals)
+                let seconds = Self.seconds(since: start)
+                let (outputs, files) = session.endCell()
+                let storedOutputs = try store.store(outputs)
+                let storedValues = try values.mapValues(store.store)
+                try cache.store(CellRecord(key: key, inputs: inputs, values: storedValues, outputs: storedOutputs,
+                                           seconds: seconds, files: files))
+                environment.merge(values) { _, new in new }
+                for name in program.definedNames { failedBy[name] = nil }
+                log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds, detail: why)
+                outcomes.append(CellOutcome(cell: cell, status: .executed(seconds), cacheNote: "miss: \(why)",
+                                            outputs: storedOutputs, error: nil))
+            } catch {
+                _ = session.endCell()
+                for name in program.definedNames {
+                    failedBy[name] = cell.index
+                    environment[name] = nil
+                }
+                outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)"))
+            }
+        }
+        try? cache.storeNotebookRecord(NotebookRecord(cells: recorded), for: displayPath)
+        return outcomes
+    }
+
+    /// A failed outcome with the error rendered against the notebook file.
+    private func fail(_ cell: Cell, _ error: Error, seconds: Double, note: String) -> CellOutcome {
+        let text: String
+        if let scriptError = error as? ScriptError {
+            text = scriptError.rendered(path: displayPath, lineOffset: cell.line - 1,
+                                        sourceLines: cell.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        } else {
+            text = "\(displayPath):\(cell.line):1: error: \(error)"
+        }
+        log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
+        log.error(text)
+        return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: [], error: text)
+    }
+
+    /// Why a cell missed: the first input that differs from its last run.
+    private func explain(_ inputs: CellKeyInputs, previous: NotebookRecord?, index: Int, used: inout Set<Int>) -> String {
+        guard let previous else { return "not cached yet" }
+        // The same source anywhere in the last run is this cell, perhaps moved.
+        if let match = previous.cells.indices.first(where: { !used.contains($0) && previous.cells[$0].sourceHash == inputs.sourceHash }) {
+            used.insert(match)
+            return inputs.change(since: previous.cells[match])
+        }
+        if index < previous.cells.count, !used.contains(index) {
+            used.insert(index)
+            return inputs.change(since: previous.cells[index])
+        }
+        return "new cell"
+    }
+
+    /// Whether every file a cached cell read still has the same contents.
+    private func filesUnchanged(_ files: [String: String]) -> Bool {
+        files.allSatisfy { path, digest in
+            let absolute = path.hasPrefix("/") ? path : options.projectRoot + "/" + path
+            guard let data = FileManager.default.contents(atPath: absolute) else { return false }
+            return SHA256.hex([UInt8](data)) == digest
+        }
+    }
+
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// A front-matter parameter as a script value.
+    static func value(of parameter: ParameterValue) -> Value {
+        switch parameter {
+        case let .int(i): return .int(i)
+        case let .double(d): return .double(d)
+        case let .string(s): return .string(s)
+        case let .bool(b): return .bool(b)
+        case let .list(items): return .array(items.map(value(of:)))
+        }
+    }
+}

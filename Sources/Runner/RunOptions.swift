@@ -1,0 +1,45 @@
+import Foundation
+
+/// What to run and where results go.
+public struct RunOptions: Sendable {
+    /// Notebooks or folders of notebooks.
+    public var paths: [String] = ["Notebooks"]
+    /// Where pages, images and the index are written.
+    public var outputFolder = "Output"
+    /// The cell cache's folder.
+    public var cacheFolder = ".noisebook/cache"
+    /// The project folder: cells may only use files inside it (and `allowedFolders`).
+    public var projectRoot = FileManager.default.currentDirectoryPath
+    /// Ignore cached results (they are still written).
+    public var fresh = false
+    /// Extra folders cells may read and write.
+    public var allowedFolders: [String] = []
+    /// noisebook's version, part of every cache key.
+    public var version: String
+    /// Polled between statements and model steps; true stops the run.
+    public var isCancelled: @Sendable () -> Bool = { false }
+
+    /// Options with defaults for everything but the version.
+    public init(version: String) {
+        self.version = version
+    }
+}
+
+/// What a run did, for the summary line and the exit status.
+public struct RunSummary: Sendable {
+    /// Notebooks run.
+    public var notebooks = 0
+    /// Notebooks that could not be read or parsed.
+    public var brokenNotebooks = 0
+    /// Cells in all notebooks.
+    public var cells = 0
+    /// Cells served from the cache.
+    public var cached = 0
+    /// Cells run now.
+    public var executed = 0
+    /// Cells that failed or were skipped because of a failure.
+    public var failed = 0
+
+    /// 0 when everything ran, 65 when a notebook or cell failed (EX_DATAERR).
+    public var exitCode: Int32 { brokenNotebooks + failed > 0 ? 65 : 0 }
+}

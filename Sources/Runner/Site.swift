@@ -1,0 +1,184 @@
+import Bindings
+import Foundation
+import Notebook
+import Report
+
+/// The submission site in the output folder: one page per notebook, content-addressed
+/// images with provenance sidecars, and the index. Every file is written atomically.
+final class Site {
+    private let folder: String
+    private var entries: [String: IndexEntry] = [:]
+    private var order: [String] = []
+
+    /// The remembered index entries, so running one notebook keeps the others listed.
+    private var manifestPath: String { folder + "/.pages.json" }
+
+    private struct StoredEntry: Codable {
+        var fileName: String, title: String, part: String, thumbnail: String?
+        var modelName: String, seed: UInt64?, cellCount: Int, failedCells: Int
+    }
+
+    init(folder: String) throws {
+        self.folder = folder
+        do {
+            try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
+        } catch {
+            throw RunnerError.io(path: folder, message: "cannot create the output folder: \(error.localizedDescription)")
+        }
+        if let data = FileManager.default.contents(atPath: manifestPath),
+           let stored = try? JSONDecoder().decode([StoredEntry].self, from: data) {
+            for entry in stored where FileManager.default.fileExists(atPath: folder + "/" + entry.fileName) {
+                remember(IndexEntry(fileName: entry.fileName, title: entry.title, part: entry.part,
+                                    thumbnail: entry.thumbnail, modelName: entry.modelName, seed: entry.seed,
+                                    cellCount: entry.cellCount, failedCells: entry.failedCells))
+            }
+        }
+    }
+
+    /// Copies the notebook's images into the site and builds its page.
+    func publish(document: NotebookDocument, outcomes: [CellOutcome], model: ModelChoice, cache: CellCache) throws -> PageInput {
+        let fileName = Self.pageName(for: document.path)
+        var outcomeByIndex = [Int: CellOutcome]()
+        for outcome in outcomes { outcomeByIndex[outcome.cell.index] = outcome }
+        let parameters = document.frontMatter.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+        var blocks = [PageBlock]()
+        var lastImage: String?
+
+        for block in document.blocks {
+            switch block {
+            case let .prose(prose):
+                blocks.append(.prose(markdown: prose.markdown))
+            case let .cell(cell):
+                guard let outcome = outcomeByIndex[cell.index] else { continue }
+                var outputs = [CellOutput]()
+                for output in outcome.outputs {
+                    switch output {
+                    case let .text(text):
+                        // Consecutive printed lines read as one block.
+                        if case let .text(previous)? = outputs.last {
+                            outputs[outputs.count - 1] = .text(previous + "\n" + text)
+                        } else {
+                            outputs.append(.text(text))
+                        }
+                    case let .figure(figure):
+                        var images = [FigureImage]()
+                        for image in figure.images {
+                            let src = "images/\(image.png).png"
+                            try copyBlob(image.png, from: cache, to: folder + "/" + src)
+                            var sidecar = image.provenance
+                            sidecar["notebook"] = document.path
+                            sidecar["cell"] = String(cell.index + 1)
+                            sidecar["line"] = String(cell.line)
+                            sidecar["caption"] = image.caption
+                            if sidecar["model"] == nil, model.load != nil { sidecar["model"] = model.displayName }
+                            if let seed = document.frontMatter.seed { sidecar["notebookSeed"] = String(seed) }
+                            if !parameters.isEmpty { sidecar["parameters"] = parameters }
+                            try writeSidecar(sidecar, to: folder + "/images/\(image.png).json")
+                            images.append(FigureImage(src: src, caption: image.caption, width: image.width, height: image.height,
+                                                      provenance: Self.provenanceLine(image.provenance),
+                                                      view: image.view.flatMap(Self.illusionView)))
+                            lastImage = lastImage ?? src
+                        }
+                        if let first = images.first?.src { lastImage = first }
+                        outputs.append(.figure(Figure(images: images, title: figure.title, columns: figure.columns)))
+                    }
+                }
+                let status: CellReport.Status
+                switch outcome.status {
+                case let .executed(s): status = .executed(s)
+                case let .cached(s): status = .cached(s)
+                case let .failed(s): status = .failed(s)
+                case .skipped: status = .skipped
+                }
+                blocks.append(.cell(CellReport(index: cell.index, source: cell.source, line: cell.line, status: status,
+                                               cacheNote: outcome.cacheNote, outputs: outputs, error: outcome.error)))
+            }
+        }
+        let title = document.frontMatter.title ?? Self.stem(document.path)
+        remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastImage,
+                            modelName: model.displayName, seed: document.frontMatter.seed, cellCount: outcomes.count,
+                            failedCells: outcomes.filter(\.failed).count))
+        return PageInput(fileName: fileName, title: title, notebookPath: document.path, modelName: model.displayName,
+                         seed: document.frontMatter.seed, blocks: blocks, generatedNote: nil)
+    }
+
+    /// The page shown for a notebook that could not be read or parsed: the error, nothing else.
+    static func errorPage(for path: String, displayPath: String, message: String) -> PageInput {
+        let cell = CellReport(index: 0, source: "", line: 1, status: .failed(0), cacheNote: "not run", outputs: [], error: message)
+        return PageInput(fileName: pageName(for: path), title: stem(path), notebookPath: displayPath,
+                         modelName: "none", seed: nil, blocks: [.cell(cell)], generatedNote: nil)
+    }
+
+    /// Writes a page.
+    func write(_ page: PageInput) throws {
+        if entries[page.fileName] == nil {
+            remember(IndexEntry(fileName: page.fileName, title: page.title, part: Self.part(of: page.fileName), thumbnail: nil,
+                                modelName: page.modelName, seed: page.seed, cellCount: 0, failedCells: 1))
+        }
+        try AtomicFile.write(Report.page(page), to: folder + "/" + page.fileName)
+    }
+
+    /// Writes the index of every page, in part order.
+    func writeIndex() throws {
+        let sorted = order.sorted { NotebookDiscovery.partOrder($0, $1) }.compactMap { entries[$0] }
+        try AtomicFile.write(Report.index(title: "noisebook: diffusion experiments", entries: sorted), to: folder + "/index.html")
+        let stored = sorted.map {
+            StoredEntry(fileName: $0.fileName, title: $0.title, part: $0.part, thumbnail: $0.thumbnail,
+                        modelName: $0.modelName, seed: $0.seed, cellCount: $0.cellCount, failedCells: $0.failedCells)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(try encoder.encode(stored), to: manifestPath)
+    }
+
+    private func remember(_ entry: IndexEntry) {
+        if entries[entry.fileName] == nil { order.append(entry.fileName) }
+        entries[entry.fileName] = entry
+    }
+
+    private func copyBlob(_ digest: String, from cache: CellCache, to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) { return }
+        try AtomicFile.write(try cache.blob(digest), to: path)
+    }
+
+    private func writeSidecar(_ fields: [String: String], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(fields)
+        if FileManager.default.contents(atPath: path) == data { return }
+        try AtomicFile.write(data, to: path)
+    }
+
+    static func stem(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    static func pageName(for path: String) -> String { stem(path) + ".html" }
+
+    /// "1.7.2" from "1.7.2-inpainting.md".
+    static func part(of path: String) -> String {
+        NotebookDiscovery.partNumber(path).map(String.init).joined(separator: ".")
+    }
+
+    static func provenanceLine(_ fields: [String: String]) -> String {
+        var parts = [String]()
+        if let op = fields["operation"] { parts.append(op) }
+        if let model = fields["model"] { parts.append(model) }
+        if let prompt = fields["prompt"] { parts.append("“\(prompt)”") }
+        if let seed = fields["seed"] { parts.append("seed \(seed)") }
+        if let steps = fields["steps"] { parts.append("\(steps) steps") }
+        if let source = fields["source"] { parts.append(source) }
+        return parts.joined(separator: " · ")
+    }
+
+    static func illusionView(_ name: String) -> IllusionView? {
+        switch name {
+        case "flip": return .flip
+        case "rotate90": return .rotate90
+        case "rotate180": return .rotate180
+        case "rotate270": return .rotate270
+        case "negate": return .negate
+        default: return nil
+        }
+    }
+}

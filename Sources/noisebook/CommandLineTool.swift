@@ -1,0 +1,165 @@
+import Foundation
+import Diffusion
+import Runner
+import Weights
+
+/// noisebook's version: part of every cache key, so results from another version are
+/// recomputed rather than trusted.
+let noisebookVersion = "0.1.0"
+
+/// Exit statuses (sysexits.h).
+enum ExitCode {
+    static let success: Int32 = 0
+    static let usage: Int32 = 64
+    static let notebookError: Int32 = 65
+    static let internalError: Int32 = 70
+    static let interrupted: Int32 = 130
+}
+
+/// A mistake in the command line, reported with the usage text.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The `noisebook` command: parses arguments and dispatches to a subcommand.
+struct CommandLineTool {
+    let arguments: [String]
+
+    static let usage = """
+    noisebook: run diffusion-model notebooks into a web page.
+
+    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--cache DIR] [--allow DIR]
+           noisebook doctor
+           noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy
+           noisebook prompts FILE [--export PROMPT --out e.npy]
+           noisebook --help | --version
+
+    run      Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
+             Cells whose inputs did not change are served from the cache (.noisebook/cache).
+             --fresh     ignore cached results
+             --cache DIR use another cache folder
+             --allow DIR let cells read and write files in DIR (outside the project)
+    doctor   Show the BLAS kernel and its measured speed, and where model weights are looked for.
+    unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
+    prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
+
+    Exit status: 0 success, 64 usage error, 65 a notebook or cell failed, 70 internal error.
+    """
+
+    /// Runs the command and returns the process's exit status.
+    func run() -> Int32 {
+        guard let command = arguments.first else {
+            print(Self.usage)
+            return ExitCode.success
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "-h", "--help", "help":
+                print(Self.usage)
+                return ExitCode.success
+            case "--version", "version":
+                print("noisebook \(noisebookVersion)")
+                return ExitCode.success
+            case "run":
+                return try RunCommand(arguments: rest).run()
+            case "doctor":
+                return try DoctorCommand(arguments: rest).run()
+            case "unet":
+                return try UnetCommand(arguments: rest).run()
+            case "prompts":
+                return try PromptsCommand(arguments: rest).run()
+            default:
+                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "doctor", "unet", "prompts", "help"]))")
+            }
+        } catch let error as UsageError {
+            printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
+            return ExitCode.usage
+        } catch let error as WeightsError {
+            printError("noisebook: error: \(error)")
+            return ExitCode.notebookError
+        } catch let error as DiffusionError {
+            printError("noisebook: error: \(error)")
+            return ExitCode.notebookError
+        } catch let error as RunnerError {
+            printError("\(error)")
+            if case .locked = error { return ExitCode.notebookError }
+            return ExitCode.internalError
+        } catch {
+            printError("noisebook: internal error: \(error)")
+            return ExitCode.internalError
+        }
+    }
+
+    /// "; did you mean 'run'?" when a close name exists.
+    static func suggestion(_ word: String, among candidates: [String]) -> String {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let (x, y) = (Array(a), Array(b))
+        var row = Array(0...y.count)
+        for i in 1...max(x.count, 1) where !x.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return x.isEmpty ? y.count : row[y.count]
+    }
+}
+
+/// Writes `text` and a newline to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Splits `--flag value` options from positional arguments.
+struct OptionParser {
+    private(set) var positional: [String] = []
+    private var values: [String: [String]] = [:]
+    private var flags: Set<String> = []
+
+    /// Parses `arguments`, knowing which options take a value and which are flags.
+    init(_ arguments: [String], valued: Set<String>, flags knownFlags: Set<String>) throws {
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument.hasPrefix("--") {
+                var name = argument
+                var inline: String?
+                if let eq = argument.firstIndex(of: "=") {
+                    name = String(argument[..<eq])
+                    inline = String(argument[argument.index(after: eq)...])
+                }
+                if valued.contains(name) {
+                    guard let value = inline ?? (i + 1 < arguments.count ? arguments[i + 1] : nil) else {
+                        throw UsageError(description: "\(name) needs a value")
+                    }
+                    values[name, default: []].append(value)
+                    if inline == nil { i += 1 }
+                } else if knownFlags.contains(name), inline == nil {
+                    flags.insert(name)
+                } else {
+                    let all = Array(valued) + Array(knownFlags)
+                    throw UsageError(description: "unknown option '\(name)'\(CommandLineTool.suggestion(name, among: all))")
+                }
+            } else {
+                positional.append(argument)
+            }
+            i += 1
+        }
+    }
+
+    /// The last value given for `name`.
+    func value(_ name: String) -> String? { values[name]?.last }
+    /// Every value given for `name`.
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+    /// Whether the flag was given.
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Tensor
+import Weights
+
+/// `noisebook doctor`: what this machine gives noisebook.
+struct DoctorCommand {
+    let arguments: [String]
+
+    func run() throws -> Int32 {
+        _ = try OptionParser(arguments, valued: [], flags: [])
+        print("noisebook \(noisebookVersion)")
+        let reexec = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_REEXEC"]
+        let inherited = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_INHERITED"]
+        var origin = "detected by OpenBLAS"
+        if let reexec {
+            origin = "chosen by noisebook for this CPU; OpenBLAS had loaded \(inherited ?? "another kernel")"
+            if reexec.lowercased() != BLASRuntime.coreName.lowercased() { origin += "; the request for \(reexec) was not honoured" }
+        } else if let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+            origin = "OPENBLAS_CORETYPE=\(requested)"
+        }
+        print("BLAS kernel:   \(BLASRuntime.coreName) (\(origin))")
+        print("BLAS threads:  \(BLASRuntime.threadCount)")
+        print("BLAS config:   \(BLASRuntime.configuration)")
+        let gflops = BLASRuntime.measureSGEMM()
+        print(String(format: "SGEMM speed:   %.0f GFLOP/s (1024x1024x1024, best of 5)", gflops))
+        let locator = WeightsLocator()
+        print("Weights:       looked for in (first found wins):")
+        for path in locator.searchPaths() { print("                 \(path)/models--DeepFloyd--IF-I-{M,L,XL}-v1.0") }
+        let found = locator.findAll()
+        if found.isEmpty {
+            print("                 none found: notebooks run on the built-in model (pass --weights DIR to use a folder)")
+        }
+        for model in found {
+            print(String(format: "  found %@ (%@, %.1f GB) at %@", model.name, model.variant.rawValue, Double(model.sizeBytes) / 1e9, model.folder))
+        }
+        return ExitCode.success
+    }
+}

@@ -1,0 +1,53 @@
+import Bindings
+import Diffusion
+import Digest
+import Foundation
+import Tensor
+import Weights
+
+/// Loads DeepFloyd IF stage I from a snapshot folder found by `WeightsLocator`.
+enum ModelLoader {
+    /// The denoiser for `model`.
+    static func loadIF(_ model: FoundModel) throws -> IFDenoiser {
+        guard let config = FileManager.default.contents(atPath: model.unetConfig) else {
+            throw WeightsError.io(file: model.unetConfig, reason: "cannot read the UNet configuration")
+        }
+        let weights = try SafetensorsFile(path: model.unetWeights)
+        let unet = try IFUNet(configJSON: config, weights: weights)
+        var schedule = NoiseSchedule.squaredCosine()
+        if let path = model.schedulerConfig {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw WeightsError.io(file: path, reason: "cannot read the scheduler configuration")
+            }
+            schedule = try NoiseSchedule(schedulerConfig: data, file: path)
+        }
+        return IFDenoiser(unet: unet, schedule: schedule, displayName: displayName(model), identity: identity(model))
+    }
+
+    /// "DeepFloyd IF-I-L v1.0 (fp16)".
+    static func displayName(_ model: FoundModel) -> String {
+        let name = model.name.replacingOccurrences(of: "-v1.0", with: " v1.0")
+        return "DeepFloyd \(name) (\(model.variant.rawValue))"
+    }
+
+    /// A cache identity that changes whenever the weights do, without hashing gigabytes:
+    /// the configuration, the safetensors header, the file's size and its first and last
+    /// megabyte.
+    static func identity(_ model: FoundModel) -> String {
+        var hasher = SHA256()
+        hasher.update(model.name)
+        if let config = FileManager.default.contents(atPath: model.unetConfig) { hasher.update([UInt8](config)) }
+        if let handle = FileHandle(forReadingAtPath: model.unetWeights) {
+            defer { try? handle.close() }
+            let size = (try? handle.seekToEnd()) ?? 0
+            hasher.update(String(size))
+            try? handle.seek(toOffset: 0)
+            if let head = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](head)) }
+            if size > 1 << 20 {
+                try? handle.seek(toOffset: size - (1 << 20))
+                if let tail = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](tail)) }
+            }
+        }
+        return "if:" + hasher.hexDigest()
+    }
+}

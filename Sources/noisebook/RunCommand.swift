@@ -1,0 +1,46 @@
+import Bindings
+import Foundation
+import Notebook
+import Runner
+
+/// `noisebook run`: notebooks into the site.
+struct RunCommand {
+    let arguments: [String]
+
+    func run() throws -> Int32 {
+        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights"], flags: ["--fresh"])
+        var options = RunOptions(version: noisebookVersion)
+        options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional
+        options.outputFolder = parsed.value("--out") ?? "Output"
+        options.cacheFolder = parsed.value("--cache") ?? ".noisebook/cache"
+        options.fresh = parsed.flag("--fresh")
+        options.allowedFolders = parsed.all("--allow").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let interrupt = Interrupt.install()
+        options.isCancelled = { interrupt.isRequested }
+
+        let log = RunLog(interactive: isatty(STDERR_FILENO) != 0) { text in
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        let runner = Runner(options: options, log: log) { frontMatter in
+            try ModelResolver.choose(frontMatter.model)
+        }
+        let summary = try runner.run()
+        if interrupt.isRequested {
+            printError("noisebook: interrupted; finished cells are cached, the rest will run next time")
+            return ExitCode.interrupted
+        }
+        return summary.exitCode
+    }
+}
+
+/// Picks a notebook's model from its `model:` key.
+enum ModelResolver {
+    static func choose(_ name: String?) throws -> ModelChoice {
+        switch name ?? "auto" {
+        case "auto", "none":
+            return .none
+        case let other:
+            throw UsageError(description: "unknown model '\(other)' (known: auto, none)")
+        }
+    }
+}

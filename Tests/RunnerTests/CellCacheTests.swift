@@ -1,0 +1,147 @@
+import Foundation
+import Runner
+import XCTest
+
+/// The cell cache through whole runs: nothing re-runs when nothing changed, an edit re-runs
+/// exactly the edited cell and its dependents, and inserting a cell changes no other image.
+final class CellCacheTests: RunnerTestCase {
+    private let notebook = """
+    ---
+    title: Cache test
+    seed: 7
+    parameters:
+      level: 500
+    ---
+    # Cache test
+
+    ```swift
+    let base = rectangleMask(size: 8, x: 2, y: 2, width: 4, height: 4).rgb()
+    ```
+
+    ```swift
+    let noisy = forward(base, t: level)
+    show(noisy, caption: "noisy")
+    ```
+
+    ```swift
+    let other = forward(base, t: 100)
+    show(other, caption: "other")
+    ```
+
+    ```swift
+    let blurred = gaussianBlur(noisy, kernelSize: 3, sigma: 1)
+    show(blurred, caption: "blurred")
+    ```
+    """
+
+    func testSecondRunExecutesNothing() throws {
+        try write("a.md", notebook)
+        let first = try runNotebooks()
+        XCTAssertEqual(first.summary.executed, 4)
+        XCTAssertEqual(first.summary.cached, 0)
+        let second = try runNotebooks()
+        XCTAssertEqual(second.summary.executed, 0, second.log.joined(separator: "\n"))
+        XCTAssertEqual(second.summary.cached, 4)
+        XCTAssertEqual(second.log.filter { $0.contains(" hit ") }.count, 4)
+        XCTAssertFalse(second.log.contains { $0.range(of: "\\bmiss\\b", options: .regularExpression) != nil })
+    }
+
+    func testEditingACellRerunsItAndItsDependentsOnly() throws {
+        try write("a.md", notebook)
+        try runNotebooks()
+        try write("a.md", notebook.replacingOccurrences(of: "t: level)", with: "t: level + 1)"))
+        let (summary, log) = try runNotebooks()
+        XCTAssertEqual(summary.executed, 2, log.joined(separator: "\n"))   // cell 2 (edited) and cell 4 (reads noisy)
+        XCTAssertEqual(summary.cached, 2)
+        XCTAssertTrue(log.contains { $0.contains("cell 2 (") && $0.contains("miss") && $0.contains("source edited") }, log.joined(separator: "\n"))
+        XCTAssertTrue(log.contains { $0.contains("cell 4 (") && $0.contains("miss") && $0.contains("input 'noisy' changed") }, log.joined(separator: "\n"))
+        XCTAssertTrue(log.contains { $0.contains("cell 3 (") && $0.contains(" hit ") })
+    }
+
+    func testChangingAParameterRerunsItsReaders() throws {
+        try write("a.md", notebook)
+        try runNotebooks()
+        try write("a.md", notebook.replacingOccurrences(of: "level: 500", with: "level: 600"))
+        let (summary, log) = try runNotebooks()
+        XCTAssertEqual(summary.executed, 2, log.joined(separator: "\n"))
+        XCTAssertTrue(log.contains { $0.contains("cell 2 (") && $0.contains("parameter 'level' changed") })
+    }
+
+    func testInsertingACellChangesNoOtherImage() throws {
+        try write("a.md", notebook)
+        try runNotebooks()
+        let before = try siteImages()
+        let inserted = notebook.replacingOccurrences(of: "# Cache test\n", with: """
+        # Cache test
+
+        ```swift
+        let unrelated = forward(rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb(), t: 900)
+        show(unrelated, caption: "new")
+        ```
+
+        """)
+        try write("a.md", inserted)
+        let (summary, log) = try runNotebooks(fresh: true)
+        XCTAssertEqual(summary.executed, 5, log.joined(separator: "\n"))
+        let after = try siteImages()
+        XCTAssertTrue(before.isSubset(of: after), "a re-run with a cell inserted above changed existing images")
+        XCTAssertEqual(after.subtracting(before).count, 1)
+    }
+
+    func testSameSourceGivesTheSameNoiseOnFreshRuns() throws {
+        try write("a.md", notebook)
+        try runNotebooks()
+        let first = try siteImages()
+        try FileManager.default.removeItem(atPath: project + "/Output")
+        try runNotebooks(fresh: true)
+        XCTAssertEqual(try siteImages(), first)
+    }
+
+    func testDamagedCacheEntryIsRecomputedNotTrusted() throws {
+        try write("a.md", notebook)
+        try runNotebooks()
+        let cells = project + "/.noisebook/cache/cells"
+        for name in try FileManager.default.contentsOfDirectory(atPath: cells) {
+            try "{\"key\": \"truncated".write(toFile: cells + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let (summary, _) = try runNotebooks()
+        XCTAssertEqual(summary.executed, 4)
+        XCTAssertEqual(summary.failed, 0)
+    }
+
+    func testChangedInputFileInvalidatesTheCellThatReadIt() throws {
+        try write("b.md", """
+        ---
+        seed: 1
+        ---
+        ```swift
+        let m = rectangleMask(size: 4, x: 0, y: 0, width: 2, height: 2).rgb()
+        saveImage(m, to: "images/m.png")
+        ```
+        """)
+        try runNotebooks(paths: [project + "/Notebooks/b.md"])
+        try write("c.md", """
+        ---
+        seed: 1
+        ---
+        ```swift
+        let loaded = loadImage("images/m.png")
+        print(loaded.mean())
+        ```
+        """)
+        XCTAssertEqual(try runNotebooks(paths: [project + "/Notebooks/c.md"]).summary.executed, 1)
+        XCTAssertEqual(try runNotebooks(paths: [project + "/Notebooks/c.md"]).summary.executed, 0)
+        try FileManager.default.removeItem(atPath: project + "/Notebooks/images/m.png")
+        try write("b.md", """
+        ---
+        seed: 1
+        ---
+        ```swift
+        let m = rectangleMask(size: 4, x: 0, y: 0, width: 4, height: 4).rgb()
+        saveImage(m, to: "images/m.png")
+        ```
+        """)
+        try runNotebooks(paths: [project + "/Notebooks/b.md"])
+        XCTAssertEqual(try runNotebooks(paths: [project + "/Notebooks/c.md"]).summary.executed, 1)
+    }
+}

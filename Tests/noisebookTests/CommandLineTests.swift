@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+
+/// The command line: help, usage errors and their exit codes, prompts, doctor.
+/// The .pth fixture is made by tools/make_weights_fixtures.py with torch.save.
+final class CommandLineTests: CommandTestCase {
+    func testHelpAndVersion() throws {
+        let help = try noisebook(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.out.contains("usage: noisebook run [PATH...]"))
+        XCTAssertEqual(try noisebook(["--version"]).out, "noisebook 0.1.0\n")
+    }
+
+    func testUnknownCommandAndOptionExit64WithASuggestion() throws {
+        let command = try noisebook(["rnu"])
+        XCTAssertEqual(command.status, 64)
+        XCTAssertTrue(command.err.contains("unknown command 'rnu'; did you mean 'run'?"), command.err)
+        let option = try noisebook(["run", "--frseh"])
+        XCTAssertEqual(option.status, 64)
+        XCTAssertTrue(option.err.contains("unknown option '--frseh'; did you mean '--fresh'?"), option.err)
+    }
+
+    func testPromptsListAndExport() throws {
+        let file = Self.root + "/Tests/WeightsTests/Fixtures/prompts.pth"
+        let list = try noisebook(["prompts", file])
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertFalse(list.out.isEmpty)
+        let first = try XCTUnwrap(list.out.split(separator: "\n").first.flatMap { line in
+            line.split(separator: "\"", omittingEmptySubsequences: false).dropFirst().first.map(String.init)
+        })
+        let export = try noisebook(["prompts", file, "--export", first, "--out", "e.npy"])
+        XCTAssertEqual(export.status, 0, export.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/e.npy"))
+        let missing = try noisebook(["prompts", file, "--export", "no such prompt at all", "--out", "f.npy"])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssertTrue(missing.err.contains("closest"), missing.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/f.npy"))
+    }
+
+    func testMaliciousPickleIsRefused() throws {
+        let result = try noisebook(["prompts", Self.root + "/Tests/WeightsTests/Fixtures/malicious_system.pth"])
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.err.contains("refusing pickle global"), result.err)
+    }
+
+    func testDoctorNamesTheKernelAndWhereWeightsAreLookedFor() throws {
+        let result = try noisebook(["doctor"], environment: ["HF_HUB_CACHE": scratch + "/hub"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.out.contains("BLAS kernel:"))
+        XCTAssertTrue(result.out.contains("SGEMM speed:"))
+        XCTAssertTrue(result.out.contains(scratch + "/hub/models--DeepFloyd--IF-I-"))
+    }
+}

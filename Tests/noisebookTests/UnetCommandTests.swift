@@ -1,0 +1,64 @@
+import Foundation
+import Tensor
+import Weights
+import XCTest
+
+/// `noisebook unet` on diffusers-made IF-shaped models reproduces diffusers' output.
+/// Fixtures: Tests/DiffusionTests/Fixtures/tiny-{a,b}, made by tools/make_if_fixtures.py.
+final class UnetCommandTests: CommandTestCase {
+    private struct Expected: Decodable {
+        var timesteps: [Int]
+        var output_shape: [Int]
+        var output: [Float]
+        var max_abs_output: Float
+    }
+
+    /// Lays the fixture out as a snapshot folder (unet/, scheduler/) and runs the command.
+    private func check(model: String, weightsFile: String, dtype: String = "f32") throws {
+        let fixtures = Self.root + "/Tests/DiffusionTests/Fixtures"
+        let snapshot = scratch + "/snapshot"
+        let files = FileManager.default
+        try files.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
+        try files.createDirectory(atPath: snapshot + "/scheduler", withIntermediateDirectories: true)
+        try files.copyItem(atPath: "\(fixtures)/\(model)/config.json", toPath: snapshot + "/unet/config.json")
+        try files.copyItem(atPath: "\(fixtures)/\(model)/\(weightsFile)", toPath: snapshot + "/unet/" + weightsFile)
+        try files.copyItem(atPath: "\(fixtures)/scheduler/scheduler_config.json", toPath: snapshot + "/scheduler/scheduler_config.json")
+
+        let inputs = try SafetensorsFile(path: "\(fixtures)/\(model)/inputs.safetensors")
+        try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")
+        try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy", dtype: .f16)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(model)/expected.json")))
+
+        let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy",
+                                    "--timesteps", expected.timesteps.map(String.init).joined(separator: ","),
+                                    "--embeddings", "e.npy", "--out", "y.npy", "--dtype", dtype])
+        XCTAssertEqual(result.status, 0, result.err)
+        let output = try NPYFile.read(scratch + "/y.npy")
+        XCTAssertEqual(output.shape, expected.output_shape)
+        XCTAssertEqual(output.shape[0], 2, "the fixture is batched")
+        // The embeddings went through fp16 .npy here while diffusers saw fp32 ones, so the
+        // comparison is at the tolerance: 1e-4 of the largest output magnitude
+        // (fp16 output adds its own rounding, 2^-11 relative).
+        let tolerance = (dtype == "f16" ? 1e-3 : 1e-4) * expected.max_abs_output
+        let worst = zip(output.scalars, expected.output).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThanOrEqual(worst, tolerance, "max difference \(worst) from diffusers")
+    }
+
+    func testFP32WeightsMatchDiffusers() throws {
+        try check(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+    }
+
+    func testFP16WeightsMatchDiffusers() throws {
+        try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors")
+    }
+
+    func testFP16OutputFile() throws {
+        try check(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors", dtype: "f16")
+    }
+
+    func testMissingOptionIsAUsageError() throws {
+        let result = try noisebook(["unet", "--sample", "x.npy"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.err.contains("noisebook unet needs --weights"), result.err)
+    }
+}
