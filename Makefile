@@ -32,13 +32,16 @@ run: build
 doctor: build
 	$(BIN) doctor
 
-# Numeric tests are run optimised: debug Swift is 10-50x slower on tensor loops.
-test: test-deps build
+# Numeric tests are run optimised: debug Swift is 10-50x slower on tensor loops. The test
+# build also builds the noisebook executable that the command-line tests run.
+test: test-deps
 	$(SWIFT) test -c release
 
-golden: build
-	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --filter 'ReportTests|RunnerTests|ScriptTests' || true
-	@echo "golden files re-recorded; review with git diff"
+# Re-records every golden file (HTML pages), then runs those tests again against them.
+golden: deps
+	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --filter GoldenTests
+	$(SWIFT) test -c release --filter GoldenTests
+	@echo "golden files re-recorded; review them with git diff"
 
 clean:
 	rm -rf .build Output/*.html Output/images

@@ -77,9 +77,8 @@ final class Site {
                             images.append(FigureImage(src: src, caption: image.caption, width: image.width, height: image.height,
                                                       provenance: Self.provenanceLine(image.provenance),
                                                       view: image.view.flatMap(Self.illusionView)))
-                            lastImage = lastImage ?? src
+                            lastImage = src
                         }
-                        if let first = images.first?.src { lastImage = first }
                         outputs.append(.figure(Figure(images: images, title: figure.title, columns: figure.columns)))
                     }
                 }
