@@ -1,17 +1,37 @@
 import Diffusion
 
+/// A model ready to run: the denoiser and how prompts become its conditions.
+public struct LoadedModel: Sendable {
+    /// The denoiser.
+    public var denoiser: any Denoiser
+    /// The condition for a prompt (its embedding, for models that need one); throws for a
+    /// prompt the model cannot take, naming the closest it can.
+    public var condition: @Sendable (String) throws -> Condition
+    /// A remark the page should carry about a prompt (e.g. that no caption matches it).
+    public var promptNote: @Sendable (String) -> String?
+
+    /// A loaded model from its parts.
+    public init(denoiser: any Denoiser,
+                condition: @escaping @Sendable (String) throws -> Condition = { Condition(prompt: $0) },
+                promptNote: @escaping @Sendable (String) -> String? = { _ in nil }) {
+        self.denoiser = denoiser
+        self.condition = condition
+        self.promptNote = promptNote
+    }
+}
+
 /// The model a notebook runs on, resolved before its cells run but loaded only when a
 /// cell first calls it.
 public struct ModelChoice: Sendable {
-    /// The name shown on pages ("built-in emoji model", "DeepFloyd IF-I-L v1.0 (fp16)").
+    /// The name shown on pages ("built-in emoji model (local score)", "DeepFloyd IF-I-L v1.0 (fp16)").
     public var displayName: String
     /// A stable identity for cache keys (weights digest or built-in version).
     public var identity: String
     /// Loads the model; nil when the notebook has no model.
-    public var load: (@Sendable () throws -> any Denoiser)?
+    public var load: (@Sendable () throws -> LoadedModel)?
 
     /// A choice from its parts.
-    public init(displayName: String, identity: String, load: (@Sendable () throws -> any Denoiser)?) {
+    public init(displayName: String, identity: String, load: (@Sendable () throws -> LoadedModel)?) {
         self.displayName = displayName
         self.identity = identity
         self.load = load

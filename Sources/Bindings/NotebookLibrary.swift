@@ -18,6 +18,7 @@ public enum NotebookLibrary {
         addOutputFunctions(to: &library, session: session)
         addImageFunctions(to: &library, session: session)
         addNoiseFunctions(to: &library, session: session)
+        addDiffusionFunctions(to: &library, session: session)
         return library
     }
 

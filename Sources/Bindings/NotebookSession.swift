@@ -49,8 +49,9 @@ public final class NotebookSession: @unchecked Sendable {
     private var random = SeededRandom(seed: 0)
     private var outputs: [SessionOutput] = []
     private var filesRead: [String: String] = [:]
-    private var modelLoader: (@Sendable () throws -> any Denoiser)?
-    private var loadedModel: (any Denoiser)?
+    private var notesShown: Set<String> = []
+    private var modelLoader: (@Sendable () throws -> LoadedModel)?
+    private var loadedModel: LoadedModel?
     /// Reports progress of long built-ins: (step, total, label).
     public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
     /// Polled by long built-ins between steps.
@@ -58,7 +59,7 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// A session for a notebook in `notebookFolder` within `projectRoot`.
     public init(notebookFolder: String, projectRoot: String, seed: UInt64, allowedFolders: [String] = [],
-                model: (@Sendable () throws -> any Denoiser)? = nil) {
+                model: (@Sendable () throws -> LoadedModel)? = nil) {
         self.notebookFolder = notebookFolder
         self.projectRoot = projectRoot
         self.seed = seed
@@ -72,6 +73,7 @@ public final class NotebookSession: @unchecked Sendable {
             random = SeededRandom(seed: streamSeed)
             outputs = []
             filesRead = [:]
+            notesShown = []
         }
     }
 
@@ -83,6 +85,13 @@ public final class NotebookSession: @unchecked Sendable {
     /// Appends an output of the current cell.
     public func emit(_ output: SessionOutput) {
         lock.withLock { outputs.append(output) }
+    }
+
+    /// Shows `note` below the cell, once per cell.
+    public func noteOnce(_ note: String) {
+        lock.withLock {
+            if notesShown.insert(note).inserted { outputs.append(.text("note: " + note)) }
+        }
     }
 
     /// `count` draws from the cell's normal stream, shaped `shape`.
@@ -103,7 +112,7 @@ public final class NotebookSession: @unchecked Sendable {
     }
 
     /// The model, loaded on first use.
-    public func model() throws -> any Denoiser {
+    public func model() throws -> LoadedModel {
         if let loadedModel { return loadedModel }
         guard let modelLoader else {
             throw BindingsError.noModel
@@ -115,7 +124,7 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// The noise schedule: the model's when one is loaded, else DeepFloyd IF's.
     public var schedule: NoiseSchedule {
-        loadedModel?.schedule ?? NoiseSchedule.squaredCosine()
+        loadedModel?.denoiser.schedule ?? NoiseSchedule.squaredCosine()
     }
 
     /// `path` relative to the project root when inside it.

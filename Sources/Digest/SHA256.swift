@@ -24,14 +24,34 @@ public struct SHA256: Sendable {
 
     /// Feeds `bytes` into the hash.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            buffer.append(byte)
-            length &+= 1
+        // Contiguous input is hashed block by block without copying into the buffer.
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
+        if handled != nil { return }
+        update(buffer: Array(bytes))
+    }
+
+    private mutating func update(buffer input: [UInt8]) {
+        input.withUnsafeBytes { update(buffer: $0) }
+    }
+
+    private mutating func update(buffer input: UnsafeRawBufferPointer) {
+        var offset = 0
+        length &+= UInt64(input.count)
+        if !buffer.isEmpty {
+            let take = Swift.min(64 - buffer.count, input.count)
+            buffer.append(contentsOf: input[0..<take])
+            offset = take
             if buffer.count == 64 {
-                compress(buffer)
+                let block = buffer
+                block.withUnsafeBytes { compress($0) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
+        while input.count - offset >= 64 {
+            compress(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
+            offset += 64
+        }
+        if offset < input.count { buffer.append(contentsOf: input[offset...]) }
     }
 
     /// Feeds the UTF-8 bytes of `string` into the hash.
@@ -42,13 +62,14 @@ public struct SHA256: Sendable {
         var copy = self
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
-        while (Int(length) + tail.count) % 64 != 56 { tail.append(0) }
+        while (copy.buffer.count + tail.count) % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for byte in tail {
-            copy.buffer.append(byte)
-            if copy.buffer.count == 64 {
-                copy.compress(copy.buffer)
-                copy.buffer.removeAll(keepingCapacity: true)
+        let blocks = copy.buffer + tail
+        blocks.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                copy.compress(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 64)]))
+                offset += 64
             }
         }
         return copy.h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
@@ -72,7 +93,7 @@ public struct SHA256: Sendable {
     /// The hex digest of a string's UTF-8 bytes in one call.
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }
 
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])

@@ -7,11 +7,11 @@ import Report
 /// one page per notebook and the index.
 public final class Runner {
     private let options: RunOptions
-    private let models: @Sendable (FrontMatter) throws -> ModelChoice
+    private let models: @Sendable (FrontMatter, String) throws -> ModelChoice
     private let log: RunLog
 
-    /// A runner; `models` picks each notebook's model from its front matter.
-    public init(options: RunOptions, log: RunLog, models: @escaping @Sendable (FrontMatter) throws -> ModelChoice) {
+    /// A runner; `models` picks each notebook's model from its front matter and folder.
+    public init(options: RunOptions, log: RunLog, models: @escaping @Sendable (FrontMatter, String) throws -> ModelChoice) {
         self.options = options
         self.models = models
         self.log = log
@@ -36,7 +36,7 @@ public final class Runner {
                 let document = try NotebookParser.parse(bytes: bytes, path: displayPath)
                 var absolute = document
                 absolute.path = path
-                let model = try models(document.frontMatter)
+                let model = try models(document.frontMatter, URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 log.notebook(displayPath, model: model.displayName)
                 let outcomes = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
                                            options: options, model: model, log: log).run()

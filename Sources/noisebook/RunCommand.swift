@@ -8,7 +8,7 @@ struct RunCommand {
     let arguments: [String]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights"], flags: ["--fresh"])
+        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model"], flags: ["--fresh"])
         var options = RunOptions(version: noisebookVersion)
         options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional
         options.outputFolder = parsed.value("--out") ?? "Output"
@@ -21,8 +21,10 @@ struct RunCommand {
         let log = RunLog(interactive: isatty(STDERR_FILENO) != 0) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
-        let runner = Runner(options: options, log: log) { frontMatter in
-            try ModelResolver.choose(frontMatter.model)
+        let resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights"),
+                                     embeddings: parsed.value("--embeddings"), model: parsed.value("--model"))
+        let runner = Runner(options: options, log: log) { frontMatter, notebookFolder in
+            try resolver.choose(frontMatter, notebookFolder: notebookFolder)
         }
         let summary = try runner.run()
         if interrupt.isRequested {
@@ -33,14 +35,3 @@ struct RunCommand {
     }
 }
 
-/// Picks a notebook's model from its `model:` key.
-enum ModelResolver {
-    static func choose(_ name: String?) throws -> ModelChoice {
-        switch name ?? "auto" {
-        case "auto", "none":
-            return .none
-        case let other:
-            throw UsageError(description: "unknown model '\(other)' (known: auto, none)")
-        }
-    }
-}

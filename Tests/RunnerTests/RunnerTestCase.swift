@@ -33,7 +33,7 @@ class RunnerTestCase: XCTestCase {
         options.fresh = fresh
         let lines = LineBox()
         let log = RunLog(interactive: false) { text in lines.append(text) }
-        let summary = try Runner(options: options, log: log) { _ in .none }.run()
+        let summary = try Runner(options: options, log: log) { _, _ in .none }.run()
         return (summary, lines.lines)
     }
 

@@ -1,0 +1,154 @@
+import Diffusion
+import Script
+import Tensor
+
+/// The shared work of a model built-in: the loaded model, prompt conditions, argument
+/// checks, the sampler wired to the cell's progress and cancellation, and images back.
+struct DiffusionCall {
+    /// The image side the models generate (DeepFloyd IF stage I and the built-in: 64).
+    let side = 64
+    let session: NotebookSession
+    let model: LoadedModel
+    let arguments: Arguments
+    let operation: String
+
+    init(_ session: NotebookSession, _ arguments: Arguments, operation: String) throws {
+        self.session = session
+        self.arguments = arguments
+        self.operation = operation
+        do {
+            model = try session.model()
+        } catch let error as BindingsError {
+            throw NotebookLibrary.failure("\(error)")
+        }
+    }
+
+    var schedule: NoiseSchedule { model.denoiser.schedule }
+
+    /// The condition for a prompt argument.
+    func condition(_ arguments: Arguments, _ name: String) throws -> Condition {
+        do { return try condition(try arguments.string(name)) } catch let failure as BuiltinFailure {
+            var located = failure
+            located.parameter = located.parameter ?? name
+            throw located
+        }
+    }
+
+    /// The condition for a prompt, with a note on the page when the model remarks on it.
+    func condition(_ prompt: String) throws -> Condition {
+        do {
+            let condition = try model.condition(prompt)
+            if let note = model.promptNote(prompt) { session.noteOnce(note) }
+            return condition
+        } catch let failure as BuiltinFailure {
+            throw failure
+        } catch {
+            throw NotebookLibrary.failure("\(error)")
+        }
+    }
+
+    /// The unconditional prompt of classifier-free guidance ("").
+    func unconditional() throws -> Condition { try condition(NotebookLibrary.emptyPrompt) }
+
+    /// The guidance scale gamma.
+    func guidance(_ arguments: Arguments) throws -> Float {
+        let gamma = try arguments.double("guidance")
+        guard gamma.isFinite, abs(gamma) <= 100 else {
+            throw NotebookLibrary.failure("guidance must be a finite number of at most 100 in size, got \(gamma)", "guidance")
+        }
+        return Float(gamma)
+    }
+
+    /// A sampler over the course's strided timesteps (990, 990 - stride, ..., 0).
+    func sampler(stride: Int) throws -> Sampler {
+        guard (1...990).contains(stride) else { throw NotebookLibrary.failure("stride must be in 1...990, got \(stride)", "stride") }
+        return try configured(NoiseSchedule.stridedTimesteps(start: 990 - 990 % stride, stride: stride))
+    }
+
+    /// A sampler taking `steps` model steps from about t = 990 to 0.
+    func sampler(steps: Int) throws -> Sampler {
+        guard (1...990).contains(steps) else { throw NotebookLibrary.failure("steps must be in 1...990, got \(steps)", "steps") }
+        let stride = 990 / steps
+        return try configured(NoiseSchedule.stridedTimesteps(start: stride * steps, stride: stride))
+    }
+
+    private func configured(_ timesteps: [Int]) throws -> Sampler {
+        var sampler = try Sampler(denoiser: model.denoiser, timesteps: timesteps)
+        let (session, operation) = (self.session, self.operation)
+        sampler.progress = { step, total in session.progress(step, total, operation) }
+        sampler.isCancelled = session.isCancelled
+        return sampler
+    }
+
+    /// A start index into the sampler's timesteps.
+    func index(_ arguments: Arguments, _ name: String, _ sampler: Sampler) throws -> Int {
+        let i = try arguments.int(name)
+        guard i >= 0, i < sampler.timesteps.count - 1 else {
+            throw NotebookLibrary.failure("\(name) = \(i) is out of range 0..<\(sampler.timesteps.count - 1) for these \(sampler.timesteps.count) timesteps", name)
+        }
+        return i
+    }
+
+    /// An image argument as the model's input: `[1, 3, side, side]` in [-1, 1].
+    func modelInput(_ arguments: Arguments, _ name: String) throws -> Tensor {
+        let image = try NotebookLibrary.image(arguments, name)
+        guard image.channels == 3 else {
+            throw NotebookLibrary.failure("the model needs an RGB image, got \(image.channels) channel(s); use .rgb()", name)
+        }
+        guard image.height == side, image.width == side else {
+            throw NotebookLibrary.failure("the model works on \(side)x\(side) images, got \(image.width)x\(image.height); use .resized(to: \(side))", name)
+        }
+        return try image.tensor.toModelRange().reshaped([1] + image.tensor.shape)
+    }
+
+    /// Pure noise for `count` images.
+    func pureNoise(_ arguments: Arguments) throws -> Tensor {
+        let count = try arguments.int("count")
+        guard (1...16).contains(count) else { throw NotebookLibrary.failure("count must be in 1...16, got \(count)", "count") }
+        return session.withRandom { $0.normal(shape: [count, 3, side, side]) }
+    }
+
+    /// Runs the loop and returns the image (or, for a batch, the images; with `keepEvery`,
+    /// every k-th step's image followed by the final one).
+    func denoise(_ sampler: Sampler, x: Tensor, iStart: Int, prompt: String, operation: String,
+                 estimate: Sampler.Estimator,
+                 afterStep: ((Tensor, Int, inout SeededRandom) throws -> Tensor)? = nil) throws -> Value {
+        let keepEvery = arguments.isPresent("keepEvery") ? try arguments.int("keepEvery") : nil
+        if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", "keepEvery") }
+        let steps = sampler.timesteps.count - 1 - iStart
+        let result: (image: Tensor, intermediates: [(t: Int, image: Tensor)])
+        do {
+            result = try session.withRandom { random in
+                try sampler.denoise(x, iStart: iStart, keepEvery: keepEvery, random: &random, estimate: estimate, afterStep: afterStep)
+            }
+        } catch DiffusionError.cancelled {
+            throw BuiltinFailure("interrupted", kind: .cancelled)
+        } catch let failure as BuiltinFailure {
+            throw failure
+        } catch {
+            throw NotebookLibrary.failure("\(error)")
+        }
+        var values = [Value]()
+        if keepEvery != nil {
+            for (t, image) in result.intermediates where t > 0 {
+                values.append(self.image(image, prompt: prompt, steps: steps, operation: "\(operation) at t = \(t)"))
+            }
+        }
+        for b in 0..<result.image.shape[0] {
+            values.append(self.image(result.image.slice(b).reshaped1(), prompt: prompt, steps: steps, operation: operation))
+        }
+        return values.count == 1 ? values[0] : .array(values)
+    }
+
+    /// A model-range `[1, 3, H, W]` (or `[3, H, W]`) tensor as a cell image with provenance.
+    func image(_ x: Tensor, prompt: String, steps: Int, operation: String) -> Value {
+        let pixels = x.rank == 4 ? x.slice(0) : x
+        let provenance = Provenance(model: model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps, operation: operation)
+        return .native(ImageValue(pixels.fromModelRange(), provenance: provenance))
+    }
+}
+
+private extension Tensor {
+    /// `[3, H, W]` as `[1, 3, H, W]`.
+    func reshaped1() -> Tensor { Tensor(shape: [1] + shape, scalars: scalars) }
+}
