@@ -73,11 +73,30 @@ struct DiffusionCall {
     }
 
     private func configured(_ timesteps: [Int]) throws -> Sampler {
-        var sampler = try Sampler(denoiser: model.denoiser, timesteps: timesteps)
+        var sampler = try Sampler(denoiser: try denoiser(), timesteps: timesteps)
         let (session, operation) = (self.session, self.operation)
         sampler.progress = { step, total in session.progress(step, total, operation) }
         sampler.isCancelled = session.isCancelled
         return sampler
+    }
+
+    /// The model, with the patch schedule the call asks for (`patches: "41@750 31@550 7@0"`,
+    /// or one size for every step) when it asks for one.
+    private func denoiser() throws -> any Denoiser {
+        guard arguments.isPresent("patches") else { return model.denoiser }
+        let text = try arguments.string("patches")
+        guard let withPatches = model.withPatches else {
+            throw NotebookLibrary.failure("only the built-in local-score model has a patch schedule; this notebook runs on \(model.denoiser.displayName)", "patches")
+        }
+        var stages = [PatchSchedule.Stage]()
+        for part in text.split(separator: " ") {
+            let pieces = part.split(separator: "@")
+            guard (1...2).contains(pieces.count), let size = Int(pieces[0]), let from = pieces.count == 2 ? Int(pieces[1]) : 0 else {
+                throw NotebookLibrary.failure("cannot read patch stage '\(part)': write SIZE@FROM, e.g. \"41@750 21@350 7@0\"", "patches")
+            }
+            stages.append(PatchSchedule.Stage(from: from, size: size))
+        }
+        do { return withPatches(try PatchSchedule(stages: stages)) } catch { throw NotebookLibrary.failure("\(error)", "patches") }
     }
 
     /// A start index into the sampler's timesteps.

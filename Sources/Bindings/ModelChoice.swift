@@ -9,14 +9,18 @@ public struct LoadedModel: Sendable {
     public var condition: @Sendable (String) throws -> Condition
     /// A remark the page should carry about a prompt (e.g. that no caption matches it).
     public var promptNote: @Sendable (String) -> String?
+    /// The same model with another patch schedule (the built-in local-score model only).
+    public var withPatches: (@Sendable (PatchSchedule) -> any Denoiser)?
 
     /// A loaded model from its parts.
     public init(denoiser: any Denoiser,
                 condition: @escaping @Sendable (String) throws -> Condition = { Condition(prompt: $0) },
-                promptNote: @escaping @Sendable (String) -> String? = { _ in nil }) {
+                promptNote: @escaping @Sendable (String) -> String? = { _ in nil },
+                withPatches: (@Sendable (PatchSchedule) -> any Denoiser)? = nil) {
         self.denoiser = denoiser
         self.condition = condition
         self.promptNote = promptNote
+        self.withPatches = withPatches
     }
 }
 

@@ -44,7 +44,8 @@ extension NotebookLibrary {
                                    operation: "iterativeDenoiseCFG(iStart: \(iStart), γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
-        library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)), ("steps", "steps", .int(33))],
+        library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)), ("steps", "steps", .int(33)),
+                                        ("patches", "patches", .void)],
                              "Images sampled from pure noise by iterative denoising without guidance (part 1.5).") { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sample")
             let condition = try run.condition(arguments, "prompt")
@@ -54,7 +55,8 @@ extension NotebookLibrary {
                                    estimate: sampler.conditional(condition))
         })
         library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)),
-                                           ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33))],
+                                           ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33)),
+                                           ("patches", "patches", .void)],
                              "Images sampled from pure noise with classifier-free guidance (part 1.6).") { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sampleCFG")
             let condition = try run.condition(arguments, "prompt")
@@ -73,9 +75,7 @@ extension NotebookLibrary {
             let sampler = try run.sampler(stride: try arguments.int("stride"))
             let iStart = try run.index(arguments, "iStart", sampler)
             let x0 = try run.modelInput(arguments, "image")
-            let noisy = session.withRandom { random in
-                Sampling.forward(x0, t: sampler.timesteps[iStart], noise: random.normal(shape: x0.shape), schedule: sampler.schedule)
-            }
+            let noisy = try session.withRandom { random in try sampler.sdeditStart(x0, iStart: iStart, random: &random) }
             return try run.denoise(sampler, x: noisy, iStart: iStart, prompt: condition.prompt,
                                    operation: "sdedit(iStart: \(iStart), γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
@@ -93,16 +93,12 @@ extension NotebookLibrary {
                 throw NotebookLibrary.failure("the mask is \(ImageValue.sizeText(mask.tensor.shape)) but the image is \(ImageValue.sizeText(Array(original.shape.dropFirst()))); they need the same height and width", "mask")
             }
             let m = try mask.tensor.reshaped([1] + mask.tensor.shape)                       // [1, C, H, W]
-            let keep = Tensor(scalar: 1) - m
             let start = session.withRandom { random in random.normal(shape: original.shape) }
-            let schedule = sampler.schedule
+            let step: (Tensor, Int, inout SeededRandom) throws -> Tensor
+            do { step = try sampler.inpaintingStep(original: original, mask: m) } catch { throw NotebookLibrary.failure("\(error)", "mask") }
             return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt, operation: "inpaint(γ \(format(Double(guidance))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance)) { x, t, random in
-                // A.5: keep the model's pixels inside the mask, the original (noised to t) outside;
-                // at t = 0 the original itself, so unmasked pixels end exactly as they were.
-                let known = t == 0 ? original : Sampling.forward(original, t: t, noise: random.normal(shape: original.shape), schedule: schedule)
-                return m * x + keep * known
-            }
+                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance),
+                                   afterStep: step)
         })
         library.add(function("visualAnagram", [("prompts", "prompts", nil), ("views", "views", .array([.string("identity"), .string("flip")])),
                                                ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
@@ -128,22 +124,50 @@ extension NotebookLibrary {
                                    estimate: sampler.anagram(pairs, unconditional: try run.unconditional(), guidance: guidance))
         })
         library.add(function("hybridImage", [("low", "low", nil), ("high", "high", nil), ("guidance", "guidance", .double(7)),
-                                             ("kernelSize", "kernelSize", .int(33)), ("sigma", "sigma", .double(2)), ("stride", "stride", .int(30))],
-                             "A factorized hybrid (make_hybrids): low frequencies from one prompt, high frequencies from another.") { arguments in
+                                             ("kernelSize", "kernelSize", .int(33)), ("sigma", "sigma", .double(2)), ("stride", "stride", .int(30)),
+                                             ("split", "split", .string("frequency"))],
+                             "A factorized hybrid (make_hybrids): one prompt's low frequencies plus another's high frequencies; with split: \"color\", one prompt's gray part plus another's colour.") { arguments in
             let run = try DiffusionCall(session, arguments, operation: "hybridImage")
             let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")
             let guidance = try run.guidance(arguments)
             let size = try arguments.int("kernelSize"), sigma = try arguments.double("sigma")
             guard size > 0, size % 2 == 1 else { throw NotebookLibrary.failure("kernelSize must be a positive odd number, got \(size)", "kernelSize") }
             guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
+            let split = try arguments.string("split")
+            let filter: (Tensor) throws -> Tensor
+            let label: String
+            switch split {
+            case "frequency":
+                filter = { try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma)) }
+                label = "blur \(size)/\(format(sigma))"
+            case "color":
+                filter = NotebookLibrary.channelMean
+                label = "gray/colour"
+            default:
+                throw NotebookLibrary.failure("split must be \"frequency\" or \"color\", got \"\(split)\"", "split")
+            }
             let sampler = try run.sampler(stride: try arguments.int("stride"))
             let noise = session.withRandom { $0.normal(shape: [1, 3, run.side, run.side]) }
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: "low: \(low.prompt) | high: \(high.prompt)",
-                                   operation: "hybridImage(γ \(format(Double(guidance))), blur \(size)/\(format(sigma)))",
-                                   estimate: sampler.hybrid(low: low, high: high, unconditional: try run.unconditional(), guidance: guidance) { x in
-                                       try x.gaussianBlur(kernelSize: size, sigma: Float(sigma))
-                                   })
+                                   operation: "hybridImage(γ \(format(Double(guidance))), \(label))",
+                                   estimate: sampler.hybrid(low: low, high: high, unconditional: try run.unconditional(), guidance: guidance,
+                                                            lowPass: filter))
         })
+    }
+
+    /// The gray part of `[B, 3, H, W]` images: each pixel's channel mean, in every channel.
+    static func channelMean(_ x: Tensor) -> Tensor {
+        let (batch, channels) = (x.shape[0], x.shape[1])
+        let plane = x.count / (batch * channels)
+        var out = x.scalars
+        for b in 0..<batch {
+            for i in 0..<plane {
+                var sum: Float = 0
+                for c in 0..<channels { sum += x.scalars[(b * channels + c) * plane + i] }
+                for c in 0..<channels { out[(b * channels + c) * plane + i] = sum / Float(channels) }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: out)
     }
 
     /// A number without trailing zeros ("7", "2.5").
