@@ -43,5 +43,11 @@ golden: deps
 	$(SWIFT) test -c release --filter GoldenTests
 	@echo "golden files re-recorded; review them with git diff"
 
+# Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's
+# step and IF-I-XL's memory, then the same in PyTorch when it is installed, and the ratios.
+bench: deps
+	$(BUILD) --product Bench
+	.build/release/Bench
+
 clean:
 	rm -rf .build Output/*.html Output/images

@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Report", dependencies: ["Notebook"]),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion"]),
+        // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
+        .executableTarget(name: "Bench", dependencies: ["Diffusion", "Tensor", "Weights", "Imaging"]),
 
         // Tests mirror Sources.
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),

@@ -34,6 +34,8 @@ public final class SafetensorsFile: TensorProvider, @unchecked Sendable {
     public let names: [String]
 
     private let mapping: MappedFile
+    /// The mapping, for storage that views it in place and must keep it alive.
+    var mappingOwner: AnyObject { mapping }
     private let dataStart: Int
     // Names handed out so far, for strict loading; guarded because providers are shared
     // across threads. An NSLock rather than Synchronization.Mutex keeps older macOS builds.

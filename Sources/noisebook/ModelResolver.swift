@@ -89,7 +89,8 @@ final class ModelResolver: @unchecked Sendable {
                     return LoadedModel(denoiser: model, promptNote: { Self.note(model.match($0)) })
                 }
                 let model = LocalScoreDenoiser(set: set)
-                return LoadedModel(denoiser: model, promptNote: { Self.note(model.match($0)) })
+                return LoadedModel(denoiser: model, promptNote: { Self.note(model.match($0)) },
+                                   withPatches: { LocalScoreDenoiser(set: set, patchSchedule: $0) })
             }
         }
     }

@@ -16,4 +16,5 @@ if let kernel = BLASRuntime.kernelOverride(), ProcessInfo.processInfo.environmen
     FileHandle.standardError.write(Data("noisebook: warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on its generic kernel\n".utf8))
 }
 
+MemoryRuntime.keepFreedBlocks()
 exit(CommandLineTool(arguments: Array(CommandLine.arguments.dropFirst())).run())

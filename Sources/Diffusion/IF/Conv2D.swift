@@ -18,6 +18,8 @@ public struct Conv2D: Sendable {
 
     /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try x.conv2d(weight: weight.value, bias: bias.value, padding: padding)
+        try weight.withValues { w in
+            try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding)
+        }
     }
 }

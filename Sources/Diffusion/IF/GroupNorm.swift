@@ -21,6 +21,12 @@ public struct GroupNorm: Sendable {
 
     /// `[B, C, ...]`, same shape out.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try x.groupNorm(groups: groups, weight: weight.value, bias: bias.value, eps: eps)
+        try x.groupNormalized(groups: groups, eps: eps, weight: weight.value, bias: bias.value)
+    }
+
+    /// `act(GN(x) * (1 + scale) + shift)` in one pass; `scaleShift` `[B, 2C]` or nil.
+    func callAsFunction(_ x: Tensor, scaleShift: Tensor?, activation: PointwiseActivation) throws -> Tensor {
+        try x.groupNormalized(groups: groups, eps: eps, weight: weight.value, bias: bias.value,
+                              scaleShift: scaleShift, activation: activation)
     }
 }

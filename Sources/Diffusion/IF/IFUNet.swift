@@ -25,9 +25,20 @@ public struct IFUNet: Sendable {
 
     /// The UNet `config` describes, with weights from `weights` (diffusers' names). Every
     /// tensor the config implies must be present with its exact shape, and no other
-    /// tensor may be there; errors name the tensor.
-    public init(config: UNetConfig, weights: any TensorProvider) throws {
-        let loader = WeightLoader(weights)
+    /// tensor may be there; errors name the tensor. `residency` decides whether an fp16
+    /// checkpoint is widened when loaded or kept half precision.
+    public init(config: UNetConfig, weights: any TensorProvider, residency: WeightResidency = .automatic) throws {
+        try self.init(config: config, loader: WeightLoader(weights, keepHalf: residency.keepsHalf(weights)))
+    }
+
+    /// Every tensor `config` implies, with its shape, in loading order.
+    public static func tensorShapes(config: UNetConfig) throws -> [(name: String, shape: [Int])] {
+        let loader = WeightLoader(recording: ())
+        _ = try IFUNet(config: config, loader: loader)
+        return loader.requested
+    }
+
+    init(config: UNetConfig, loader: WeightLoader) throws {
         let builder = UNetBuilder(config: config, loader: loader)
         let c0 = config.blockOutChannels[0], e = config.timeEmbedDim
         self.config = config
@@ -65,17 +76,31 @@ public struct IFUNet: Sendable {
     }
 
     /// The UNet from a `config.json`'s bytes and weights.
-    public init(configJSON: Data, weights: any TensorProvider) throws {
-        try self.init(config: try UNetConfig(json: configJSON), weights: weights)
+    public init(configJSON: Data, weights: any TensorProvider, residency: WeightResidency = .automatic) throws {
+        try self.init(config: try UNetConfig(json: configJSON), weights: weights, residency: residency)
+    }
+
+    /// Bytes the weights hold in memory (for half-precision views: the bytes they map).
+    public var weightByteCount: Int {
+        var names = Set<String>(), total = 0
+        forEachParameter { p in
+            if names.insert(p.name).inserted { total += p.byteCount }
+        }
+        return total
     }
 
     /// The number of weight values held.
     public var parameterCount: Int {
         var names = Set<String>(), total = 0
-        func add(_ p: Parameter?) {
-            guard let p, names.insert(p.name).inserted else { return }
-            total += Tensor.count(of: p.shape)
+        forEachParameter { p in
+            if names.insert(p.name).inserted { total += Tensor.count(of: p.shape) }
         }
+        return total
+    }
+
+    /// Calls `body` on every parameter of every layer.
+    func forEachParameter(_ body: (Parameter) -> Void) {
+        func add(_ p: Parameter?) { if let p { body(p) } }
         func add(_ l: Linear?) { add(l?.weight); add(l?.bias) }
         func add(_ l: Conv2D?) { add(l?.weight); add(l?.bias) }
         func add(_ l: GroupNorm?) { add(l?.weight); add(l?.bias) }
@@ -91,6 +116,5 @@ public struct IFUNet: Sendable {
             add(a.groupNorm); add(a.normCross); add(a.toQ); add(a.toK); add(a.toV); add(a.addKProj); add(a.addVProj); add(a.toOut)
         }
         add(convNormOut); add(convOut)
-        return total
     }
 }

@@ -15,6 +15,6 @@ public struct Linear: Sendable {
 
     /// `[..., in]` -> `[..., out]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try x.linear(weight: weight.value, bias: bias?.value)
+        try weight.withValues { w in try x.linear(weights: w, weightShape: weight.shape, bias: bias?.value) }
     }
 }

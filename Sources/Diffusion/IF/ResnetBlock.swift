@@ -53,8 +53,8 @@ struct ResnetBlock: Sendable {
     /// `x` `[B, Cin, H, W]` with this block's time projection -> `[B, Cout, H', W']`.
     func callAsFunction(_ x: Tensor, timeProjection: Tensor) throws -> Tensor {
         var input = x
-        var h = try norm1(x)
-        activation.apply(&h)
+        let act = activation.pointwise
+        var h = try norm1(x, scaleShift: nil, activation: act)
         switch resample {
         case .none: break
         case .down:
@@ -66,19 +66,16 @@ struct ResnetBlock: Sendable {
         }
         h = try conv1(h)
         if scaleShift {
-            h = try norm2(h)
-            // h * (1 + scale) + shift, per (batch item, channel).
-            ResnetBlock.modulate(&h, by: timeProjection, channels: outChannels, scaleShift: true)
+            // GN, h * (1 + scale) + shift per (batch item, channel), activation: one pass.
+            h = try norm2(h, scaleShift: timeProjection, activation: act)
         } else {
             ResnetBlock.modulate(&h, by: timeProjection, channels: outChannels, scaleShift: false)
-            h = try norm2(h)
+            h = try norm2(h, scaleShift: nil, activation: act)
         }
-        activation.apply(&h)
         h = try conv2(h)
         if let convShortcut { input = try convShortcut(input) }
-        var out = input + h
-        if outputScaleFactor != 1 { out = out / outputScaleFactor }
-        return out
+        try input.addInPlace(h, thenScale: 1 / outputScaleFactor)
+        return input
     }
 
     /// `h` `[B, C, H, W]` modulated per (b, c): with `scaleShift`, `h (1 + p[b, c]) + p[b, C + c]`

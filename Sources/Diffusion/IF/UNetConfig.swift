@@ -241,6 +241,14 @@ public struct UNetConfig: Sendable, Equatable {
 }
 
 extension UNetConfig.Activation {
+    /// The same activation for fused kernels.
+    var pointwise: PointwiseActivation {
+        switch self {
+        case .gelu: return .gelu
+        case .silu, .swish: return .silu
+        }
+    }
+
     /// The activation applied in place.
     func apply(_ x: inout Tensor) {
         switch self {

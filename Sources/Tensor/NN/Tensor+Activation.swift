@@ -15,8 +15,7 @@ extension Tensor {
 
     /// GELU (exact erf form) in place.
     public mutating func applyGELU() {
-        let invSqrt2: Float = 0.70710678118654752440
-        applyPointwise { x in 0.5 * x * (1 + erff(x * invSqrt2)) }
+        applyPointwise(FastMath.gelu, FastMath.gelu)
     }
 
     /// SiLU (swish), `x * sigmoid(x)`, same shape as `self`.
@@ -28,17 +27,18 @@ extension Tensor {
 
     /// SiLU in place.
     public mutating func applySiLU() {
-        applyPointwise { x in x / (1 + expf(-x)) }
+        applyPointwise(FastMath.silu, FastMath.silu)
     }
 
-    /// `body` applied to every element in place, split across cores for large tensors.
-    mutating func applyPointwise(_ body: @Sendable (Float) -> Float) {
+    /// `lanes` (eight at a time) or `scalar` applied to every element in place, split
+    /// across cores for large tensors.
+    mutating func applyPointwise(_ lanes: @Sendable (SIMD8<Float>) -> SIMD8<Float>, _ scalar: @Sendable (Float) -> Float) {
         let n = count
         scalars.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let p = SharedMutablePointer(base: base)
             Parallel.forEachChunk(n, minimumPerChunk: 32_768) { range in
-                for i in range { p.base[i] = body(p.base[i]) }
+                FastMath.map(p.base + range.lowerBound, p.base + range.lowerBound, range.count, lanes, scalar)
             }
         }
     }
@@ -61,16 +61,37 @@ extension Tensor {
         let p = SharedMutablePointer(base: base)
         Parallel.forEach(rows, costPerItem: width * 4) { r in
             let row = p.base + r * width
-            var maximum = -Float.infinity
-            for j in 0..<width { maximum = Swift.max(maximum, row[j]) }
-            var total: Float = 0
-            for j in 0..<width {
-                let e = expf(row[j] - maximum)
+            var j = 0
+            var top = SIMD8<Float>(repeating: -.infinity)
+            while j + 8 <= width {
+                let v = FastMath.load(row + j)
+                top.replace(with: v, where: v .> top)
+                j += 8
+            }
+            var maximum = top.max()
+            while j < width { maximum = Swift.max(maximum, row[j]); j += 1 }
+            j = 0
+            var sum = SIMD8<Float>(repeating: 0)
+            while j + 8 <= width {
+                let e = FastMath.exp(FastMath.load(row + j) - maximum)
+                FastMath.store(e, row + j)
+                sum += e
+                j += 8
+            }
+            var total = sum.sum()
+            while j < width {
+                let e = FastMath.exp(row[j] - maximum)
                 row[j] = e
                 total += e
+                j += 1
             }
             let scale = 1 / total
-            for j in 0..<width { row[j] *= scale }
+            j = 0
+            while j + 8 <= width {
+                FastMath.store(FastMath.load(row + j) * scale, row + j)
+                j += 8
+            }
+            while j < width { row[j] *= scale; j += 1 }
         }
     }
 }

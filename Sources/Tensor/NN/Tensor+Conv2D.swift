@@ -1,23 +1,62 @@
-/// 2-D convolution (cross-correlation, PyTorch layout) through im2col and one SGEMM.
-///
-/// Every convolution in the project goes through `conv2d`, so that a faster algorithm
-/// (Winograd, fused epilogues) can replace this one in a single place.
+/// How `conv2d` computes a convolution.
+public enum ConvolutionAlgorithm: Sendable, Equatable {
+    /// Winograd F(2x2, 3x3) for 3x3 kernels with padding 1 when the image has enough
+    /// 2x2 tiles for its GEMMs to run well, im2col and one GEMM otherwise.
+    case automatic
+    /// im2col and one GEMM (direct convolution's arithmetic).
+    case direct
+    /// Winograd F(2x2, 3x3); only for 3x3 kernels with padding 1 (others run direct).
+    case winograd
+}
+
+/// 2-D convolution (cross-correlation, PyTorch layout): Winograd F(2x2, 3x3) where it
+/// pays, otherwise im2col and one SGEMM. Every convolution in the project goes through
+/// `conv2d`, so the algorithm is chosen in a single place.
 extension Tensor {
     /// Convolution with stride 1 and zero padding `padding` on every side:
     /// `self` `[B, Cin, H, W]`, `weight` `[Cout, Cin, kh, kw]`, `bias` `[Cout]`;
     /// returns `[B, Cout, H + 2p - kh + 1, W + 2p - kw + 1]`.
-    public func conv2d(weight: Tensor, bias: Tensor?, padding: Int) throws -> Tensor {
-        guard rank == 4, weight.rank == 4, weight.shape[1] == shape[1] else {
+    public func conv2d(weight: Tensor, bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm = .automatic) throws -> Tensor {
+        guard weight.rank == 4, weight.count > 0 else {
             throw TensorError.shapeMismatch(operation: "conv2d", shape, weight.shape)
         }
+        return try weight.scalars.withUnsafeBufferPointer { wp in
+            guard let w = wp.baseAddress else { throw TensorError.empty(operation: "conv2d weight") }
+            return try conv2d(weights: w, weightShape: weight.shape, bias: bias, padding: padding, algorithm: algorithm)
+        }
+    }
+
+    /// The same with the weights `[Cout, Cin, kh, kw]` given as a pointer (e.g. widened
+    /// from half precision into a scratch buffer).
+    public func conv2d(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?, padding: Int,
+                       algorithm: ConvolutionAlgorithm = .automatic) throws -> Tensor {
+        guard rank == 4, weightShape.count == 4, weightShape[1] == shape[1] else {
+            throw TensorError.shapeMismatch(operation: "conv2d", shape, weightShape)
+        }
         let (batch, cin, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let (cout, kh, kw) = (weightShape[0], weightShape[2], weightShape[3])
         let ho = h + 2 * padding - kh + 1, wo = w + 2 * padding - kw + 1
         guard padding >= 0, ho > 0, wo > 0 else {
             throw TensorError.invalidArgument("conv2d: kernel \(kh)x\(kw) with padding \(padding) does not fit a \(h)x\(w) input")
         }
         if let bias, bias.shape != [cout] {
-            throw TensorError.shapeMismatch(operation: "conv2d bias", weight.shape, bias.shape)
+            throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
+        }
+        let winogradShape = kh == 3 && kw == 3 && padding == 1
+        let tiles = batch * ((h + 1) / 2) * ((w + 1) / 2)
+        if winogradShape && (algorithm == .winograd || (algorithm == .automatic && tiles >= Winograd.minimumTiles)) {
+            var out = [Float](repeating: 0, count: batch * cout * h * w)
+            scalars.withUnsafeBufferPointer { ip in
+                out.withUnsafeMutableBufferPointer { op in
+                    guard let input = ip.baseAddress, let output = op.baseAddress else { return }
+                    let run = { (b: UnsafePointer<Float>?) in
+                        Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
+                                          outChannels: cout, bias: b, into: output)
+                    }
+                    if let bias { bias.scalars.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+                }
+            }
+            return Tensor(shape: [batch, cout, h, w], scalars: out)
         }
         let k = cin * kh * kw          // GEMM inner dimension
         let spatial = ho * wo
@@ -37,12 +76,10 @@ extension Tensor {
 
         // [Cout, B * Ho * Wo]
         var product = [Float](repeating: 0, count: cout * n)
-        weight.scalars.withUnsafeBufferPointer { wp in
-            columns.withUnsafeBufferPointer { cp in
-                product.withUnsafeMutableBufferPointer { pp in
-                    guard let a = wp.baseAddress, let b = cp.baseAddress, let c = pp.baseAddress else { return }
-                    Tensor.gemm(m: cout, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
-                }
+        columns.withUnsafeBufferPointer { cp in
+            product.withUnsafeMutableBufferPointer { pp in
+                guard let b = cp.baseAddress, let c = pp.baseAddress else { return }
+                Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: b, ldb: n, c: c, ldc: n)
             }
         }
 

@@ -3,12 +3,24 @@ extension Tensor {
     /// `y = x W^T + b` over the last axis: `self` `[..., in]`, `weight` `[out, in]`,
     /// `bias` `[out]`; returns `[..., out]`.
     public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
-        guard weight.rank == 2, let inFeatures = shape.last, weight.shape[1] == inFeatures else {
+        guard weight.rank == 2, weight.count > 0 else {
             throw TensorError.shapeMismatch(operation: "linear", shape, weight.shape)
         }
-        let outFeatures = weight.shape[0]
+        return try weight.scalars.withUnsafeBufferPointer { wp in
+            guard let w = wp.baseAddress else { throw TensorError.empty(operation: "linear weight") }
+            return try linear(weights: w, weightShape: weight.shape, bias: bias)
+        }
+    }
+
+    /// The same with the weights `[out, in]` given as a pointer (e.g. widened from half
+    /// precision into a scratch buffer).
+    public func linear(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?) throws -> Tensor {
+        guard weightShape.count == 2, let inFeatures = shape.last, weightShape[1] == inFeatures else {
+            throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
+        }
+        let outFeatures = weightShape[0]
         if let bias, bias.shape != [outFeatures] {
-            throw TensorError.shapeMismatch(operation: "linear bias", weight.shape, bias.shape)
+            throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
         let rows = inFeatures == 0 ? 0 : count / inFeatures
         var out = [Float](repeating: 0, count: rows * outFeatures)
@@ -23,13 +35,11 @@ extension Tensor {
         }
         if rows > 0 && outFeatures > 0 && inFeatures > 0 {
             scalars.withUnsafeBufferPointer { xp in
-                weight.scalars.withUnsafeBufferPointer { wp in
-                    out.withUnsafeMutableBufferPointer { op in
-                        guard let x = xp.baseAddress, let w = wp.baseAddress, let o = op.baseAddress else { return }
-                        Tensor.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
-                                    a: x, lda: inFeatures, b: w, ldb: inFeatures,
-                                    beta: bias == nil ? 0 : 1, c: o, ldc: outFeatures)
-                    }
+                out.withUnsafeMutableBufferPointer { op in
+                    guard let x = xp.baseAddress, let o = op.baseAddress else { return }
+                    Tensor.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
+                                a: x, lda: inFeatures, b: weights, ldb: inFeatures,
+                                beta: bias == nil ? 0 : 1, c: o, ldc: outFeatures)
                 }
             }
         }

@@ -1,0 +1,148 @@
+import Diffusion
+import Foundation
+import Imaging
+import Tensor
+import Weights
+
+/// `bench forward`: one model size at one batch size, random weights, 64x64, 77 tokens.
+struct ForwardRun {
+    let model: BenchModel
+    let batch: Int
+    let runs: Int
+    let half: Bool
+
+    init(options: inout Options) throws {
+        guard let name = options.string("model"), let model = BenchModel.named(name) else {
+            throw BenchError.usage("forward needs --model M, L or XL")
+        }
+        self.model = model
+        batch = try options.int("batch", default: 1)
+        runs = try options.int("runs", default: 5)
+        half = options.flag("half")
+    }
+
+    func run() throws {
+        let config = try model.config()
+        let loadStart = ProcessStats.now
+        let weights = try RandomWeights(config: config)
+        let unet = try IFUNet(config: config, weights: weights, residency: half ? .float16 : .float32)
+        let loadSeconds = ProcessStats.now - loadStart
+        let times = try ForwardRun.time(unet, batch: batch, runs: runs)
+        var line = ResultLine()
+        line.add("kind", "forward")
+        line.add("model", model.name)
+        line.add("batch", String(batch))
+        ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: 64, tokens: 77).flopsPerItem * Double(batch))
+        line.add("load_s", loadSeconds)
+        line.add("weights_gb", Double(unet.weightByteCount) / 1e9)
+        line.print()
+    }
+
+    /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs.
+    static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true) throws -> (wall: [Double], cpu: [Double]) {
+        var random = SeededRandom(seed: 7)
+        let x = random.normal(shape: [batch, 3, 64, 64])
+        let text = random.normal(shape: [batch, 77, unet.config.textEmbedDim])
+        let timesteps = [Int](repeating: 500, count: batch)
+        if warmUp { _ = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text) }
+        var times = [Double](), cpu = [Double]()
+        for _ in 0..<runs {
+            let (start, cpuStart) = (ProcessStats.now, ProcessStats.cpuSeconds)
+            let out = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text)
+            times.append(ProcessStats.now - start)
+            cpu.append(ProcessStats.cpuSeconds - cpuStart)
+            guard out.scalars.allSatisfy(\.isFinite) else {
+                throw DiffusionError.invalidInput(what: "bench", reason: "the forward produced non-finite values")
+            }
+        }
+        return (times, cpu)
+    }
+
+    /// Median, spread, throughput, CPU time and peak memory of timed passes.
+    static func report(_ runs: (wall: [Double], cpu: [Double]), into line: inout ResultLine, flops: Double) {
+        let times = runs.wall
+        let median = ProcessStats.median(times)
+        // CPU seconds per pass: on an idle 2-core machine about twice the wall time; when
+        // other processes compete for the cores, wall time grows but this does not.
+        line.add("cpu_s", ProcessStats.median(runs.cpu))
+        line.add("seconds", median)
+        line.add("min_s", times.min() ?? .nan)
+        line.add("max_s", times.max() ?? .nan)
+        line.add("runs", String(times.count))
+        line.add("gflops", flops / 1e9)
+        line.add("gflop_per_s", flops / median / 1e9)
+        line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
+    }
+}
+
+/// `bench sample`: a full classifier-free-guided sample (33 strided steps, each one batched
+/// forward of the conditional and unconditional passes) with IF-I-M shapes.
+struct SampleRun {
+    let model: BenchModel
+    init(options: inout Options) throws {
+        model = BenchModel.named(options.string("model") ?? "M") ?? .medium
+    }
+
+    func run() throws {
+        let config = try model.config()
+        let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: .float32)
+        let denoiser = IFDenoiser(unet: unet, schedule: .squaredCosine(), displayName: model.name, identity: model.name)
+        var random = SeededRandom(seed: 11)
+        let prompt = Condition(prompt: "a rocket ship", embedding: random.normal(shape: [77, config.textEmbedDim]))
+        let empty = Condition(prompt: "", embedding: random.normal(shape: [77, config.textEmbedDim]))
+        let sampler = try Sampler(denoiser: denoiser)
+        let x = random.normal(shape: [1, 3, 64, 64])
+        let start = ProcessStats.now
+        let result = try sampler.denoise(x, iStart: 0, random: &random,
+                                         estimate: sampler.guided(prompt, unconditional: empty, guidance: 7))
+        let seconds = ProcessStats.now - start
+        var line = ResultLine()
+        line.add("kind", "sample")
+        line.add("model", model.name)
+        line.add("steps", String(sampler.timesteps.count - 1))
+        line.add("seconds", seconds)
+        line.add("per_step_s", seconds / Double(sampler.timesteps.count - 1))
+        line.add("finite", result.image.scalars.allSatisfy(\.isFinite) ? "yes" : "no")
+        line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
+        line.print()
+    }
+}
+
+/// `bench builtin`: the built-in model's CFG sample at 64x64, timed per step.
+struct BuiltinRun {
+    let emojiFolder: String
+    init(options: inout Options) throws {
+        emojiFolder = options.string("emoji") ?? "Models/emoji"
+    }
+
+    func run() throws {
+        let atlas = try PNG.read(path: emojiFolder + "/atlas.png")
+        guard let captions = FileManager.default.contents(atPath: emojiFolder + "/captions.json") else {
+            throw BenchError.io(path: emojiFolder + "/captions.json", reason: "cannot read")
+        }
+        let set = try EmojiSet(atlas: atlas, captionsJSON: captions)
+        let denoiser = LocalScoreDenoiser(set: set)
+        let sampler = try Sampler(denoiser: denoiser)
+        var random = SeededRandom(seed: 13)
+        let x = random.normal(shape: [1, 3, set.side, set.side])
+        var stepTimes = [Double]()
+        let estimate = sampler.guided(Condition(prompt: "a rocket ship"), unconditional: Condition(prompt: ""), guidance: 7)
+        let start = ProcessStats.now
+        _ = try sampler.denoise(x, iStart: 0, random: &random) { x, t in
+            let stepStart = ProcessStats.now
+            let e = try estimate(x, t)
+            stepTimes.append(ProcessStats.now - stepStart)
+            return e
+        }
+        let seconds = ProcessStats.now - start
+        var line = ResultLine()
+        line.add("kind", "builtin")
+        line.add("side", String(set.side))
+        line.add("steps", String(stepTimes.count))
+        line.add("seconds", seconds)
+        line.add("median_step_s", ProcessStats.median(stepTimes))
+        line.add("max_step_s", stepTimes.max() ?? .nan)
+        line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
+        line.print()
+    }
+}

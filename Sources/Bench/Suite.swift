@@ -1,0 +1,124 @@
+import Foundation
+import Tensor
+
+/// The whole benchmark: BLAS kernel and SGEMM peak first, then every measurement in its
+/// own child process, then PyTorch's times on the same shapes and the ratios.
+struct Suite {
+    let runs: Int
+    let models: [BenchModel]
+    let batches: [Int]
+    let xl: Bool
+    let pytorch: Bool
+    let sample: Bool
+    let emoji: String
+    let python: String
+    let xlFile: String?
+
+    init(options: inout Options) throws {
+        runs = try options.int("runs", default: 5)
+        models = try options.list("models", default: ["M", "L"]).map { name in
+            guard let m = BenchModel.named(name) else { throw BenchError.usage("unknown model '\(name)'") }
+            return m
+        }
+        batches = try options.list("batches", default: ["1", "2"]).map { text in
+            guard let b = Int(text), b > 0 else { throw BenchError.usage("bad batch size '\(text)'") }
+            return b
+        }
+        xl = !options.flag("no-xl")
+        pytorch = !options.flag("no-pytorch")
+        sample = !options.flag("no-sample")
+        emoji = options.string("emoji") ?? "Models/emoji"
+        python = options.string("python") ?? "/usr/bin/python3"
+        xlFile = options.string("xl-file")
+    }
+
+    func run() throws {
+        say("machine: \(ProcessStats.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let inherited = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_INHERITED"].map { " (loaded \($0), re-executed)" } ?? ""
+        say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), \(BLASRuntime.threadCount) threads")
+        let peak = (0..<3).map { _ in BLASRuntime.measureSGEMM(size: 2048, repeats: 3) }.max() ?? .nan
+        say(String(format: "measured SGEMM peak (2048^3, best of 3 x 3): %.0f GFLOP/s", peak))
+
+        var ours = [String: [String: String]]()
+        for model in models {
+            for batch in batches {
+                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs)])
+                ours["\(model.name)/\(batch)"] = r
+                say(String(format: "%@ batch %d: %@ s (min %@, max %@, %@ runs; %@ CPU s per pass), %@ GFLOP -> %@ GFLOP/s (%.0f%% of SGEMM peak), peak RSS %@ GB",
+                           model.name, batch, r["seconds"] ?? "?", r["min_s"] ?? "?", r["max_s"] ?? "?", r["runs"] ?? "?", r["cpu_s"] ?? "?",
+                           r["gflops"] ?? "?", r["gflop_per_s"] ?? "?", 100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak,
+                           r["rss_gb"] ?? "?"))
+            }
+        }
+        if sample {
+            let r = try child(["sample", "--model", "M"])
+            say("IF-I-M CFG sample, \(r["steps"] ?? "?") steps at batch 2: \(r["seconds"] ?? "?") s (\(r["per_step_s"] ?? "?") s per step), peak RSS \(r["rss_gb"] ?? "?") GB")
+        }
+        if let r = try? child(["builtin", "--emoji", emoji]) {
+            say("built-in model CFG step (\(r["side"] ?? "?")px): median \(r["median_step_s"] ?? "?") s, slowest \(r["max_step_s"] ?? "?") s over \(r["steps"] ?? "?") steps")
+        } else {
+            say("built-in model: skipped (no emoji set at \(emoji))")
+        }
+        if xl {
+            var arguments = ["xl", "--runs", "2"]
+            if let xlFile { arguments += ["--file", xlFile] }
+            let r = try child(arguments)
+            say("IF-I-XL batch 1 (fp16 file, weights kept fp16): first pass \(r["first_s"] ?? "?") s, then \(r["seconds"] ?? "?") s; \(r["gflop_per_s"] ?? "?") GFLOP/s; peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); file written in \(r["write_s"] ?? "?") s")
+        }
+        if pytorch { try comparePyTorch(ours) }
+    }
+
+    /// Runs tools/bench/pytorch_unet.py when torch and diffusers import, and prints ratios.
+    private func comparePyTorch(_ ours: [String: [String: String]]) throws {
+        let script = "tools/bench/pytorch_unet.py"
+        guard FileManager.default.fileExists(atPath: script), FileManager.default.isExecutableFile(atPath: python) else {
+            say("PyTorch: skipped (\(script) or \(python) missing)")
+            return
+        }
+        let check = try capture([python, "-c", "import torch, diffusers"])
+        guard check.status == 0 else {
+            say("PyTorch: skipped (torch or diffusers do not import with \(python))")
+            return
+        }
+        let arguments = [python, script, "--runs", String(runs),
+                         "--models", models.map(\.name).joined(separator: ","),
+                         "--batches", batches.map(String.init).joined(separator: ",")]
+        let result = try capture(arguments)
+        guard result.status == 0 else { throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output) }
+        say("| model | batch | noisebook s | PyTorch s (threads) | ratio | noisebook GFLOP/s |")
+        say("|---|---|---|---|---|---|")
+        for r in ResultLine.parse(result.output) {
+            guard let model = r["model"], let batch = r["batch"], let theirs = Double(r["seconds"] ?? "") else { continue }
+            let mine = ours["\(model)/\(batch)"]
+            let seconds = Double(mine?["seconds"] ?? "") ?? .nan
+            say(String(format: "| %@ | %@ | %.3f | %.3f (%@) | %.2f | %@ |", model, batch, seconds, theirs,
+                       r["threads"] ?? "?", seconds / theirs, mine?["gflop_per_s"] ?? "?"))
+        }
+    }
+
+    /// Runs this executable with `arguments` and returns its RESULT fields.
+    private func child(_ arguments: [String]) throws -> [String: String] {
+        let result = try capture(["/proc/self/exe"] + arguments)
+        guard result.status == 0, let fields = ResultLine.parse(result.output).last else {
+            throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output)
+        }
+        return fields
+    }
+
+    private func capture(_ command: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

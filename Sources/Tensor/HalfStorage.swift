@@ -1,0 +1,75 @@
+/// IEEE half-precision values held as they are stored, widened to Float32 only when used.
+///
+/// A half-precision checkpoint of several gigabytes stays half the size of its Float32
+/// form this way. The bits live either in an array this object owns or in memory owned by
+/// someone else (a memory-mapped file), which `owner` keeps alive; either way they are
+/// never written, which is what makes sharing them across threads sound.
+public final class HalfStorage: @unchecked Sendable {
+    /// The number of values.
+    public let count: Int
+    private let base: UnsafePointer<UInt16>?
+    private let owner: AnyObject?
+    private let owned: [UInt16]
+
+    /// Storage owning a copy of `bits`.
+    public init(bits: [UInt16]) {
+        owned = bits
+        count = bits.count
+        base = nil
+        owner = nil
+    }
+
+    /// Storage viewing `bits` in place; `owner` keeps the memory valid for this object's life.
+    public init(viewing bits: UnsafeBufferPointer<UInt16>, owner: AnyObject) {
+        owned = []
+        count = bits.count
+        base = bits.baseAddress
+        self.owner = owner
+    }
+
+    /// Calls `body` with the bit patterns; the buffer must not escape.
+    public func withBits<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        if let base { return try body(UnsafeBufferPointer(start: base, count: count)) }
+        return try owned.withUnsafeBufferPointer(body)
+    }
+
+    /// Writes the values as Float32 to `destination` (`count` of them), split across cores.
+    public func widen(into destination: UnsafeMutablePointer<Float>) {
+        withBits { bits in
+            guard let source = bits.baseAddress else { return }
+            let s = SharedPointer(base: source), d = SharedMutablePointer(base: destination)
+            Parallel.forEachChunk(count, minimumPerChunk: 1 << 18) { range in
+                for i in range { d.base[i] = HalfStorage.float(fromHalf: s.base[i]) }
+            }
+        }
+    }
+
+    /// The values as a Float32 tensor of `shape`.
+    public func widened(shape: [Int]) -> Tensor {
+        precondition(Tensor.count(of: shape) == count, "shape \(shape) for \(count) halves")
+        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let p = buffer.baseAddress { widen(into: p) }
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// Bytes held by this object itself (zero for a view into a mapping).
+    public var ownedByteCount: Int { owned.count * 2 }
+
+    /// One half's bits as Float32, exactly. Without branches so that loops vectorise:
+    /// exponent and mantissa move into place and are rebiased; infinities and NaNs take
+    /// the top exponent, and zeros and subnormals are renormalised by a subtraction.
+    @inline(__always)
+    public static func float(fromHalf bits: UInt16) -> Float {
+        let h = UInt32(bits)
+        let body = (h & 0x7FFF) << 13
+        let exponent = body & 0x0F80_0000
+        var rebased = body &+ 0x3800_0000
+        rebased &+= exponent == 0x0F80_0000 ? 0x3800_0000 : 0
+        let small = exponent == 0
+        let renormalised = Float(bitPattern: rebased &+ 0x0080_0000) - 0x1p-14
+        let magnitude = small ? renormalised.bitPattern : rebased
+        return Float(bitPattern: magnitude | ((h & 0x8000) << 16))
+    }
+}

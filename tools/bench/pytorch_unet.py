@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""PyTorch + diffusers timing of the IF stage I UNet forward, to compare with `make bench`.
+
+Builds diffusers' UNet2DConditionModel with IF-I-M / IF-I-L shapes (the configs of
+Sources/Bench/BenchModel.swift) and random weights (no download), then times the forward at
+64x64 with 77 text tokens: one warm-up, then the median of --runs runs, for 1 and 2 torch
+threads, keeping the faster setting. Prints one line per (model, batch):
+    RESULT model=IF-I-M batch=1 seconds=2.0123 threads=2 min_s=... max_s=...
+Run with OMP_WAIT_POLICY=PASSIVE (set here before torch loads) so idle OpenMP threads do
+not spin against the other process on a 2-core machine.
+"""
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+from diffusers import UNet2DConditionModel  # noqa: E402
+
+SHAPES = {
+    "IF-I-M": ([192, 384, 576, 768], 768),
+    "IF-I-L": ([320, 640, 960, 1280], 1280),
+    "IF-I-XL": ([704, 1408, 2112, 2816], 2816),
+}
+
+
+def build(name):
+    channels, cross = SHAPES[name]
+    torch.manual_seed(0)
+    return UNet2DConditionModel(
+        sample_size=64, in_channels=3, out_channels=6, layers_per_block=3,
+        block_out_channels=channels, cross_attention_dim=cross, attention_head_dim=64,
+        down_block_types=["ResnetDownsampleBlock2D"] + ["SimpleCrossAttnDownBlock2D"] * 3,
+        up_block_types=["SimpleCrossAttnUpBlock2D"] * 3 + ["ResnetUpsampleBlock2D"],
+        mid_block_type="UNetMidBlock2DSimpleCrossAttn", act_fn="gelu", norm_num_groups=32,
+        norm_eps=1e-5, resnet_time_scale_shift="scale_shift", cross_attention_norm="group_norm",
+        encoder_hid_dim=4096, encoder_hid_dim_type="text_proj", addition_embed_type="text",
+        addition_embed_type_num_heads=64, flip_sin_to_cos=True, freq_shift=0,
+    ).eval()
+
+
+def time_forward(unet, batch, runs):
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(batch, 3, 64, 64, generator=g)
+    text = torch.randn(batch, 77, 4096, generator=g)
+    t = torch.full((batch,), 500)
+    with torch.inference_mode():
+        unet(x, t, encoder_hidden_states=text)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            unet(x, t, encoder_hidden_states=text)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--models", default="IF-I-M,IF-I-L")
+    parser.add_argument("--batches", default="1,2")
+    parser.add_argument("--threads", default="1,2", help="torch thread counts to try")
+    args = parser.parse_args()
+    for name in args.models.split(","):
+        name = name if name.startswith("IF-") else "IF-I-" + name
+        unet = build(name)
+        for batch in [int(b) for b in args.batches.split(",")]:
+            best = None
+            for threads in [int(n) for n in args.threads.split(",")]:
+                torch.set_num_threads(threads)
+                times = time_forward(unet, batch, args.runs)
+                median = statistics.median(times)
+                if best is None or median < best[0]:
+                    best = (median, threads, min(times), max(times))
+            print(f"RESULT model={name} batch={batch} seconds={best[0]:.4f} threads={best[1]} "
+                  f"min_s={best[2]:.4f} max_s={best[3]:.4f} torch={torch.__version__}", flush=True)
+        del unet
+
+
+if __name__ == "__main__":
+    main()
