@@ -15,6 +15,7 @@ help:
 	@echo "make deps    install missing system packages (libpng, OpenBLAS)"
 	@echo "make golden  re-record golden files (HTML pages, error texts)"
 	@echo "make bench   time the model forward passes"
+	@echo "make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 60)"
 	@echo "make doctor  show the BLAS kernel, its speed and where weights are looked for"
 
 deps:
@@ -36,6 +37,14 @@ doctor: build
 # build also builds the noisebook executable that the command-line tests run.
 test: test-deps
 	$(SWIFT) test -c release
+	sh tools/fuzz.sh build
+	FUZZ_SECONDS=3 sh tools/fuzz.sh run
+
+FUZZ_SECONDS ?= 60
+# libFuzzer targets (Fuzz/README.md): each runs for FUZZ_SECONDS; a finding fails the run.
+fuzz: deps
+	sh tools/fuzz.sh build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tools/fuzz.sh run
 
 # Re-records every golden file (HTML pages), then runs those tests again against them.
 golden: deps

@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Report", dependencies: ["Notebook"]),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion"]),
+        // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
+        .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
         .executableTarget(name: "Bench", dependencies: ["Diffusion", "Tensor", "Weights", "Imaging"]),
 
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Golden")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor"]),
     ],
     swiftLanguageModes: [.v6]

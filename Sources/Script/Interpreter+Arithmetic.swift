@@ -61,11 +61,13 @@ extension Interpreter {
         case let (.int(a), .int(b)):
             return .int(try integerArithmetic(op, a, b, range: range))
         case let (.string(a), .string(b)) where op == .add:
+            try checkStringSize(a.utf8.count + b.utf8.count, range: range)
             return .string(a + b)
         case (.array, .array), (.array, .range), (.range, .array), (.range, .range):
             guard op == .add, let a = try materialize(lhs, range: range), let b = try materialize(rhs, range: range) else {
                 throw operatorMismatch(op, lhs, rhs, range: range)
             }
+            try checkArraySize(a.count + b.count, range: range)
             return .array(a + b)
         case (.native, _), (_, .native):
             return try nativeArithmetic(op, lhs, rhs, range: range)

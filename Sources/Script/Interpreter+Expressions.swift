@@ -14,6 +14,7 @@ extension Interpreter {
                 case .text(let piece): text += piece
                 case .interpolation(let inner): text += try evaluate(inner).displayString
                 }
+                try checkStringSize(text.utf8.count, range: expression.range)
             }
             return .string(text)
         case .identifier(let name):

@@ -234,6 +234,8 @@ extension Interpreter {
                 }
                 pieces.append(text)
             }
+            try checkStringSize(pieces.reduce(0) { $0 + $1.utf8.count } + max(pieces.count - 1, 0) * separator.utf8.count,
+                                range: range)
             return .string(pieces.joined(separator: separator))
         case "min", "max":
             guard var best = elements.first else { throw emptyFailure("\(name)()", range: range) }
@@ -279,6 +281,7 @@ extension Interpreter {
             defer { slot = .array(elements) }
             switch name {
             case "append":
+                try checkArraySize(elements.count + appended.count, range: range)
                 elements.append(contentsOf: appended)
                 return .void
             case "removeLast":

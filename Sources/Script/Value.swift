@@ -46,7 +46,7 @@ public indirect enum Value: Sendable {
         case .range(let lower, let upper): return "\(lower)..<\(upper)"
         case .native(let value): return value.displayString
         case .void: return "()"
-        case .array(let elements): return "[" + elements.map(\.debugString).joined(separator: ", ") + "]"
+        case .array(let elements): return Value.arrayDisplay(elements)
         }
     }
 

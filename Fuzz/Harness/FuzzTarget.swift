@@ -1,0 +1,58 @@
+import Imaging
+import Notebook
+import Script
+import Weights
+
+/// One untrusted-input entry point of noisebook exercised by a libFuzzer binary
+/// (`Fuzz/<target>/main.swift`) and by the regression tests, which replay saved inputs.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// `NotebookParser.parse(bytes:path:)` on a Markdown notebook.
+    case notebook
+    /// `Parser.parse` on cell source, then the interpreter on a step budget.
+    case script
+    /// `SafetensorsFile(path:)` on a whole file, then every tensor read back.
+    case safetensors
+    /// The restricted pickle machine behind `TorchCheckpoint.read`, fed a `data.pkl` stream
+    /// that the harness wraps in a valid stored zip (so mutations reach the pickle, not the CRC).
+    case pickle
+    /// `TorchCheckpoint.read` on a whole `.pth` zip archive.
+    case checkpoint
+    /// `PNG.decode(_:name:channels:)` on PNG bytes.
+    case png
+
+    /// Feeds `bytes` to the entry point. Returns normally for input it accepts and throws the
+    /// module's own error for input it refuses; anything else (a trap, a leak of another
+    /// error type) is a bug.
+    public func run(_ bytes: [UInt8]) throws {
+        switch self {
+        case .notebook: try runNotebook(bytes)
+        case .script: try runScript(bytes)
+        case .safetensors: try runSafetensors(bytes)
+        case .pickle: try runPickle(bytes)
+        case .checkpoint: try runCheckpoint(bytes)
+        case .png: try runPNG(bytes)
+        }
+    }
+
+    /// Whether `error` is one this entry point is documented to throw for bad input.
+    public func isExpected(_ error: any Error) -> Bool {
+        switch self {
+        case .notebook: return error is NotebookError
+        case .script: return error is ScriptError
+        case .safetensors, .pickle, .checkpoint: return error is WeightsError
+        case .png: return error is ImagingError
+        }
+    }
+
+    /// The libFuzzer body: runs `bytes` and stops the process on an error of the wrong type,
+    /// so the fuzzer records that input like a crash.
+    public func fuzz(_ bytes: [UInt8]) {
+        do {
+            try run(bytes)
+        } catch where isExpected(error) {
+            return
+        } catch {
+            fatalError("\(rawValue): unexpected error type \(type(of: error)): \(error)")
+        }
+    }
+}

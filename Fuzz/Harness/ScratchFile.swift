@@ -1,0 +1,35 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A short-lived file holding fuzz input, for entry points that take a path (the weight
+/// readers map their files rather than read them into memory).
+enum ScratchFile {
+    /// Writes `bytes` to a file private to this process, runs `body` on its path, then
+    /// removes the file whatever `body` did.
+    static func withFile<R>(holding bytes: [UInt8], suffix: String, _ body: (String) throws -> R) throws -> R {
+        // One name per process and suffix: fuzzers and tests running side by side never share it.
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("noisebook-fuzz-\(getpid()).\(suffix)").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw FuzzHarnessError(path: path, operation: "create", code: errno) }
+        defer { unlink(path) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in
+                write(fd, raw.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            guard count > 0 else {
+                let code = errno
+                close(fd)
+                throw FuzzHarnessError(path: path, operation: "write", code: code)
+            }
+            written += count
+        }
+        close(fd)
+        return try body(path)
+    }
+}

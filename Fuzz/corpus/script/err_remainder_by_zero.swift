@@ -1,0 +1,2 @@
+print(7 % 0)
+// expect-error: 1:7: division by zero

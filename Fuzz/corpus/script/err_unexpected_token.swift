@@ -1,0 +1,2 @@
+let a = (1 + )
+// expect-error: 1:14: expected an expression, found ')'

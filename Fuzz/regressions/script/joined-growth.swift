@@ -1,0 +1,3 @@
+var a = ["abcdefgh"]
+while true { a = a + a
+ a = [a.joined(separator: "--")] + a }
