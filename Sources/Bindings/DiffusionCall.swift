@@ -5,8 +5,6 @@ import Tensor
 /// The shared work of a model built-in: the loaded model, prompt conditions, argument
 /// checks, the sampler wired to the cell's progress and cancellation, and images back.
 struct DiffusionCall {
-    /// The image side the models generate (DeepFloyd IF stage I and the built-in: 64).
-    let side = 64
     let session: NotebookSession
     let model: LoadedModel
     let arguments: Arguments
@@ -24,6 +22,9 @@ struct DiffusionCall {
     }
 
     var schedule: NoiseSchedule { model.denoiser.schedule }
+
+    /// The side of the images the model generates.
+    var side: Int { model.side }
 
     /// The condition for a prompt argument.
     func condition(_ arguments: Arguments, _ name: String) throws -> Condition {

@@ -4,6 +4,8 @@ import Diffusion
 public struct LoadedModel: Sendable {
     /// The denoiser.
     public var denoiser: any Denoiser
+    /// The side of the square images the model generates (64 for IF stage I and the built-in).
+    public var side: Int
     /// The condition for a prompt (its embedding, for models that need one); throws for a
     /// prompt the model cannot take, naming the closest it can.
     public var condition: @Sendable (String) throws -> Condition
@@ -13,11 +15,12 @@ public struct LoadedModel: Sendable {
     public var withPatches: (@Sendable (PatchSchedule) -> any Denoiser)?
 
     /// A loaded model from its parts.
-    public init(denoiser: any Denoiser,
+    public init(denoiser: any Denoiser, side: Int = 64,
                 condition: @escaping @Sendable (String) throws -> Condition = { Condition(prompt: $0) },
                 promptNote: @escaping @Sendable (String) -> String? = { _ in nil },
                 withPatches: (@Sendable (PatchSchedule) -> any Denoiser)? = nil) {
         self.denoiser = denoiser
+        self.side = side
         self.condition = condition
         self.promptNote = promptNote
         self.withPatches = withPatches

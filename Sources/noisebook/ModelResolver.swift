@@ -58,7 +58,7 @@ final class ModelResolver: @unchecked Sendable {
             try self.cached(identity) {
                 let denoiser = try ModelLoader.loadIF(found)
                 let table = try PromptEmbeddings.load(embeddingsFile)
-                return LoadedModel(denoiser: denoiser, condition: { prompt in
+                return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize, condition: { prompt in
                     let embedding = try table.lookup(prompt)                    // [1, 77, 4096]
                     return Condition(prompt: prompt, embedding: embedding.rank == 3 ? embedding.slice(0) : embedding)
                 })

@@ -1,0 +1,73 @@
+import Foundation
+import Tensor
+import Weights
+import XCTest
+
+/// A notebook run on an IF-shaped UNet through the DeepFloyd code path: weights from a
+/// snapshot folder (`weights:`), prompts from a safetensors embedding file (`embeddings:`).
+/// The model is the small diffusers-made fixture of tools/make_if_fixtures.py (16x16,
+/// text width 64), so the images mean nothing; the test is about the path, not the pictures.
+final class DeepFloydNotebookTests: CommandTestCase {
+    private func makeProject() throws -> String {
+        let fixtures = Self.root + "/Tests/DiffusionTests/Fixtures"
+        let project = scratch + "/project"
+        let files = FileManager.default
+        for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
+            try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
+        }
+        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
+        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
+                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
+        try files.copyItem(atPath: fixtures + "/scheduler/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
+        var random = SeededRandom(seed: 3)
+        var prompts = [String: Tensor]()
+        for prompt in ["", "a high quality photo", "a rocket ship"] {
+            prompts[prompt] = random.normal(shape: [1, 77, 64])
+        }
+        try SafetensorsWriter.write(prompts, to: project + "/embeddings.safetensors", dtype: .f16)
+        try """
+        ---
+        title: IF path
+        seed: 4
+        model: auto
+        weights: ../weights
+        embeddings: ../embeddings.safetensors
+        ---
+        ```swift
+        print(modelName())
+        ```
+
+        ```swift
+        let samples = sampleCFG(count: 2, prompt: "a rocket ship", guidance: 7, steps: 5)
+        show(samples, captions: ["one", "two"])
+        ```
+
+        ```swift
+        let typo = sampleCFG(count: 1, prompt: "a rockt ship", steps: 2)
+        ```
+        """.write(toFile: project + "/Notebooks/if.md", atomically: true, encoding: .utf8)
+        return project
+    }
+
+    func testNotebookRunsOnTheDeepFloydPath() throws {
+        let project = try makeProject()
+        let result = try noisebook(["run", "Notebooks"], in: project)
+        XCTAssertEqual(result.status, 65, "the third cell fails on purpose: \(result.err)")
+        XCTAssertTrue(result.err.contains("Notebooks/if.md  [DeepFloyd weights (fp32)]"), result.err)
+        XCTAssertTrue(result.err.contains("Notebooks/if.md:18:40: error: no embedding"), result.err)
+        XCTAssertTrue(result.err.contains("no embedding for prompt 'a rockt ship'"), result.err)
+        XCTAssertTrue(result.err.contains("closest: 'a rocket ship'"), result.err)
+        let page = try String(contentsOfFile: project + "/Output/if.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("DeepFloyd"))
+        let images = try FileManager.default.contentsOfDirectory(atPath: project + "/Output/images").filter { $0.hasSuffix(".png") }
+        XCTAssertEqual(images.count, 2)
+        for name in images {
+            let sidecar = try String(contentsOfFile: project + "/Output/images/" + name.replacingOccurrences(of: ".png", with: ".json"), encoding: .utf8)
+            XCTAssertTrue(sidecar.contains("\"prompt\" : \"a rocket ship\""), sidecar)
+            XCTAssertTrue(sidecar.contains("\"steps\" : \"5\""), sidecar)
+        }
+        // The model's identity is in the sampling cell's key: a rerun reuses it.
+        let again = try noisebook(["run", "Notebooks"], in: project)
+        XCTAssertTrue(again.err.contains("2 cached, 0 ran, 1 failed"), again.err)
+    }
+}
