@@ -33,12 +33,10 @@ run: build
 doctor: build
 	$(BIN) doctor
 
-# Numeric tests are run optimised: debug Swift is 10-50x slower on tensor loops. The test
-# build also builds the noisebook executable that the command-line tests run.
+# The XCTest suite in release (it also builds the noisebook executable the command-line tests
+# run), then each fuzzer for 3 seconds; see tools/run-tests.sh.
 test: test-deps
-	$(SWIFT) test -c release
-	sh tools/fuzz.sh build
-	FUZZ_SECONDS=3 sh tools/fuzz.sh run
+	SWIFT=$(SWIFT) sh tools/run-tests.sh
 
 FUZZ_SECONDS ?= 60
 # libFuzzer targets (Fuzz/README.md): each runs for FUZZ_SECONDS; a finding fails the run.
