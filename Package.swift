@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Golden")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Notebook", "Digest"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor"]),
     ],

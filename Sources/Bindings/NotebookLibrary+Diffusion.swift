@@ -131,7 +131,9 @@ extension NotebookLibrary {
             let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")
             let guidance = try run.guidance(arguments)
             let size = try arguments.int("kernelSize"), sigma = try arguments.double("sigma")
-            guard size > 0, size % 2 == 1 else { throw NotebookLibrary.failure("kernelSize must be a positive odd number, got \(size)", "kernelSize") }
+            guard size > 0, size % 2 == 1, size <= maximumSide else {
+                throw NotebookLibrary.failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
+            }
             guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
             let split = try arguments.string("split")
             let filter: (Tensor) throws -> Tensor

@@ -32,8 +32,8 @@ extension NotebookLibrary {
             let image = try NotebookLibrary.image(arguments, "image")
             let size = try arguments.int("kernelSize")
             let sigma = try arguments.double("sigma")
-            guard size > 0, size % 2 == 1 else {
-                throw NotebookLibrary.failure("kernelSize must be a positive odd number, got \(size)", "kernelSize")
+            guard size > 0, size % 2 == 1, size <= maximumSide else {
+                throw NotebookLibrary.failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
             }
             guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
             return try NotebookLibrary.wrap(image, operation: "gaussianBlur(\(size), σ \(sigma))") {
@@ -66,6 +66,7 @@ extension NotebookLibrary {
             let images = try NotebookLibrary.images(arguments, "images")
             let columns = arguments.isPresent("columns") ? try arguments.int("columns") : images.count
             guard columns >= 1 else { throw NotebookLibrary.failure("columns must be at least 1", "columns") }
+            try NotebookLibrary.checkGridSize(images, columns: columns)
             do {
                 return .native(ImageValue(try Image.grid(images.map(\.tensor), columns: columns, padding: 2, background: 1)))
             } catch { throw NotebookLibrary.failure("\(error)", "images") }
@@ -133,6 +134,19 @@ extension NotebookLibrary {
             throw failure("\(name) must be between 1 and \(maximumSide), got \(side)", name)
         }
         return side
+    }
+
+    /// Refuses a grid whose image would exceed `maximumSide` squared pixels, before it is
+    /// allocated (each tile is bounded, but a long list of them is not).
+    static func checkGridSize(_ images: [ImageValue], columns: Int, padding: Int = 2) throws {
+        let used = min(columns, images.count)
+        let rows = (images.count + used - 1) / max(used, 1)
+        let cellWidth = images.map(\.width).max() ?? 0, cellHeight = images.map(\.height).max() ?? 0
+        let (width, height) = (used * (cellWidth + padding) + padding, rows * (cellHeight + padding) + padding)
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maximumSide * maximumSide else {
+            throw failure("a grid of \(images.count) images of up to \(cellWidth)x\(cellHeight) in \(used) columns would be \(width)x\(height) pixels, more than the \(maximumSide)x\(maximumSide) noisebook allows", "images")
+        }
     }
 
     /// A new image from `body`; Imaging errors become cell errors.

@@ -5,12 +5,13 @@ extension NotebookSession {
     /// refused when it leads outside the project folder and the allowed folders, symbolic
     /// links included.
     public func resolve(_ path: String) throws -> String {
+        guard !path.isEmpty, !path.utf8.contains(0) else {
+            throw BindingsError.outsideProject(path: path, root: projectRoot)
+        }
         let base = URL(fileURLWithPath: notebookFolder, isDirectory: true)
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
-        let resolved = url.standardizedFileURL.resolvingSymlinksInPath().path
-        let roots = ([projectRoot] + allowedFolders).map {
-            URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL.resolvingSymlinksInPath().path
-        }
+        let resolved = Self.physicalPath(url.standardizedFileURL.path)
+        let roots = ([projectRoot] + allowedFolders).map { Self.physicalPath(URL(fileURLWithPath: $0).standardizedFileURL.path) }
         for root in roots where resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
             return resolved
         }
@@ -27,5 +28,34 @@ extension NotebookSession {
         let bytes = [UInt8](data)
         noteRead(path: absolute, bytes: bytes)
         return (absolute, bytes)
+    }
+
+    /// `path` with every symbolic link resolved, also when its last components do not exist
+    /// yet (a file about to be written): the longest existing prefix goes through
+    /// `realpath`, the rest is appended. Foundation's `resolvingSymlinksInPath` leaves a
+    /// path untouched when it does not exist, which would let `out/new.png` through when
+    /// `out` links outside the project.
+    static func physicalPath(_ path: String) -> String {
+        var existing = path
+        var rest = [String]()
+        while true {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                var result = String(cString: real)
+                for component in rest.reversed() {
+                    if component == ".." {
+                        result = (result as NSString).deletingLastPathComponent
+                    } else if component != "." && !component.isEmpty {
+                        result += (result.hasSuffix("/") ? "" : "/") + component
+                    }
+                }
+                return result
+            }
+            let url = URL(fileURLWithPath: existing)
+            let parent = url.deletingLastPathComponent().path
+            if parent == existing || existing == "/" { return path }
+            rest.append(url.lastPathComponent)
+            existing = parent
+        }
     }
 }

@@ -54,8 +54,12 @@ struct StoredFigureImage: Codable, Sendable {
     var view: String?
 }
 
-/// What the cache remembers of a notebook's last run, to say why a cell missed.
+/// What the cache remembers of a notebook's last run, to say why a cell missed and to
+/// know which entries `cache clean --keep-latest` keeps.
 struct NotebookRecord: Codable, Sendable {
     /// Per cell, in order: the key inputs of its last run.
     var cells: [CellKeyInputs]
+    /// The keys of the cell records the last complete run used (ran or served); absent in
+    /// records written before noisebook kept them.
+    var keys: [String]?
 }

@@ -14,6 +14,9 @@ final class NotebookRun {
     private let options: RunOptions
     private let model: ModelChoice
     private let log: RunLog
+    /// Whether the run stopped early because `options.isCancelled` turned true; the
+    /// outcomes then cover only the cells before the interrupted one.
+    private(set) var cancelled = false
 
     init(document: NotebookDocument, displayPath: String, cache: CellCache, options: RunOptions,
          model: ModelChoice, log: RunLog) {
@@ -49,8 +52,13 @@ final class NotebookRun {
         var failedBy = [String: Int]()            // name -> index of the failed cell that left it undefined
         var recorded = [CellKeyInputs]()
         var outcomes = [CellOutcome]()
+        var usedKeys = [String]()
 
         for cell in document.cells {
+            if options.isCancelled() {
+                cancelled = true
+                break
+            }
             let sourceHash = SHA256.hex(CellKeyInputs.normalize(cell.source))
             let program: Program
             do {
@@ -83,9 +91,10 @@ final class NotebookRun {
             }
 
             if !options.fresh, let record = cache.record(for: key), filesUnchanged(record.files),
-               let values = try? record.values.mapValues(store.load) {
+               let values = try? record.values.mapValues(store.load), figuresIntact(record) {
                 environment.merge(values) { _, new in new }
                 for name in program.definedNames { failedBy[name] = nil }
+                usedKeys.append(key)
                 log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: record.seconds, detail: nil)
                 outcomes.append(CellOutcome(cell: cell, status: .cached(record.seconds), cacheNote: "hit",
                                             outputs: record.outputs, error: nil))
@@ -105,6 +114,7 @@ final class NotebookRun {
                 let storedValues = try values.mapValues(store.store)
                 try cache.store(CellRecord(key: key, inputs: inputs, values: storedValues, outputs: storedOutputs,
                                            seconds: seconds, files: files))
+                usedKeys.append(key)
                 environment.merge(values) { _, new in new }
                 for name in program.definedNames { failedBy[name] = nil }
                 log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds, detail: why)
@@ -112,6 +122,13 @@ final class NotebookRun {
                                             outputs: storedOutputs, error: nil))
             } catch {
                 _ = session.endCell()
+                // An interrupted cell is not a failed one: nothing of it is stored and the
+                // next run starts it again.
+                if options.isCancelled() {
+                    log.cell(cell, displayPath: displayPath, verdict: "stopped", seconds: Self.seconds(since: start), detail: "interrupted")
+                    cancelled = true
+                    break
+                }
                 for name in program.definedNames {
                     failedBy[name] = cell.index
                     environment[name] = nil
@@ -119,7 +136,11 @@ final class NotebookRun {
                 outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)"))
             }
         }
-        try? cache.storeNotebookRecord(NotebookRecord(cells: recorded), for: displayPath)
+        // An interrupted run keeps the previous record: it names what the last complete
+        // run used, which `cache clean --keep-latest` keeps.
+        if !cancelled {
+            try? cache.storeNotebookRecord(NotebookRecord(cells: recorded, keys: usedKeys), for: displayPath)
+        }
         return outcomes
     }
 
@@ -150,6 +171,16 @@ final class NotebookRun {
             return inputs.change(since: previous.cells[index])
         }
         return "new cell"
+    }
+
+    /// Whether every image a cached cell showed is still in the cache, undamaged (a damaged
+    /// one makes the cell run again rather than break its page).
+    private func figuresIntact(_ record: CellRecord) -> Bool {
+        for output in record.outputs {
+            guard case let .figure(figure) = output else { continue }
+            for image in figure.images where (try? cache.blob(image.png)) == nil { return false }
+        }
+        return true
     }
 
     /// Whether every file a cached cell read still has the same contents.

@@ -16,6 +16,11 @@ public struct RunOptions: Sendable {
     public var allowedFolders: [String] = []
     /// noisebook's version, part of every cache key.
     public var version: String
+    /// The file locked for the whole run (default `<projectRoot>/.noisebook/lock`).
+    public var lockFile: String?
+    /// When another run holds the lock: wait for it (true) or fail with
+    /// `RunnerError.locked` (false).
+    public var waitForLock = true
     /// Polled between statements and model steps; true stops the run.
     public var isCancelled: @Sendable () -> Bool = { false }
 

@@ -21,6 +21,17 @@ public final class Runner {
     /// (unreadable paths, an unwritable output folder), never for a failing cell.
     public func run() throws -> RunSummary {
         let notebooks = try NotebookDiscovery.notebooks(in: options.paths)
+        // One run at a time per project, so two runs never write the same cache entry or
+        // page at once. The lock is held until this function returns.
+        let lockPath = options.lockFile ?? options.projectRoot + "/.noisebook/lock"
+        guard let lock = try ProjectLock.acquire(lockPath, wait: options.waitForLock, isCancelled: options.isCancelled, waiting: { [log] holder in
+            log.error("noisebook: another noisebook run (\(holder.map { "pid \($0)" } ?? "pid unknown")) is using this project; waiting for it to finish...")
+        }) else {
+            return RunSummary()
+        }
+        defer { lock.release() }
+        // Temporary files of a run that was killed mid-write are never read; clear them.
+        AtomicFile.removeStaleTemporaries(in: [options.cacheFolder, options.outputFolder])
         let cache = CellCache(root: options.cacheFolder)
         let site = try Site(folder: options.outputFolder)
         var summary = RunSummary()
@@ -38,8 +49,14 @@ public final class Runner {
                 absolute.path = path
                 let model = try models(document.frontMatter, URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 log.notebook(displayPath, model: model.displayName)
-                let outcomes = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
-                                           options: options, model: model, log: log).run()
+                let notebookRun = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
+                                              options: options, model: model, log: log)
+                let outcomes = notebookRun.run()
+                if notebookRun.cancelled {
+                    // The page of an interrupted notebook keeps its last complete version.
+                    summary.notebooks -= 1
+                    break
+                }
                 summary.cells += outcomes.count
                 for outcome in outcomes {
                     switch outcome.status {

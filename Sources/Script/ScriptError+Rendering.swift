@@ -9,15 +9,31 @@ extension ScriptError {
             lines.append("\(path):\(fileLine):\(range.start.column): error: \(message)")
             let index = range.start.line - 1
             if index >= 0, index < sourceLines.count {
-                let source = sourceLines[index]
+                let (source, column) = Self.excerpt(of: sourceLines[index], around: range.start.column)
                 lines.append(source)
-                lines.append(Self.caretLine(under: source, column: range.start.column, length: range.length))
+                lines.append(Self.caretLine(under: source, column: column, length: range.length))
             }
         } else {
             lines.append("\(path): error: \(message)")
         }
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// The longest source line quoted whole; a longer one is cut to a window around the column
+    /// (marked with "..."), so a bad megabyte-long line does not flood the terminal.
+    static let maximumQuotedCharacters = 160
+
+    /// `line`, or a window of it around `column`, with the column's position in what is returned.
+    static func excerpt(of line: String, around column: Int) -> (String, Int) {
+        let characters = Array(line)
+        guard characters.count > maximumQuotedCharacters else { return (line, column) }
+        let half = maximumQuotedCharacters / 2
+        let start = max(0, min(column - 1 - half, characters.count - maximumQuotedCharacters))
+        let end = min(characters.count, start + maximumQuotedCharacters)
+        let prefix = start > 0 ? "..." : ""
+        let suffix = end < characters.count ? "..." : ""
+        return (prefix + String(characters[start..<end]) + suffix, column - start + prefix.count)
     }
 
     /// Spaces up to the column (tabs kept so the caret lines up), then `^` and `~`s, clipped to

@@ -23,6 +23,12 @@ public struct PromptEmbeddings: Sendable {
             let pairs = try TorchCheckpoint.read(path)
             return PromptEmbeddings(file: path, entries: pairs.map { (prompt: $0.0, embedding: $0.1) })
         }
+        if path.hasSuffix(".pth") || path.hasSuffix(".pt") {
+            let legacy = mapping.count >= 2 && mapping.bytes[0] == 0x80
+            throw WeightsError.malformed(file: path, reason: legacy
+                ? "this is torch.save's legacy (pre-1.6) format, which is not read; re-save it with torch.save(obj, path) from a current PyTorch, or as safetensors"
+                : "not a torch.save archive (no zip header) and not safetensors either")
+        }
         let file = try SafetensorsFile(mapping: mapping)
         let entries = try file.names.map { (prompt: $0, embedding: try file.tensor(named: $0)) }
         return PromptEmbeddings(file: path, entries: entries)

@@ -28,7 +28,9 @@ struct CommandLineTool {
     static let usage = """
     noisebook: run diffusion-model notebooks into a web page.
 
-    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--cache DIR] [--allow DIR]
+    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--cache DIR] [--allow DIR] [--no-wait]
+           noisebook cache size [--cache DIR]
+           noisebook cache clean --keep-latest [--cache DIR]
            noisebook doctor
            noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy
            noisebook prompts FILE [--export PROMPT --out e.npy]
@@ -39,11 +41,17 @@ struct CommandLineTool {
              --fresh     ignore cached results
              --cache DIR use another cache folder
              --allow DIR let cells read and write files in DIR (outside the project)
+             --no-wait   fail (status 65) instead of waiting when another run holds the project
+             One run at a time per project: a second run waits for the first (.noisebook/lock).
+             Ctrl-C stops at the next statement or model step (status 130); finished cells stay cached.
+    cache    size: the cache's entries, blobs and bytes. clean --keep-latest: remove every entry
+             and blob that the latest run of no notebook used.
     doctor   Show the BLAS kernel and its measured speed, and where model weights are looked for.
     unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
     prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
 
-    Exit status: 0 success, 64 usage error, 65 a notebook or cell failed, 70 internal error.
+    Exit status: 0 success, 64 usage error, 65 a notebook or cell failed, 70 internal error,
+    130 interrupted.
     """
 
     /// Runs the command and returns the process's exit status.
@@ -63,6 +71,8 @@ struct CommandLineTool {
                 return ExitCode.success
             case "run":
                 return try RunCommand(arguments: rest).run()
+            case "cache":
+                return try CacheCommand(arguments: rest).run()
             case "doctor":
                 return try DoctorCommand(arguments: rest).run()
             case "unet":
@@ -70,7 +80,7 @@ struct CommandLineTool {
             case "prompts":
                 return try PromptsCommand(arguments: rest).run()
             default:
-                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "doctor", "unet", "prompts", "help"]))")
+                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "cache", "doctor", "unet", "prompts", "help"]))")
             }
         } catch let error as UsageError {
             printError("noisebook: error: \(error.description)\n\n\(Self.usage)")

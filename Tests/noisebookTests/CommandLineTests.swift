@@ -8,6 +8,9 @@ final class CommandLineTests: CommandTestCase {
         let help = try noisebook(["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.out.contains("usage: noisebook run [PATH...]"))
+        XCTAssertTrue(help.out.contains("noisebook cache size [--cache DIR]"))
+        XCTAssertTrue(help.out.contains("noisebook cache clean --keep-latest [--cache DIR]"))
+        XCTAssertTrue(help.out.contains("130 interrupted"))
         XCTAssertEqual(try noisebook(["--version"]).out, "noisebook 0.1.0\n")
     }
 
