@@ -17,16 +17,17 @@ let package = Package(
 
         // Layers, lowest first; dependencies point down only.
         .target(name: "Digest"),
+        .target(name: "TextDistance"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CPNG"]),
-        .target(name: "Weights", dependencies: ["Tensor"]),
+        .target(name: "Weights", dependencies: ["Tensor", "TextDistance"]),
         .target(name: "Diffusion", dependencies: ["Tensor", "Imaging"]),
-        .target(name: "Notebook"),
-        .target(name: "Script"),
+        .target(name: "Notebook", dependencies: ["TextDistance"]),
+        .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "Diffusion", "Imaging", "Weights", "Tensor"]),
         .target(name: "Report", dependencies: ["Notebook"]),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion", "TextDistance"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
@@ -34,6 +35,7 @@ let package = Package(
 
         // Tests mirror Sources.
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "TextDistanceTests", dependencies: ["TextDistance"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor"], resources: [.copy("Fixtures")]),

@@ -1,3 +1,5 @@
+import TextDistance
+
 /// Picks the candidate closest to a misspelt name, for "did you mean ...?" notes.
 enum Suggestion {
     /// The closest candidate within a distance that scales with the name's length, or nil.
@@ -11,7 +13,7 @@ enum Suggestion {
             let other = candidate.lowercased()
             // A name that is a prefix of the candidate (or the reverse) counts as one edit: 'flip' -> 'flipped'.
             let isPrefix = min(lowered.count, other.count) >= 3 && (other.hasPrefix(lowered) || lowered.hasPrefix(other))
-            let distance = isPrefix ? 1 : editDistance(lowered, other)
+            let distance = isPrefix ? 1 : EditDistance.between(lowered, other)
             guard distance <= limit, distance < max(name.count, 1) || name.count <= 1 else { continue }
             let score = distance == 0 ? 1 : distance * 2
             if let current = best, current.score < score || (current.score == score && current.name <= candidate) {
@@ -22,21 +24,4 @@ enum Suggestion {
         return best?.name
     }
 
-    /// Levenshtein distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
 }

@@ -1,4 +1,5 @@
 import Tensor
+import TextDistance
 
 /// Precomputed text embeddings by prompt, e.g. the course's `prompt_embeds_dict.pth`
 /// (prompt -> `[1, 77, 4096]` T5 states), so that DeepFloyd IF runs without a text encoder.
@@ -49,7 +50,7 @@ public struct PromptEmbeddings: Sendable {
     public func closest(to prompt: String, limit: Int) -> [String] {
         let words = Set(prompt.lowercased().split(separator: " "))
         func score(_ candidate: String) -> Double {
-            let edits = Double(PromptEmbeddings.editDistance(prompt.lowercased(), candidate.lowercased()))
+            let edits = Double(EditDistance.between(prompt.lowercased(), candidate.lowercased()))
             let longest = Double(Swift.max(prompt.count, candidate.count, 1))
             let theirs = Set(candidate.lowercased().split(separator: " "))
             let union = words.union(theirs).count
@@ -60,20 +61,4 @@ public struct PromptEmbeddings: Sendable {
         return scored.sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(limit).map(\.prompt)
     }
 
-    /// Levenshtein distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        if x.isEmpty { return y.count }
-        var previous = Array(0...y.count)
-        var current = previous
-        for i in 1...x.count {
-            current[0] = i
-            for j in stride(from: 1, through: y.count, by: 1) {
-                let substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[y.count]
-    }
 }

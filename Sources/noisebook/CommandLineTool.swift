@@ -1,6 +1,7 @@
-import Foundation
 import Diffusion
+import Foundation
 import Runner
+import TextDistance
 import Weights
 
 /// noisebook's version: part of every cache key, so results from another version are
@@ -103,24 +104,9 @@ struct CommandLineTool {
 
     /// "; did you mean 'run'?" when a close name exists.
     static func suggestion(_ word: String, among candidates: [String]) -> String {
-        let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        let scored = candidates.map { ($0, EditDistance.between(word, $0)) }.min { $0.1 < $1.1 }
         guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return "" }
         return "; did you mean '\(best)'?"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let (x, y) = (Array(a), Array(b))
-        var row = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: y.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return x.isEmpty ? y.count : row[y.count]
     }
 }
 

@@ -31,11 +31,4 @@ final class PromptEmbeddingsTests: XCTestCase {
         let none = PromptEmbeddings(file: "x.pth", entries: [])
         assertMessage("no embedding for prompt 'a' in x.pth; the file holds no prompts") { try none.lookup("a") }
     }
-
-    func testEditDistance() {
-        XCTAssertEqual(PromptEmbeddings.editDistance("kitten", "sitting"), 3)
-        XCTAssertEqual(PromptEmbeddings.editDistance("", "abc"), 3)
-        XCTAssertEqual(PromptEmbeddings.editDistance("abc", ""), 3)
-        XCTAssertEqual(PromptEmbeddings.editDistance("same", "same"), 0)
-    }
 }

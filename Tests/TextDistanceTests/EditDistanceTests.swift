@@ -1,0 +1,20 @@
+import TextDistance
+import XCTest
+
+final class EditDistanceTests: XCTestCase {
+    func testKnownDistances() {
+        XCTAssertEqual(EditDistance.between("kitten", "sitting"), 3)   // the textbook example
+        XCTAssertEqual(EditDistance.between("", "abc"), 3)
+        XCTAssertEqual(EditDistance.between("abc", ""), 3)
+        XCTAssertEqual(EditDistance.between("forwrd", "forward"), 1)
+        XCTAssertEqual(EditDistance.between("flaw", "lawn"), 2)
+        XCTAssertEqual(EditDistance.between("same", "same"), 0)
+        XCTAssertEqual(EditDistance.between("é", "e"), 1, "characters, not bytes")
+    }
+
+    func testSymmetric() {
+        for (a, b) in [("rocket", "rockt ship"), ("iStart", "istart"), ("", "x")] {
+            XCTAssertEqual(EditDistance.between(a, b), EditDistance.between(b, a))
+        }
+    }
+}
