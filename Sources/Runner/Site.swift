@@ -42,7 +42,10 @@ final class Site {
         for outcome in outcomes { outcomeByIndex[outcome.cell.index] = outcome }
         let parameters = document.frontMatter.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
         var blocks = [PageBlock]()
+        // The index shows the last image a model made (else the last image shown): the result
+        // of the notebook rather than its input.
         var lastImage: String?
+        var lastModelImage: String?
 
         for block in document.blocks {
             switch block {
@@ -78,6 +81,7 @@ final class Site {
                                                       provenance: Self.provenanceLine(image.provenance),
                                                       view: image.view.flatMap(Self.illusionView)))
                             lastImage = src
+                            if image.provenance["model"] != nil { lastModelImage = src }
                         }
                         outputs.append(.figure(Figure(images: images, title: figure.title, columns: figure.columns)))
                     }
@@ -94,7 +98,7 @@ final class Site {
             }
         }
         let title = document.frontMatter.title ?? Self.stem(document.path)
-        remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastImage,
+        remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastModelImage ?? lastImage,
                             modelName: model.displayName, seed: document.frontMatter.seed, cellCount: outcomes.count,
                             failedCells: outcomes.filter(\.failed).count))
         return PageInput(fileName: fileName, title: title, notebookPath: document.path, modelName: model.displayName,
