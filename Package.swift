@@ -18,15 +18,16 @@ let package = Package(
         // Layers, lowest first; dependencies point down only.
         .target(name: "Digest"),
         .target(name: "TextDistance"),
+        .target(name: "AtomicWrite"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "Imaging", dependencies: ["Tensor", "CPNG"]),
-        .target(name: "Weights", dependencies: ["Tensor", "TextDistance"]),
+        .target(name: "Imaging", dependencies: ["Tensor", "CPNG", "AtomicWrite"]),
+        .target(name: "Weights", dependencies: ["Tensor", "TextDistance", "AtomicWrite"]),
         .target(name: "Diffusion", dependencies: ["Tensor", "Imaging"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "Diffusion", "Imaging", "Weights", "Tensor"]),
         .target(name: "Report", dependencies: ["Notebook"]),
-        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor"]),
+        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion", "TextDistance"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
@@ -36,6 +37,7 @@ let package = Package(
         // Tests mirror Sources.
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "TextDistanceTests", dependencies: ["TextDistance"]),
+        .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor"], resources: [.copy("Fixtures")]),

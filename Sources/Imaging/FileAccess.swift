@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -22,22 +23,13 @@ enum FileAccess {
         return [UInt8](data)
     }
 
-    /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`;
-    /// rename(2) within one folder is atomic, so `path` is either old or complete.
+    /// Writes `bytes` through `AtomicFileWriter` (temporary file, then rename), so `path` is
+    /// either old or complete.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            throw ImagingError.fileAccess(path: path, operation: "write",
-                                          reason: "cannot create a file in \(folder.path) (\(error.localizedDescription))")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            _ = unlink(temporary.path)
-            throw ImagingError.fileAccess(path: path, operation: "write", reason: reason)
+            try AtomicFileWriter.write(bytes, to: path)
+        } catch let error as AtomicWriteError {
+            throw ImagingError.fileAccess(path: path, operation: "write", reason: error.reason)
         }
     }
 }

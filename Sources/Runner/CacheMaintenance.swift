@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 
 /// `noisebook cache size` and `noisebook cache clean --keep-latest`.
@@ -48,14 +49,12 @@ public struct CacheMaintenance {
             try remove(file)
             removed.blobs += 1
         }
-        let temporaries = files(under: "").filter(Self.isTemporary)
-        let temporaryBytes = temporaries.reduce(Int64(0)) { $0 + size(of: $1) }
-        if AtomicFile.removeStaleTemporaries(in: [root]) > 0 { removed.bytes += temporaryBytes }
+        removed.bytes += Int64(StaleTemporaries.remove(in: [root]).bytes)
         return removed
     }
 
     private static func isTemporary(_ path: String) -> Bool {
-        AtomicFile.temporaryOwner(URL(fileURLWithPath: path).lastPathComponent) != nil
+        StaleTemporaries.owner(of: URL(fileURLWithPath: path).lastPathComponent) != nil
     }
 
     /// Every regular file under `root/sub`, recursively.

@@ -1,3 +1,4 @@
+import AtomicWrite
 import Bindings
 import Foundation
 import Notebook
@@ -31,7 +32,7 @@ public final class Runner {
         }
         defer { lock.release() }
         // Temporary files of a run that was killed mid-write are never read; clear them.
-        AtomicFile.removeStaleTemporaries(in: [options.cacheFolder, options.outputFolder])
+        StaleTemporaries.remove(in: [options.cacheFolder, options.outputFolder])
         let cache = CellCache(root: options.cacheFolder)
         let site = try Site(folder: options.outputFolder)
         var summary = RunSummary()

@@ -1,3 +1,4 @@
+import AtomicWrite
 import Tensor
 
 /// NumPy's .npy format for single arrays: float32 and float16, little-endian, C order,
@@ -72,14 +73,16 @@ public enum NPYFile {
             throw WeightsError.io(file: path, reason: "shape \(Tensor.format(tensor.shape)) makes a header too long for .npy 1.0")
         }
         let length = UInt16(header.count).littleEndian
-        try AtomicFileWriter.write(to: path) { out in
-            try out.write(magic + [1, 0])
-            try withUnsafeBytes(of: length) { try out.write($0) }
-            try out.write(header)
-            if dtype == .f16 {
-                try out.write(tensor.scalars.map(DType.floatToHalf))
-            } else {
-                try out.write(tensor.scalars)
+        try WeightsError.mappingWriteErrors(of: path) {
+            try AtomicFileWriter.write(to: path) { out in
+                try out.write(magic + [1, 0])
+                try withUnsafeBytes(of: length) { try out.write($0) }
+                try out.write(header)
+                if dtype == .f16 {
+                    try out.write(tensor.scalars.map(DType.floatToHalf))
+                } else {
+                    try out.write(tensor.scalars)
+                }
             }
         }
     }

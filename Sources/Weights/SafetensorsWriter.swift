@@ -1,3 +1,4 @@
+import AtomicWrite
 import Tensor
 
 /// Writes named tensors as a safetensors file that the reference implementation reads.
@@ -31,15 +32,17 @@ public enum SafetensorsWriter {
         header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
         let length = UInt64(header.count).littleEndian
 
-        try AtomicFileWriter.write(to: path) { out in
-            try withUnsafeBytes(of: length) { try out.write($0) }
-            try out.write(header)
-            for name in names {
-                guard let tensor = tensors[name] else { continue }
-                switch dtype {
-                case .f16: try out.write(tensor.scalars.map(DType.floatToHalf))
-                case .bf16: try out.write(tensor.scalars.map(DType.floatToBFloat16))
-                default: try out.write(tensor.scalars)
+        try WeightsError.mappingWriteErrors(of: path) {
+            try AtomicFileWriter.write(to: path) { out in
+                try withUnsafeBytes(of: length) { try out.write($0) }
+                try out.write(header)
+                for name in names {
+                    guard let tensor = tensors[name] else { continue }
+                    switch dtype {
+                    case .f16: try out.write(tensor.scalars.map(DType.floatToHalf))
+                    case .bf16: try out.write(tensor.scalars.map(DType.floatToBFloat16))
+                    default: try out.write(tensor.scalars)
+                    }
                 }
             }
         }

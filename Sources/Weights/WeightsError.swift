@@ -1,3 +1,4 @@
+import AtomicWrite
 import Tensor
 
 /// Everything that can go wrong while reading, writing or finding weights. Each case names
@@ -64,6 +65,17 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
             let where_ = searched.isEmpty ? "no cache folder" : searched.joined(separator: ", ")
             let have = found.isEmpty ? "none found" : "found: " + found.joined(separator: ", ")
             return "model '\(name)' not found in \(where_) (\(have))"
+        }
+    }
+}
+
+extension WeightsError {
+    /// Runs a file write, reporting `AtomicFileWriter`'s failures as `.io` errors naming `path`.
+    static func mappingWriteErrors(of path: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as AtomicWriteError {
+            throw WeightsError.io(file: path, reason: error.reason)
         }
     }
 }

@@ -4,16 +4,28 @@ import Glibc
 import Darwin
 #endif
 
+/// A write that failed, naming the file and the system's reason.
+public struct AtomicWriteError: Error, Sendable, CustomStringConvertible {
+    /// The file being written.
+    public var path: String
+    /// What failed ("cannot create a temporary file: Permission denied").
+    public var reason: String
+
+    public var description: String { "\(path): \(reason)" }
+}
+
 /// Writes a file so that readers see either the old file or the complete new one: bytes go
-/// to a temporary file in the same folder, are flushed, and the temporary is renamed over
-/// the target (rename is atomic within one file system).
-struct AtomicFileWriter {
-    let path: String
+/// to a temporary file in the same folder (`.NAME.tmp-PID-NONCE`), are flushed, and the
+/// temporary is renamed over the target (rename is atomic within one file system). Every
+/// file noisebook writes (pages, images, cache entries, checkpoints) goes through here.
+public struct AtomicFileWriter {
+    /// The file being written.
+    public let path: String
     private let temporaryPath: String
     private let fd: Int32
 
     /// Creates the temporary file next to `path`.
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
@@ -25,7 +37,7 @@ struct AtomicFileWriter {
     }
 
     /// Appends `bytes`, retrying short writes.
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
             guard let base = bytes.baseAddress else { return }
@@ -39,12 +51,12 @@ struct AtomicFileWriter {
     }
 
     /// Appends the bytes of `array`.
-    func write<T>(_ array: [T]) throws {
+    public func write<T>(_ array: [T]) throws {
         try array.withUnsafeBytes { try write($0) }
     }
 
     /// Flushes, closes and renames into place.
-    func commit() throws {
+    public func commit() throws {
         guard fsync(fd) == 0 else {
             let failure = AtomicFileWriter.failure(path, "cannot flush")
             abandon()
@@ -59,13 +71,13 @@ struct AtomicFileWriter {
     }
 
     /// Closes and deletes the temporary file after a failure.
-    func abandon() {
+    public func abandon() {
         close(fd)
         unlink(temporaryPath)
     }
 
     /// Runs `body` with a writer for `path`, committing on success and cleaning up on error.
-    static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
+    public static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
         let writer = try AtomicFileWriter(path: path)
         do {
             try body(writer)
@@ -84,7 +96,12 @@ struct AtomicFileWriter {
         #endif
     }
 
-    private static func failure(_ path: String, _ what: String) -> WeightsError {
-        .io(file: path, reason: "\(what): \(String(cString: strerror(errno)))")
+    /// Writes `bytes` to `path` in one go.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { try $0.write(bytes) }
+    }
+
+    private static func failure(_ path: String, _ what: String) -> AtomicWriteError {
+        AtomicWriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
 }
