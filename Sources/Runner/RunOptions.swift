@@ -10,6 +10,8 @@ public struct RunOptions: Sendable {
     public var cacheFolder = ".noisebook/cache"
     /// The project folder: cells may only use files inside it (and `allowedFolders`).
     public var projectRoot = FileManager.default.currentDirectoryPath
+    /// Put images inside the pages as `data:` URLs, so each page is a single file.
+    public var embedImages = false
     /// Ignore cached results (they are still written).
     public var fresh = false
     /// Extra folders cells may read and write.

@@ -34,7 +34,7 @@ public final class Runner {
         // Temporary files of a run that was killed mid-write are never read; clear them.
         StaleTemporaries.remove(in: [options.cacheFolder, options.outputFolder])
         let cache = CellCache(root: options.cacheFolder)
-        let site = try Site(folder: options.outputFolder)
+        let site = try Site(folder: options.outputFolder, embedImages: options.embedImages)
         var summary = RunSummary()
         let start = Date()
 

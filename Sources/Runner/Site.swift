@@ -18,8 +18,13 @@ final class Site {
         var modelName: String, seed: UInt64?, cellCount: Int, failedCells: Int
     }
 
-    init(folder: String) throws {
+    /// Whether pages carry their images inline (`data:` URLs), so each page is one
+    /// self-contained file; the image files and sidecars are still written.
+    private let embedImages: Bool
+
+    init(folder: String, embedImages: Bool = false) throws {
         self.folder = folder
+        self.embedImages = embedImages
         do {
             try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
         } catch {
@@ -66,8 +71,9 @@ final class Site {
                     case let .figure(figure):
                         var images = [FigureImage]()
                         for image in figure.images {
-                            let src = "images/\(image.png).png"
-                            try copyBlob(image.png, from: cache, to: folder + "/" + src)
+                            let file = "images/\(image.png).png"
+                            try copyBlob(image.png, from: cache, to: folder + "/" + file)
+                            let src = embedImages ? "data:image/png;base64," + Data(try cache.blob(image.png)).base64EncodedString() : file
                             var sidecar = image.provenance
                             sidecar["notebook"] = document.path
                             sidecar["cell"] = String(cell.index + 1)
@@ -80,8 +86,8 @@ final class Site {
                             images.append(FigureImage(src: src, caption: image.caption, width: image.width, height: image.height,
                                                       provenance: Self.provenanceLine(image.provenance),
                                                       view: image.view.flatMap(Self.illusionView)))
-                            lastImage = src
-                            if image.provenance["model"] != nil { lastModelImage = src }
+                            lastImage = file
+                            if image.provenance["model"] != nil { lastModelImage = file }
                         }
                         outputs.append(.figure(Figure(images: images, title: figure.title, columns: figure.columns)))
                     }

@@ -29,7 +29,8 @@ struct CommandLineTool {
     static let usage = """
     noisebook: run diffusion-model notebooks into a web page.
 
-    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--cache DIR] [--allow DIR] [--no-wait]
+    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--cache DIR] [--allow DIR] [--no-wait]
+                         [--model NAME] [--weights DIR] [--embeddings FILE]
            noisebook cache size [--cache DIR]
            noisebook cache clean --keep-latest [--cache DIR]
            noisebook doctor
@@ -40,6 +41,8 @@ struct CommandLineTool {
     run      Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
              Cells whose inputs did not change are served from the cache (.noisebook/cache).
              --fresh     ignore cached results
+             --embed     put the images inside each page (one self-contained file per page)
+             --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
              --cache DIR use another cache folder
              --allow DIR let cells read and write files in DIR (outside the project)
              --no-wait   fail (status 65) instead of waiting when another run holds the project

@@ -8,12 +8,13 @@ struct RunCommand {
     let arguments: [String]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model"], flags: ["--fresh", "--no-wait"])
+        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model"], flags: ["--fresh", "--embed", "--no-wait"])
         var options = RunOptions(version: noisebookVersion)
         options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional
         options.outputFolder = parsed.value("--out") ?? "Output"
         options.cacheFolder = parsed.value("--cache") ?? ".noisebook/cache"
         options.fresh = parsed.flag("--fresh")
+        options.embedImages = parsed.flag("--embed")
         options.waitForLock = !parsed.flag("--no-wait")
         options.allowedFolders = parsed.all("--allow").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let interrupt = Interrupt.install()
