@@ -35,7 +35,7 @@ struct Suite {
     func run() throws {
         say("machine: \(ProcessStats.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let inherited = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_INHERITED"].map { " (loaded \($0), re-executed)" } ?? ""
-        say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), \(BLASRuntime.threadCount) threads")
+        say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), single-threaded calls, products split over \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let peak = (0..<3).map { _ in BLASRuntime.measureSGEMM(size: 2048, repeats: 3) }.max() ?? .nan
         say(String(format: "measured SGEMM peak (2048^3, best of 3 x 3): %.0f GFLOP/s", peak))
 

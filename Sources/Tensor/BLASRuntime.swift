@@ -24,6 +24,20 @@ public enum BLASRuntime {
         return String(cString: config)
     }
 
+    /// Makes OpenBLAS run every call on its calling thread, once per process.
+    ///
+    /// `Tensor.gemm` splits large products across the cores itself, through the same
+    /// thread pool as every other parallel pass. OpenBLAS's own threads spin (calling
+    /// sched_yield) for a while after each product; on a two-core machine they competed
+    /// with the normalisation and transform passes that follow, and a sixth of a UNet
+    /// pass's CPU time went to that spinning.
+    static func singleThreaded() { _ = singleThreadedOnce }
+
+    private static let singleThreadedOnce: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
     /// The number of threads OpenBLAS uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 

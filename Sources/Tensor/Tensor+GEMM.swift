@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Matrix multiplication through OpenBLAS SGEMM.
 extension Tensor {
@@ -10,6 +11,40 @@ extension Tensor {
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0,
                             c: UnsafeMutablePointer<Float>, ldc: Int) {
+        BLASRuntime.singleThreaded()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // Below a few million multiply-adds, waking a second core costs more than it saves.
+        guard cores > 1, m * n * k >= GEMMSplit.minimumWork else {
+            sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        // Each part packs the whole of the operand it shares: split the dimension whose
+        // shared operand is the smaller one (rows of C share B, columns of C share A).
+        let split = GEMMSplit(m: m, n: n, parts: cores)
+        let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
+        DispatchQueue.concurrentPerform(iterations: split.count) { part in
+            let range = split.range(part)
+            guard !range.isEmpty else { return }
+            if split.alongRows {
+                let aPart = transposeA ? sa.base + range.lowerBound : sa.base + range.lowerBound * lda
+                sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k, alpha: alpha,
+                                  a: aPart, lda: lda, b: sb.base, ldb: ldb, beta: beta,
+                                  c: sc.base + range.lowerBound * ldc, ldc: ldc)
+            } else {
+                let bPart = transposeB ? sb.base + range.lowerBound * ldb : sb.base + range.lowerBound
+                sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: m, n: range.count, k: k, alpha: alpha,
+                                  a: sa.base, lda: lda, b: bPart, ldb: ldb, beta: beta,
+                                  c: sc.base + range.lowerBound, ldc: ldc)
+            }
+        }
+    }
+
+    /// One SGEMM call on the calling thread (OpenBLAS runs single-threaded in this process).
+    @inline(__always)
+    static func sgemmOnThisThread(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
@@ -36,5 +71,33 @@ extension Tensor {
             }
         }
         return Tensor(shape: [m, n], scalars: out)
+    }
+}
+
+/// How one GEMM is cut into per-core parts: contiguous row or column ranges of C,
+/// rounded to the SGEMM kernel's register tile so that no part ends in a ragged edge
+/// the other part would not have.
+struct GEMMSplit {
+    /// m x n x k below which a GEMM stays on one thread.
+    static let minimumWork = 1 << 21
+    /// Rows (M) or columns (N) of C per unit of splitting.
+    static let granule = 32
+
+    let alongRows: Bool
+    let count: Int
+    private let length: Int
+    private let size: Int
+
+    init(m: Int, n: Int, parts: Int) {
+        alongRows = m > n
+        length = alongRows ? m : n
+        let units = (length + GEMMSplit.granule - 1) / GEMMSplit.granule
+        count = Swift.max(1, Swift.min(parts, units))
+        size = ((units + count - 1) / count) * GEMMSplit.granule
+    }
+
+    func range(_ part: Int) -> Range<Int> {
+        let start = Swift.min(length, part * size)
+        return start..<Swift.min(length, start + size)
     }
 }

@@ -19,7 +19,7 @@ struct DoctorCommand {
             origin = "OPENBLAS_CORETYPE=\(requested)"
         }
         print("BLAS kernel:   \(BLASRuntime.coreName) (\(origin))")
-        print("BLAS threads:  \(BLASRuntime.threadCount)")
+        print("BLAS threads:  OpenBLAS runs each call on one thread; noisebook splits large products over \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("BLAS config:   \(BLASRuntime.configuration)")
         let gflops = BLASRuntime.measureSGEMM()
         print(String(format: "SGEMM speed:   %.0f GFLOP/s (1024x1024x1024, best of 5)", gflops))

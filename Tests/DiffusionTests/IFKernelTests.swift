@@ -139,6 +139,43 @@ final class IFKernelTests: XCTestCase {
         XCTAssertEqual(Set(listed.map(\.name)), Set(weights.keys))
         for (name, shape) in listed { XCTAssertEqual(weights[name]?.shape, shape, name) }
     }
+
+    /// Products large enough for `Tensor.gemm` to cut them into per-core parts, split by
+    /// rows (m > n) and by columns (m <= n), every transpose combination, against Double.
+    func testSplitGEMMMatchesReference() throws {
+        var random = SeededRandom(seed: 31)
+        for (m, n, k) in [(150, 70, 300), (70, 150, 300), (33, 97, 1024)] {
+            XCTAssertGreaterThanOrEqual(m * n * k, 1 << 21, "too small to be split")
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = random.normal(shape: ta ? [k, m] : [m, k]).scalars
+                let b = random.normal(shape: tb ? [n, k] : [k, n]).scalars
+                var c = random.normal(shape: [m, n]).scalars
+                let c0 = c
+                let (lda, ldb) = (ta ? m : k, tb ? k : n)
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            Tensor.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5,
+                                        a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                                        beta: 2, c: cp.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var s = 0.0
+                        for p in 0..<k {
+                            s += Double(ta ? a[p * m + i] : a[i * k + p]) * Double(tb ? b[j * k + p] : b[p * n + j])
+                        }
+                        worst = max(worst, abs(0.5 * s + 2 * Double(c0[i * n + j]) - Double(c[i * n + j])))
+                    }
+                }
+                // Float32 accumulation over k ~ 1e3 unit-variance products: ~1e-5 relative to sqrt(k).
+                XCTAssertLessThan(worst, 1e-4 * Double(k).squareRoot(), "\(m)x\(n)x\(k) transposes \(ta) \(tb)")
+            }
+        }
+    }
 }
 
 /// Float32 tensors served also as half precision, like an fp16 checkpoint.

@@ -10,15 +10,17 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { op in
                 guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
-                Parallel.forEach(outer, costPerItem: m * n) { o in
+                // Blocked so that both sides stay in cache for large planes; one item is a
+                // band of `block` rows of one plane, so that a single plane (batch 1) also
+                // spreads over the cores.
+                let block = 32
+                let bands = (m + block - 1) / block
+                Parallel.forEach(outer * bands, costPerItem: block * n) { item in
+                    let o = item / bands, i0 = (item % bands) * block
                     let from = s.base + o * m * n, to = d.base + o * m * n
-                    // Blocked so that both sides stay in cache for large planes.
-                    let block = 32
-                    for i0 in stride(from: 0, to: m, by: block) {
-                        for j0 in stride(from: 0, to: n, by: block) {
-                            for i in i0..<Swift.min(i0 + block, m) {
-                                for j in j0..<Swift.min(j0 + block, n) { to[j * m + i] = from[i * n + j] }
-                            }
+                    for j0 in stride(from: 0, to: n, by: block) {
+                        for i in i0..<Swift.min(i0 + block, m) {
+                            for j in j0..<Swift.min(j0 + block, n) { to[j * m + i] = from[i * n + j] }
                         }
                     }
                 }
