@@ -8,18 +8,23 @@ public struct Conv2D: Sendable {
     public let bias: Parameter
     /// Zero padding on each side, `(k - 1) / 2`.
     public let padding: Int
+    /// Winograd-transformed 3x3 weights, kept after first use; only for Float32-resident
+    /// weights (half-precision models would grow by 16/9 of their Float32 size).
+    let winogradCache: WinogradWeightCache?
 
     /// `name.weight` and `name.bias` from `loader`.
     public init(_ loader: WeightLoader, _ name: String, inChannels: Int, outChannels: Int, kernel: Int) throws {
         weight = try loader.parameter(name + ".weight", shape: [outChannels, inChannels, kernel, kernel])
         bias = try loader.parameter(name + ".bias", shape: [outChannels])
         padding = (kernel - 1) / 2
+        winogradCache = kernel == 3 && !weight.isHalf ? WinogradWeightCache() : nil
     }
 
     /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         try weight.withValues { w in
-            try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding)
+            try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
+                         winogradCache: winogradCache)
         }
     }
 }

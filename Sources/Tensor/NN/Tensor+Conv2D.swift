@@ -27,9 +27,12 @@ extension Tensor {
     }
 
     /// The same with the weights `[Cout, Cin, kh, kw]` given as a pointer (e.g. widened
-    /// from half precision into a scratch buffer).
+    /// from half precision into a scratch buffer). With `winogradCache`, a Winograd call
+    /// transforms the weights only the first time and reuses them after (the caller
+    /// passes the same weights with the same cache every time).
     public func conv2d(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?, padding: Int,
-                       algorithm: ConvolutionAlgorithm = .automatic) throws -> Tensor {
+                       algorithm: ConvolutionAlgorithm = .automatic,
+                       winogradCache: WinogradWeightCache? = nil) throws -> Tensor {
         guard rank == 4, weightShape.count == 4, weightShape[1] == shape[1] else {
             throw TensorError.shapeMismatch(operation: "conv2d", shape, weightShape)
         }
@@ -50,8 +53,15 @@ extension Tensor {
                 out.withUnsafeMutableBufferPointer { op in
                     guard let input = ip.baseAddress, let output = op.baseAddress else { return }
                     let run = { (b: UnsafePointer<Float>?) in
-                        Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
-                                          outChannels: cout, bias: b, into: output)
+                        if let winogradCache {
+                            winogradCache.withTransformed(weights, outChannels: cout, inChannels: cin) { u in
+                                Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
+                                                  transformedWeights: u, outChannels: cout, bias: b, into: output)
+                            }
+                        } else {
+                            Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
+                                              outChannels: cout, bias: b, into: output)
+                        }
                     }
                     if let bias { bias.scalars.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
                 }

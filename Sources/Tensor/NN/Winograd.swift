@@ -9,7 +9,9 @@
 /// convolution's (checked in WinogradTests).
 enum Winograd {
     /// Tiles (B x ceil(H/2) x ceil(W/2)) below which the 16 GEMMs are too thin to beat
-    /// one im2col GEMM.
+    /// one im2col GEMM. The same with cached transformed weights: a lower threshold for
+    /// cached layers only would make Float32- and half-resident models choose different
+    /// algorithms, and their outputs would no longer agree bit for bit.
     static let minimumTiles = 256
 
     typealias Four = (Float, Float, Float, Float)
@@ -173,12 +175,22 @@ enum Winograd {
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
                          into output: UnsafeMutablePointer<Float>) {
-        let tiles = batch * ((height + 1) / 2) * ((width + 1) / 2)
         let u = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outChannels * inChannels)
+        defer { u.deallocate() }
+        transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, transformedWeights: u,
+                 outChannels: outChannels, bias: bias, into: output)
+    }
+
+    /// The same with the weights already transformed: `transformedWeights` `[Cout, 16, Cin]`
+    /// as `transformWeights` writes them.
+    static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
+                         transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
+                         into output: UnsafeMutablePointer<Float>) {
+        let tiles = batch * ((height + 1) / 2) * ((width + 1) / 2)
         let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * inChannels * tiles)
         let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outChannels * tiles)
-        defer { u.deallocate(); v.deallocate(); m.deallocate() }
-        transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        defer { v.deallocate(); m.deallocate() }
         transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
         // Element e: U[:, e, :] [Cout, Cin] x V[:, e, :] [Cin, tiles] -> M[:, e, :], all
         // strided views of the interleaved layouts.
