@@ -150,14 +150,7 @@ final class CellCacheTests: RunnerTestCase {
 final class EmbeddedImagesTests: RunnerTestCase {
     func testEmbeddedPageHoldsItsImages() throws {
         try write("a.md", "---\nseed: 1\n---\n```swift\nshow(rectangleMask(size: 8, x: 2, y: 2, width: 4, height: 4), caption: \"m\")\n```\n")
-        var options = RunOptions(version: "test")
-        options.paths = [project + "/Notebooks"]
-        options.outputFolder = project + "/Output"
-        options.cacheFolder = project + "/.noisebook/cache"
-        options.projectRoot = project
-        options.embedImages = true
-        let log = RunLog(interactive: false) { _ in }
-        XCTAssertEqual(try Runner(options: options, log: log) { _, _ in .none }.run().exitCode, 0)
+        XCTAssertEqual(try runNotebooks(embedImages: true).summary.exitCode, 0)
         let html = try page("a.html")
         XCTAssertTrue(html.contains("src=\"data:image/png;base64,iVBORw0KGgo"), "the PNG is inline")
         XCTAssertFalse(html.contains("src=\"images/"), "no image is referenced by file")

@@ -24,13 +24,14 @@ class RunnerTestCase: XCTestCase {
 
     /// The log lines and summary of one run of the project's notebooks.
     @discardableResult
-    func runNotebooks(fresh: Bool = false, paths: [String]? = nil) throws -> (summary: RunSummary, log: [String]) {
+    func runNotebooks(fresh: Bool = false, paths: [String]? = nil, embedImages: Bool = false) throws -> (summary: RunSummary, log: [String]) {
         var options = RunOptions(version: "test")
         options.paths = paths ?? [project + "/Notebooks"]
         options.outputFolder = project + "/Output"
         options.cacheFolder = project + "/.noisebook/cache"
         options.projectRoot = project
         options.fresh = fresh
+        options.embedImages = embedImages
         let lines = LineBox()
         let log = RunLog(interactive: false) { text in lines.append(text) }
         let summary = try Runner(options: options, log: log) { _, _ in .none }.run()
