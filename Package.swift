@@ -19,36 +19,52 @@ let package = Package(
         .target(name: "Digest"),
         .target(name: "TextDistance"),
         .target(name: "AtomicWrite"),
+        .target(name: "JSON"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CPNG", "AtomicWrite"]),
-        .target(name: "Weights", dependencies: ["Tensor", "TextDistance", "AtomicWrite"]),
-        .target(name: "Diffusion", dependencies: ["Tensor", "Imaging"]),
+        .target(name: "Weights", dependencies: ["Tensor", "TextDistance", "AtomicWrite", "JSON"]),
+        // The layer library: parameters, strict loading, linear/conv/norm layers.
+        .target(name: "NN", dependencies: ["Tensor"]),
+        // The sampling algorithms against the Denoiser seam; no model lives here.
+        .target(name: "Diffusion", dependencies: ["Tensor", "JSON"]),
+        // DeepFloyd IF's networks, built from config.json on the layer library.
+        .target(name: "DeepFloyd", dependencies: ["NN", "Diffusion", "Tensor", "JSON"]),
+        // The built-in closed-form emoji model.
+        .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor"]),
+        // Finds and assembles a model's components; used by the CLI, the runner and the bench.
+        .target(name: "Pipeline", dependencies: ["DeepFloyd", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
-        .target(name: "Bindings", dependencies: ["Script", "Diffusion", "Imaging", "Weights", "Tensor"]),
+        .target(name: "Bindings", dependencies: ["Script", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance"]),
         .target(name: "Report", dependencies: ["Notebook"]),
-        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Report", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Tensor", "Weights", "Diffusion", "TextDistance"]),
+        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Pipeline", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
-        .executableTarget(name: "Bench", dependencies: ["Diffusion", "Tensor", "Weights", "Imaging"]),
+        .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
 
-        // Tests mirror Sources.
+        // Tests mirror Sources; TestSupport holds what several test targets share.
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "TextDistanceTests", dependencies: ["TextDistance"]),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeepFloydTests", dependencies: ["DeepFloyd", "NN", "Diffusion", "Weights", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Golden")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings"]),
-        .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Notebook", "Digest"], exclude: ["Corpus"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Tensor"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion"], resources: [.copy("Golden")]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor"]),
+        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

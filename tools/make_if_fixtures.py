@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Parity fixtures for the DeepFloyd IF stage I port (Tests/DiffusionTests/Fixtures).
+"""Parity fixtures for the DeepFloyd IF stage I port.
 
 Run with the system Python that has torch and diffusers 0.30.3:
 
-    /usr/bin/python3 tools/make_if_fixtures.py
+    /usr/bin/python3 tools/make_if_fixtures.py [tiny-a] [tiny-b] [scheduler]
 
-Writes, for two small IF-shaped UNet2DConditionModels with random weights:
+(no arguments: all three). Writes, under Tests/DeepFloydTests/Fixtures, for two small
+IF-shaped UNet2DConditionModels with random weights:
   <model>/config.json                      the diffusers config
   <model>/diffusion_pytorch_model[.fp16].safetensors   the weights (diffusers layout)
   <model>/inputs.safetensors               x [2,3,H,W], encoder_hidden_states [2,77,D_text]
   <model>/expected.json                    timesteps, and diffusers' output [2,6,H,W]
-and, for the noise schedule (DDPMScheduler as IF configures it):
+and, under Tests/DiffusionTests/Fixtures, for the noise schedule (DDPMScheduler as IF
+configures it):
   scheduler/scheduler_config.json, scheduler/expected.json.
 
 Every norm weight/bias and every bias is moved away from its initial value, so that a
@@ -26,7 +28,9 @@ import torch
 from diffusers import DDPMScheduler, UNet2DConditionModel
 from safetensors.torch import save_file
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DiffusionTests", "Fixtures")
+TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests")
+MODEL_ROOT = os.path.join(TESTS, "DeepFloydTests", "Fixtures")      # tiny-a, tiny-b
+SCHEDULER_ROOT = os.path.join(TESTS, "DiffusionTests", "Fixtures")  # scheduler
 
 IF_DOWN = ["ResnetDownsampleBlock2D", "SimpleCrossAttnDownBlock2D", "SimpleCrossAttnDownBlock2D",
            "SimpleCrossAttnDownBlock2D"]
@@ -95,7 +99,7 @@ def make_model(name, spec):
     gen = torch.Generator().manual_seed(100 + spec["seed"])
     model = UNet2DConditionModel(**spec["config"]).eval()
     perturb(model, gen)
-    folder = os.path.join(ROOT, name)
+    folder = os.path.join(MODEL_ROOT, name)
     os.makedirs(folder, exist_ok=True)
 
     if spec["variant"] == "fp16":
@@ -131,7 +135,7 @@ def make_model(name, spec):
 
 
 def make_scheduler():
-    folder = os.path.join(ROOT, "scheduler")
+    folder = os.path.join(SCHEDULER_ROOT, "scheduler")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "scheduler_config.json"), "w") as f:
         json.dump(IF_SCHEDULER, f, indent=2)

@@ -1,4 +1,7 @@
+import DeepFloyd
 import Diffusion
+import EmojiModel
+import NN
 import Foundation
 
 /// The IF stage I shapes the benchmark times: diffusers' configs of IF-I-M, IF-I-L and

@@ -1,4 +1,7 @@
+import DeepFloyd
 import Diffusion
+import EmojiModel
+import NN
 import Foundation
 import Imaging
 import Tensor

@@ -1,4 +1,7 @@
+import DeepFloyd
 import Diffusion
+import EmojiModel
+import NN
 
 /// The arithmetic of one UNet forward as direct convolution and plain matrix products
 /// would do it (FLOPs = 2 x multiply-adds), walked from the config the way the UNet runs.

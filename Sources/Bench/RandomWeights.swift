@@ -1,4 +1,7 @@
+import DeepFloyd
 import Diffusion
+import EmojiModel
+import NN
 import Tensor
 
 /// Deterministic random weights for every tensor a config implies, made on request.

@@ -1,4 +1,6 @@
 import Diffusion
+import EmojiModel
+import Pipeline
 import Script
 import Tensor
 
@@ -66,11 +68,10 @@ struct DiffusionCall {
         return try configured(NoiseSchedule.stridedTimesteps(start: 990 - 990 % stride, stride: stride))
     }
 
-    /// A sampler taking `steps` model steps from about t = 990 to 0.
+    /// A sampler taking `steps` model steps from t = 990 to 0 (`NoiseSchedule.timesteps(steps:)`).
     func sampler(steps: Int) throws -> Sampler {
         guard (1...990).contains(steps) else { throw NotebookLibrary.failure("steps must be in 1...990, got \(steps)", "steps") }
-        let stride = 990 / steps
-        return try configured(NoiseSchedule.stridedTimesteps(start: stride * steps, stride: stride))
+        return try configured(NoiseSchedule.timesteps(steps: steps))
     }
 
     private func configured(_ timesteps: [Int]) throws -> Sampler {

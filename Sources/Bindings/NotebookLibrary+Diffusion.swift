@@ -10,11 +10,11 @@ extension NotebookLibrary {
     static let emptyPrompt = ""
 
     static func addDiffusionFunctions(to library: inout Library, session: NotebookSession) {
-        library.add(function("modelName", [], "The name of the model this notebook runs on.") { _ in
+        library.add(function("modelName", [], "The name of the model this notebook runs on.", reads: [HostState.model]) { _ in
             .string(try session.model().denoiser.displayName)
         })
         library.add(function("oneStepDenoise", [(nil, "image", nil), ("t", "t", nil), ("prompt", "prompt", .string(photoPrompt))],
-                             "One-step denoising (A.2): the clean image estimated from one noise prediction at t.") { arguments in
+                             "One-step denoising (A.2): the clean image estimated from one noise prediction at t.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "oneStepDenoise")
             let t = try NotebookLibrary.timestep(arguments, "t", run.schedule)
             let x = try run.modelInput(arguments, "image")
@@ -24,7 +24,7 @@ extension NotebookLibrary {
         })
         library.add(function("iterativeDenoise", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
                                                   ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
-                             "Iterative denoising (iterative_denoise) from timesteps[iStart] to 0; with keepEvery: k, every k-th step's image and then the final one.") { arguments in
+                             "Iterative denoising (iterative_denoise) from timesteps[iStart] to 0; with keepEvery: k, every k-th step's image and then the final one.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoise")
             let condition = try run.condition(arguments, "prompt")
             let sampler = try run.sampler(stride: try arguments.int("stride"))
@@ -34,7 +34,7 @@ extension NotebookLibrary {
         })
         library.add(function("iterativeDenoiseCFG", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
                                                      ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
-                             "Iterative denoising with classifier-free guidance (iterative_denoise_cfg, A.4); unconditional prompt \"\".") { arguments in
+                             "Iterative denoising with classifier-free guidance (iterative_denoise_cfg, A.4); unconditional prompt \"\".", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoiseCFG")
             let condition = try run.condition(arguments, "prompt")
             let guidance = try run.guidance(arguments)
@@ -46,7 +46,7 @@ extension NotebookLibrary {
         })
         library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)), ("steps", "steps", .int(33)),
                                         ("patches", "patches", .void)],
-                             "Images sampled from pure noise by iterative denoising without guidance (part 1.5).") { arguments in
+                             "Images sampled from pure noise by iterative denoising without guidance (part 1.5).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sample")
             let condition = try run.condition(arguments, "prompt")
             let sampler = try run.sampler(steps: try arguments.int("steps"))
@@ -57,7 +57,7 @@ extension NotebookLibrary {
         library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)),
                                            ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33)),
                                            ("patches", "patches", .void)],
-                             "Images sampled from pure noise with classifier-free guidance (part 1.6).") { arguments in
+                             "Images sampled from pure noise with classifier-free guidance (part 1.6).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sampleCFG")
             let condition = try run.condition(arguments, "prompt")
             let guidance = try run.guidance(arguments)
@@ -68,7 +68,7 @@ extension NotebookLibrary {
         })
         library.add(function("sdedit", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
                                         ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
-                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.") { arguments in
+                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sdedit")
             let condition = try run.condition(arguments, "prompt")
             let guidance = try run.guidance(arguments)
@@ -82,7 +82,7 @@ extension NotebookLibrary {
         })
         library.add(function("inpaint", [(nil, "image", nil), ("mask", "mask", nil), ("prompt", "prompt", .string(photoPrompt)),
                                          ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
-                             "Inpainting (inpaint, A.5): new content where the mask is 1, the original where it is 0.") { arguments in
+                             "Inpainting (inpaint, A.5): new content where the mask is 1, the original where it is 0.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "inpaint")
             let condition = try run.condition(arguments, "prompt")
             let guidance = try run.guidance(arguments)
@@ -102,7 +102,7 @@ extension NotebookLibrary {
         })
         library.add(function("visualAnagram", [("prompts", "prompts", nil), ("views", "views", .array([.string("identity"), .string("flip")])),
                                                ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
-                             "A visual anagram (visual_anagrams): one image that shows prompts[i] under views[i].") { arguments in
+                             "A visual anagram (visual_anagrams): one image that shows prompts[i] under views[i].", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "visualAnagram")
             let prompts = try NotebookLibrary.strings(arguments, "prompts")
             let viewNames = try NotebookLibrary.strings(arguments, "views")
@@ -111,10 +111,7 @@ extension NotebookLibrary {
             }
             var pairs = [(Condition, ImageView)]()
             for (prompt, name) in zip(prompts, viewNames) {
-                guard let view = ImageView(rawValue: name) else {
-                    throw NotebookLibrary.failure("unknown view '\(name)'", "views", notes: ["views: " + ImageView.allCases.map(\.rawValue).joined(separator: ", ")])
-                }
-                pairs.append((try run.condition(prompt), view))
+                pairs.append((try run.condition(prompt), try NotebookLibrary.view(named: name, "views")))
             }
             let guidance = try run.guidance(arguments)
             let sampler = try run.sampler(stride: try arguments.int("stride"))
@@ -126,7 +123,7 @@ extension NotebookLibrary {
         library.add(function("hybridImage", [("low", "low", nil), ("high", "high", nil), ("guidance", "guidance", .double(7)),
                                              ("kernelSize", "kernelSize", .int(33)), ("sigma", "sigma", .double(2)), ("stride", "stride", .int(30)),
                                              ("split", "split", .string("frequency"))],
-                             "A factorized hybrid (make_hybrids): one prompt's low frequencies plus another's high frequencies; with split: \"color\", one prompt's gray part plus another's colour.") { arguments in
+                             "A factorized hybrid (make_hybrids): one prompt's low frequencies plus another's high frequencies; with split: \"color\", one prompt's gray part plus another's colour.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "hybridImage")
             let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")
             let guidance = try run.guidance(arguments)

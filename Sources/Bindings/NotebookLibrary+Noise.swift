@@ -5,7 +5,7 @@ import Tensor
 extension NotebookLibrary {
     static func addNoiseFunctions(to library: inout Library, session: NotebookSession) {
         library.add(function("forward", [(nil, "image", nil), ("t", "t", nil)],
-                             "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.") { arguments in
+                             "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.", reads: [HostState.schedule]) { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
             let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
             guard image.channels == 3 else {
@@ -19,12 +19,12 @@ extension NotebookLibrary {
             return .native(ImageValue(noisy.fromModelRange(), provenance: provenance))
         })
         library.add(function("alphaBar", [(nil, "t", nil)],
-                             "abar_t, the schedule's alphas_cumprod[t].") { arguments in
+                             "abar_t, the schedule's alphas_cumprod[t].", reads: [HostState.schedule]) { arguments in
             let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
             return .double(Double(session.schedule.alphaBar(t)))
         })
         library.add(function("stridedTimesteps", [("from", "start", .int(990)), ("stride", "stride", .int(30))],
-                             "The strided timesteps start, start - stride, ..., 0 (the assignment's strided_timesteps).") { arguments in
+                             "The strided timesteps start, start - stride, ..., 0 (the assignment's strided_timesteps).", reads: [HostState.schedule]) { arguments in
             let start = try NotebookLibrary.timestep(arguments, "start", session.schedule)
             let stride = try arguments.int("stride")
             guard stride >= 1 else { throw NotebookLibrary.failure("stride must be at least 1, got \(stride)", "stride") }

@@ -1,4 +1,5 @@
 import Foundation
+import Diffusion
 import Script
 
 extension NotebookLibrary {
@@ -36,11 +37,7 @@ extension NotebookLibrary {
             var view: String?
             if arguments.isPresent("view") {
                 let name = try arguments.string("view")
-                guard ViewName.all.contains(name) else {
-                    throw NotebookLibrary.failure("unknown view '\(name)'", "view",
-                                                  notes: ["views: " + ViewName.all.joined(separator: ", ")])
-                }
-                view = name
+                view = try NotebookLibrary.view(named: name, "view").rawValue
             }
             let title = arguments.isPresent("title") ? try arguments.string("title") : nil
             for image in images where image.channels != 1 && image.channels != 3 {
@@ -53,9 +50,4 @@ extension NotebookLibrary {
             return .void
         })
     }
-}
-
-/// The names of the image views (for illusions), as cells write them.
-enum ViewName {
-    static let all = ["identity", "flip", "rotate90", "rotate180", "rotate270", "negate", "mirror"]
 }

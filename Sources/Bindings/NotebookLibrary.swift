@@ -1,16 +1,20 @@
+import Diffusion
 import Script
+import TextDistance
 import Tensor
 
 /// The built-in functions and methods a notebook's cells can call.
 ///
 /// Each built-in's summary names the assignment function it implements, where there is one.
 public enum NotebookLibrary {
-    /// Built-ins that evaluate the model: a cell calling one has the model's identity in its
-    /// cache key.
-    public static let modelFunctions: Set<String> = [
-        "oneStepDenoise", "iterativeDenoise", "iterativeDenoiseCFG", "sample", "sampleCFG",
-        "sdedit", "inpaint", "visualAnagram", "hybridImage", "modelName",
-    ]
+    /// The host state a built-in can read besides its arguments (`Builtin.reads`); the
+    /// runner keys a cell on the identity of each one its calls read.
+    public enum HostState {
+        /// The model (its weights, text conditioning and schedule): `ModelChoice.identity`.
+        public static let model = "model"
+        /// The noise schedule alone: `ModelChoice.scheduleIdentity`.
+        public static let schedule = "schedule"
+    }
 
     /// The library bound to `session`.
     public static func make(session: NotebookSession) -> Library {
@@ -23,11 +27,13 @@ public enum NotebookLibrary {
     }
 
     /// A built-in from a compact parameter list: (label, name, default); a nil label is `_`.
+    /// `reads` names the host state (`HostState`) the result depends on.
     static func function(_ name: String, _ parameters: [(String?, String, Value?)], _ summary: String,
+                         reads: Set<String> = [],
                          _ body: @escaping @Sendable (Arguments) throws -> Value) -> Builtin {
         Builtin(name: name,
                 parameters: parameters.map { Builtin.Parameter(label: $0.0, name: $0.1, defaultValue: $0.2) },
-                summary: summary, body: body)
+                summary: summary, reads: reads, body: body)
     }
 
     /// The image argument `name`.
@@ -63,6 +69,17 @@ public enum NotebookLibrary {
             }
             return s
         }
+    }
+
+    /// The view a cell names (`"flip"`, `"rotate90"`...), from the one view table.
+    static func view(named name: String, _ parameter: String) throws -> ImageView {
+        guard let view = ImageView(rawValue: name) else {
+            let names = ImageView.allCases.map(\.rawValue)
+            let hint = names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) }
+                .flatMap { EditDistance.between(name, $0) <= 2 ? "did you mean '\($0)'?" : nil }
+            throw failure("unknown view '\(name)'", parameter, notes: (hint.map { [$0] } ?? []) + ["views: " + names.joined(separator: ", ")])
+        }
+        return view
     }
 
     /// A failure about argument `parameter`.

@@ -1,5 +1,6 @@
 import Diffusion
 import Digest
+import Pipeline
 import Foundation
 import Tensor
 
@@ -50,7 +51,8 @@ public final class NotebookSession: @unchecked Sendable {
     private var outputs: [SessionOutput] = []
     private var filesRead: [String: String] = [:]
     private var notesShown: Set<String> = []
-    private var modelLoader: (@Sendable () throws -> LoadedModel)?
+    /// The model the notebook runs on (loaded when a cell first calls it).
+    public let modelChoice: ModelChoice
     private var loadedModel: LoadedModel?
     /// Reports progress of long built-ins: (step, total, label).
     public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
@@ -59,12 +61,12 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// A session for a notebook in `notebookFolder` within `projectRoot`.
     public init(notebookFolder: String, projectRoot: String, seed: UInt64, allowedFolders: [String] = [],
-                model: (@Sendable () throws -> LoadedModel)? = nil) {
+                model: ModelChoice = .none) {
         self.notebookFolder = notebookFolder
         self.projectRoot = projectRoot
         self.seed = seed
         self.allowedFolders = allowedFolders
-        self.modelLoader = model
+        self.modelChoice = model
     }
 
     /// Starts a cell: a fresh random stream and empty outputs.
@@ -114,18 +116,17 @@ public final class NotebookSession: @unchecked Sendable {
     /// The model, loaded on first use.
     public func model() throws -> LoadedModel {
         if let loadedModel { return loadedModel }
-        guard let modelLoader else {
+        guard let load = modelChoice.load else {
             throw BindingsError.noModel
         }
-        let model = try modelLoader()
+        let model = try load()
         loadedModel = model
         return model
     }
 
-    /// The noise schedule: the model's when one is loaded, else DeepFloyd IF's.
-    public var schedule: NoiseSchedule {
-        loadedModel?.denoiser.schedule ?? NoiseSchedule.squaredCosine()
-    }
+    /// The noise schedule of the notebook's model, known before the model is loaded, so
+    /// `forward` and `alphaBar` give the same whether or not a model cell ran before them.
+    public var schedule: NoiseSchedule { modelChoice.schedule }
 
     /// `path` relative to the project root when inside it.
     public func relativeToProject(_ path: String) -> String {

@@ -16,6 +16,44 @@ public struct Condition: Sendable {
     }
 }
 
+/// One batched model input: the noisy samples, each one's timestep and condition, and for
+/// super-resolution models (DeepFloyd IF stage II) the image they refine.
+public struct DenoiserInput: Sendable {
+    /// The noisy samples x_t, `[B, C, H, W]` in the model range.
+    public var sample: Tensor
+    /// The timestep of each batch item.
+    public var timesteps: [Int]
+    /// The condition of each batch item.
+    public var conditions: [Condition]
+    /// For super-resolution: the noised, upscaled low-resolution image, `[B, C, H, W]`.
+    public var lowResolution: Tensor?
+    /// For super-resolution: the noise level each low-resolution image was noised to.
+    public var noiseLevels: [Int]?
+
+    /// An input from its parts.
+    public init(sample: Tensor, timesteps: [Int], conditions: [Condition],
+                lowResolution: Tensor? = nil, noiseLevels: [Int]? = nil) {
+        self.sample = sample
+        self.timesteps = timesteps
+        self.conditions = conditions
+        self.lowResolution = lowResolution
+        self.noiseLevels = noiseLevels
+    }
+
+    /// The batch size.
+    public var batch: Int { sample.rank > 0 ? sample.shape[0] : 0 }
+
+    /// Throws unless every per-item list has one entry per batch item.
+    public func checkBatch() throws {
+        guard sample.rank == 4, timesteps.count == batch, conditions.count == batch,
+              noiseLevels.map({ $0.count == batch }) ?? true,
+              lowResolution.map({ $0.shape == sample.shape }) ?? true else {
+            throw DiffusionError.invalidInput(what: "predict",
+                                              reason: "\(timesteps.count) timesteps and \(conditions.count) conditions for a batch shaped \(Tensor.format(sample.shape))")
+        }
+    }
+}
+
 /// One batched model evaluation: the noise estimate and, for models that learn it, the
 /// variance interpolator `v` of the learned_range parameterisation.
 public struct Prediction: Sendable {
@@ -41,7 +79,14 @@ public protocol Denoiser: Sendable {
     var displayName: String { get }
     /// A stable identity for cache keys: a weights digest or a built-in version.
     var identity: String { get }
-    /// Predicts the noise in `x` (`[B, 3, H, W]`, model range [-1, 1]) at `timesteps[b]`
-    /// under `conditions[b]`.
-    func predict(_ x: Tensor, timesteps: [Int], conditions: [Condition]) throws -> Prediction
+    /// Predicts the noise in `input.sample` (model range [-1, 1]) at each item's timestep
+    /// under its condition.
+    func predict(_ input: DenoiserInput) throws -> Prediction
+}
+
+extension Denoiser {
+    /// Predicts the noise in `x` (`[B, 3, H, W]`) at `timesteps[b]` under `conditions[b]`.
+    public func predict(_ x: Tensor, timesteps: [Int], conditions: [Condition]) throws -> Prediction {
+        try predict(DenoiserInput(sample: x, timesteps: timesteps, conditions: conditions))
+    }
 }

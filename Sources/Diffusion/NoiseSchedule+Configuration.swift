@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 extension NoiseSchedule {
     /// The settings of a diffusers `DDPMScheduler` config (`scheduler_config.json`), with
@@ -54,8 +55,7 @@ extension NoiseSchedule {
         /// Settings read from a scheduler config's JSON bytes; unsupported values are errors
         /// naming `file` and the key.
         public init(json data: Data, file: String = "scheduler_config.json") throws {
-            let dict = try JSONValue.object(from: data, file: file)
-            let keys = ConfigKeys(dict, file: file)
+            let keys = try ConfigKeys(json: [UInt8](data), file: file)
             trainTimesteps = try keys.int("num_train_timesteps") ?? trainTimesteps
             guard trainTimesteps > 0 else { throw keys.invalid("num_train_timesteps", "must be positive, got \(trainTimesteps)") }
             betaSchedule = try keys.string("beta_schedule") ?? betaSchedule
@@ -86,8 +86,8 @@ extension NoiseSchedule {
         func betas(file: String = "scheduler_config.json") throws -> [Double] {
             if let trainedBetas {
                 guard trainedBetas.count == trainTimesteps else {
-                    throw DiffusionError.invalidConfig(file: file, key: "trained_betas",
-                                                       reason: "has \(trainedBetas.count) values for \(trainTimesteps) timesteps")
+                    throw ConfigError(file: file, key: "trained_betas",
+                                      reason: "has \(trainedBetas.count) values for \(trainTimesteps) timesteps")
                 }
                 return trainedBetas
             }
@@ -104,8 +104,8 @@ extension NoiseSchedule {
                     return Double(root * root)
                 }
             default:
-                throw DiffusionError.invalidConfig(file: file, key: "beta_schedule",
-                                                   reason: "unsupported value \"\(betaSchedule)\" (supported: squaredcos_cap_v2, linear, scaled_linear)")
+                throw ConfigError(file: file, key: "beta_schedule",
+                                  reason: "unsupported value \"\(betaSchedule)\" (supported: squaredcos_cap_v2, linear, scaled_linear)")
             }
         }
     }

@@ -16,7 +16,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     /// abar_t = prod_{s <= t} (1 - beta_s) for each timestep.
     public let alphasCumprod: [Float]
     /// The scheduler settings (variance type, thresholding, ...).
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
 
     /// The cosine schedule with `steps` training timesteps, each beta capped at `maxBeta`,
     /// with IF's sampler settings unless `configuration` says otherwise.
@@ -58,6 +58,14 @@ public struct NoiseSchedule: Sendable, Equatable {
         self.init(betas: try configuration.betas(file: file), configuration: configuration)
     }
 
+    /// The same table with other sampler settings (the betas stay those this schedule was
+    /// built from).
+    public func with(configuration: Configuration) -> NoiseSchedule {
+        var copy = self
+        copy.configuration = configuration
+        return copy
+    }
+
     /// abar_t, with abar_{-1} = 1 (the clean image after the last step).
     public func alphaBar(_ t: Int) -> Float {
         t < 0 ? 1 : alphasCumprod[t]
@@ -69,6 +77,16 @@ public struct NoiseSchedule: Sendable, Equatable {
     /// The course's strided timesteps: `start, start - stride, ..., 0` (990, 960, ..., 0 by default).
     public static func stridedTimesteps(start: Int = 990, stride: Int = 30) -> [Int] {
         Array(Swift.stride(from: start, through: 0, by: -stride))
+    }
+
+    /// `steps` reverse steps from `start` down to 0: the n + 1 timesteps
+    /// `round(start (n - i) / n)` for i = 0...n, rounded half up. Consecutive timesteps are
+    /// `start / n` apart rounded to a neighbouring integer, so strides differ by at most one
+    /// and every count from 1 to `start` gives distinct timesteps from `start` to 0
+    /// (33 steps from 990 are the course's stride 30).
+    public static func timesteps(steps n: Int, from start: Int = 990) -> [Int] {
+        precondition(n >= 1 && n <= start, "steps must be in 1...\(start)")
+        return (0...n).map { i in (2 * start * (n - i) + n) / (2 * n) }
     }
 
     /// The step after `t` in a custom (descending) timestep list, as diffusers'

@@ -13,8 +13,8 @@ extension Sampler {
     ///
     /// `original` is `[B, 3, H, W]`; `mask` broadcasts against it (`[H, W]`, `[1, 1, H, W]`,
     /// `[1, 3, H, W]`, ...).
-    public func inpaintingStep(original: Tensor, mask: Tensor) throws
-        -> (_ x: Tensor, _ t: Int, _ random: inout SeededRandom) throws -> Tensor {
+    public func inpaintingStep<Noise: GaussianSource>(original: Tensor, mask: Tensor, noise: Noise.Type = SeededRandom.self) throws
+        -> (_ x: Tensor, _ t: Int, _ random: inout Noise) throws -> Tensor {
         let broadcast: [Int]
         do {
             broadcast = try Tensor.broadcastShape(original.shape, mask.shape, operation: "inpaint")
@@ -44,9 +44,9 @@ extension Sampler {
     /// Inpaints `original` (`[B, 3, H, W]`, model range) where `mask` is 1: samples from pure
     /// noise with classifier-free guidance over all the timesteps, applying `inpaintingStep`
     /// after every step. Pixels where the mask is 0 come back equal to `original`.
-    public func inpaint(original: Tensor, mask: Tensor, condition: Condition, unconditional: Condition,
-                        guidance: Float, random: inout SeededRandom) throws -> Tensor {
-        let constrain = try inpaintingStep(original: original, mask: mask)
+    public func inpaint<Noise: GaussianSource>(original: Tensor, mask: Tensor, condition: Condition, unconditional: Condition,
+                                               guidance: Float, random: inout Noise) throws -> Tensor {
+        let constrain = try inpaintingStep(original: original, mask: mask, noise: Noise.self)
         let start = random.normal(shape: original.shape)
         return try denoise(start, iStart: 0, random: &random,
                            estimate: guided(condition, unconditional: unconditional, guidance: guidance),

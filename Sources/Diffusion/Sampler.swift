@@ -11,13 +11,25 @@ public struct Sampler: Sendable {
     public let denoiser: any Denoiser
     /// The strided timesteps, decreasing, ending at 0 (990, 960, ..., 0 by default).
     public let timesteps: [Int]
+    /// How each reverse step treats the x0 estimate.
+    public let rule: StepRule
     /// Called after each step with (steps done, steps in all).
     public var progress: @Sendable (Int, Int) -> Void = { _, _ in }
     /// Polled before each step; true stops the loop with `DiffusionError.cancelled`.
     public var isCancelled: @Sendable () -> Bool = { false }
 
+    /// Which scheduler settings the reverse step follows.
+    public enum StepRule: Sendable {
+        /// The course's loop (A.3): the posterior mean of the raw x0 estimate, no
+        /// thresholding or clipping, with the model's variance.
+        case course
+        /// The model's `scheduler_config.json` as it is (DeepFloyd IF: dynamic thresholding),
+        /// as diffusers' `DDPMScheduler.step` runs it.
+        case scheduler
+    }
+
     /// A sampler over `timesteps` (checked: strictly decreasing, within the schedule, ending at 0).
-    public init(denoiser: any Denoiser, timesteps: [Int] = NoiseSchedule.stridedTimesteps()) throws {
+    public init(denoiser: any Denoiser, timesteps: [Int] = NoiseSchedule.stridedTimesteps(), rule: StepRule = .course) throws {
         guard let last = timesteps.last, last == 0, timesteps.count >= 2 else {
             throw DiffusionError.invalidInput(what: "timesteps", reason: "need at least two, ending at 0, got \(timesteps)")
         }
@@ -29,7 +41,18 @@ public struct Sampler: Sendable {
         }
         self.denoiser = denoiser
         self.timesteps = timesteps
+        self.rule = rule
+        var configuration = denoiser.schedule.configuration
+        if rule == .course {
+            configuration.thresholding = false
+            configuration.clipSample = false
+        }
+        self.stepSchedule = denoiser.schedule.with(configuration: configuration)
     }
+
+    /// The model's schedule with the settings of `rule`: the one place a reverse step's
+    /// arithmetic is configured.
+    private let stepSchedule: NoiseSchedule
 
     /// The schedule of the model.
     public var schedule: NoiseSchedule { denoiser.schedule }
@@ -46,13 +69,27 @@ public struct Sampler: Sendable {
         return schedule.predictX0(xt, noise: prediction.noise, t: t)
     }
 
+    /// One reverse step t -> `previous` from the model's estimate, as diffusers'
+    /// `DDPMScheduler.step` takes it under this sampler's rule. A model that predicts no
+    /// variance channels steps with the posterior variance (`fixed_small`).
+    public func step(_ x: Tensor, noise: Tensor, variance: Tensor?, t: Int, previous: Int,
+                     sampleNoise z: Tensor) throws -> NoiseSchedule.StepResult {
+        var schedule = stepSchedule
+        if variance == nil, schedule.configuration.varianceType == .learnedRange {
+            var configuration = schedule.configuration
+            configuration.varianceType = .fixedSmall
+            schedule = schedule.with(configuration: configuration)
+        }
+        return try schedule.step(sample: x, noise: noise, variance: variance, t: t, previous: previous, sampleNoise: z)
+    }
+
     /// Iterative denoising from `timesteps[iStart]` down to 0 with `estimate` giving the noise
-    /// at each step. After each step, `afterStep` may replace the new sample (inpainting).
-    /// Returns the clean image and the intermediate samples after every `keepEvery`-th step
-    /// (with the step's timestep).
-    public func denoise(_ x: Tensor, iStart: Int, keepEvery: Int? = nil, random: inout SeededRandom,
-                        estimate: Estimator,
-                        afterStep: ((_ x: Tensor, _ t: Int, _ random: inout SeededRandom) throws -> Tensor)? = nil)
+    /// at each step, one `step` per pair of timesteps. After each step, `afterStep` may
+    /// replace the new sample (inpainting). Returns the clean image and the intermediate
+    /// samples after every `keepEvery`-th step (with the step's timestep).
+    public func denoise<Noise: GaussianSource>(_ x: Tensor, iStart: Int, keepEvery: Int? = nil, random: inout Noise,
+                                               estimate: Estimator,
+                                               afterStep: ((_ x: Tensor, _ t: Int, _ random: inout Noise) throws -> Tensor)? = nil)
         throws -> (image: Tensor, intermediates: [(t: Int, image: Tensor)]) {
         guard iStart >= 0, iStart < timesteps.count - 1 else {
             throw DiffusionError.invalidInput(what: "iStart", reason: "\(iStart) is outside 0..<\(timesteps.count - 1)")
@@ -64,15 +101,8 @@ public struct Sampler: Sendable {
             if isCancelled() { throw DiffusionError.cancelled }
             let (t, previous) = (timesteps[i], timesteps[i + 1])
             let (noise, variance) = try estimate(x, t)
-            let x0 = schedule.predictX0(x, noise: noise, t: t)
-            let mean = schedule.posteriorMean(x0: x0, xt: x, t: t, previous: previous)
             let z = random.normal(shape: x.shape)
-            if let variance {
-                x = schedule.addVariance(mean, v: variance, t: t, previous: previous, noise: z)
-            } else {
-                // Models without a learned variance use the DDPM posterior variance.
-                x = mean + schedule.posteriorVariance(t: t, previous: previous).squareRoot() * z
-            }
+            x = try step(x, noise: noise, variance: variance, t: t, previous: previous, sampleNoise: z).previousSample
             if let afterStep { x = try afterStep(x, previous, &random) }
             let done = i - iStart + 1
             if let keepEvery, keepEvery > 0, done % keepEvery == 0 { kept.append((previous, x)) }

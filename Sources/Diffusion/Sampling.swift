@@ -1,6 +1,6 @@
 import Tensor
 
-/// The sampling algorithms of the assignment, written once against `Denoiser`.
+/// The forward (noising) process, the one piece of the assignment that needs no model.
 /// Images here are in the model's range [-1, 1], shaped `[C, H, W]` or `[B, C, H, W]`.
 public enum Sampling {
     /// The forward process (A.1): `sqrt(abar_t) x0 + sqrt(1 - abar_t) noise`.

@@ -1,7 +1,8 @@
 /// The shared start of every page: doctype, metadata and the inline stylesheet.
 enum Document {
     /// Everything up to and including `</head>`.
-    static func head(title: String) -> String {
+    /// `viewControls` are the illusion controls the page offers; each adds its rule.
+    static func head(title: String, viewControls: [ViewControl] = []) -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -11,16 +12,10 @@ enum Document {
         <meta name="color-scheme" content="light dark">
         <title>\(Report.escape(title))</title>
         <style>
-        \(stylesheet)</style>
+        \(stylesheet)\(viewControls.map(\.rule).joined())</style>
         </head>
 
         """
-    }
-
-    /// The rules that turn a checked illusion toggle into its view's transform.
-    private static var viewRules: String {
-        let views: [IllusionView] = [.flip, .rotate90, .rotate180, .rotate270, .negate, .identity]
-        return views.map { ".view-toggle:checked ~ .frame .view-\($0.rawValue) { \($0.css) }\n" }.joined()
     }
 
     /// All styling, inline so the page makes no request of its own: a lab-notebook column,
@@ -111,7 +106,7 @@ enum Document {
         .illusion { text-align: center; }
         .view-toggle:checked ~ .view-button { background: var(--accent); color: var(--bg); }
         .view-toggle:focus-visible ~ .view-button { outline: 2px solid var(--accent); outline-offset: 2px; }
-        \(viewRules)@media (prefers-reduced-motion: reduce) { .tile img.view { transition: none; } }
+        @media (prefers-reduced-motion: reduce) { .tile img.view { transition: none; } }
         .cards { list-style: none; padding: 0; margin: 0; display: grid; gap: 1.1rem; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }
         .card { background: var(--card); border: 1px solid var(--rule); border-radius: 10px; overflow: hidden; }
         .card > a { display: block; color: inherit; text-decoration: none; height: 100%; }

@@ -12,11 +12,11 @@ public struct FigureImage: Sendable {
     public var provenance: String
     /// For an illusion, the view that reveals its second reading; the page offers a
     /// control that applies it to the image in place.
-    public var view: IllusionView?
+    public var view: ViewControl?
 
     /// Creates a figure image.
     public init(src: String, caption: String, width: Int, height: Int, provenance: String,
-                view: IllusionView? = nil) {
+                view: ViewControl? = nil) {
         self.src = src
         self.caption = caption
         self.width = width

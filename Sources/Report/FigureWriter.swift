@@ -35,7 +35,7 @@ struct FigureWriter {
         }
         html += "<div class=\"frame\">"
         if let src = SafeURL.localImage(image.src) {
-            let viewClass = image.view.map { " class=\"view view-\($0.rawValue)\"" } ?? ""
+            let viewClass = image.view.map { " class=\"view view-\(Report.escape($0.name))\"" } ?? ""
             html += "<img\(viewClass) src=\"\(Report.escape(src))\" alt=\"\(Report.escape(image.caption))\""
             html += " title=\"\(Report.escape(image.provenance))\" width=\"\(size.width)\" height=\"\(size.height)\" loading=\"lazy\">"
         } else {

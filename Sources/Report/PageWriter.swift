@@ -6,7 +6,7 @@ struct PageWriter {
 
     /// The complete HTML document.
     func render() -> String {
-        var html = Document.head(title: input.title)
+        var html = Document.head(title: input.title, viewControls: viewControls)
         html += "<body>\n<header class=\"page-header\">\n"
         html += "<nav><a href=\"index.html\">← All notebooks</a></nav>\n"
         html += "<h1>\(Report.escape(input.title))</h1>\n"
@@ -48,6 +48,17 @@ struct PageWriter {
         if failed > 0 { parts.append("\(failed) failed") }
         if skipped > 0 { parts.append("\(skipped) skipped") }
         return "\(total) \(total == 1 ? "cell" : "cells"): " + parts.joined(separator: ", ")
+    }
+
+    /// The illusion controls the page's figures use, each once, in order of appearance.
+    private var viewControls: [ViewControl] {
+        var seen = [ViewControl]()
+        for case let .cell(cell) in input.blocks {
+            for case let .figure(figure) in cell.outputs {
+                for control in figure.images.compactMap(\.view) where !seen.contains(control) { seen.append(control) }
+            }
+        }
+        return seen
     }
 
     private func renderCell(_ cell: CellReport) -> String {

@@ -12,14 +12,17 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
     /// For each name the cell reads from outside: the key of the cell that defines it, or
     /// `parameter=<value>` for a front-matter parameter.
     var reads: [String: String]
-    /// The model's identity, for cells that call the model.
+    /// The model's identity, for cells that call a built-in that runs the model.
     var model: String?
+    /// The noise schedule's identity, for cells that call a built-in that reads it.
+    var schedule: String?
 
     /// The cache key: SHA-256 over a canonical rendering of the inputs.
     var key: String {
         var text = "noisebook-cell-key-v1\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
         for name in reads.keys.sorted() { text += "read \(name)=\(reads[name] ?? "")\n" }
         text += "model=\(model ?? "-")\n"
+        text += "schedule=\(schedule ?? "-")\n"
         return SHA256.hex(text)
     }
 
@@ -40,6 +43,7 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
             return previous.reads[name] == nil ? "now reads '\(name)'" : "input '\(name)' changed"
         }
         if previous.model != model { return "model changed" }
+        if previous.schedule != schedule { return "noise schedule changed" }
         if previous.version != version { return "noisebook version changed" }
         return "cache entry missing"
     }

@@ -1,4 +1,5 @@
 import Bindings
+import Pipeline
 import Digest
 import Foundation
 import Notebook
@@ -33,9 +34,10 @@ final class NotebookRun {
         let seed = document.frontMatter.seed ?? 0
         let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent().path
         let session = NotebookSession(notebookFolder: folder, projectRoot: options.projectRoot, seed: seed,
-                                      allowedFolders: options.allowedFolders, model: model.load)
+                                      allowedFolders: options.allowedFolders, model: model)
         session.isCancelled = options.isCancelled
-        let interpreter = Interpreter(library: NotebookLibrary.make(session: session))
+        let library = NotebookLibrary.make(session: session)
+        let interpreter = Interpreter(library: library)
         interpreter.isCancelled = options.isCancelled
         let store = ValueStore(cache: cache)
 
@@ -64,7 +66,7 @@ final class NotebookRun {
             do {
                 program = try Parser.parse(cell.source)
             } catch {
-                let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil)
+                let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil, schedule: nil)
                 recorded.append(inputs)
                 outcomes.append(fail(cell, error, seconds: 0, note: "miss: does not parse"))
                 continue
@@ -74,9 +76,10 @@ final class NotebookRun {
             for name in program.freeNames {
                 if let key = definer[name] { reads[name] = key } else if let key = parameterKeys[name] { reads[name] = key }
             }
-            let usesModel = !program.calledFunctions.isDisjoint(with: NotebookLibrary.modelFunctions)
+            let state = library.hostState(readByCalling: program.calledFunctions)
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
-                                       model: usesModel ? model.identity : nil)
+                                       model: state.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
+                                       schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil)
             let key = inputs.key
             recorded.append(inputs)
             defer { for name in program.definedNames { definer[name] = key } }

@@ -1,5 +1,6 @@
 import AtomicWrite
 import Bindings
+import Pipeline
 import Foundation
 import Notebook
 import Report

@@ -1,4 +1,6 @@
 import Bindings
+import Pipeline
+import Diffusion
 import Foundation
 import Notebook
 import Report
@@ -85,7 +87,7 @@ final class Site {
                             try writeSidecar(sidecar, to: folder + "/images/\(image.png).json")
                             images.append(FigureImage(src: src, caption: image.caption, width: image.width, height: image.height,
                                                       provenance: Self.provenanceLine(image.provenance),
-                                                      view: image.view.flatMap(Self.illusionView)))
+                                                      view: image.view.flatMap(Self.viewControl)))
                             lastImage = file
                             if image.provenance["model"] != nil { lastModelImage = file }
                         }
@@ -180,14 +182,8 @@ final class Site {
         return parts.joined(separator: " · ")
     }
 
-    static func illusionView(_ name: String) -> IllusionView? {
-        switch name {
-        case "flip": return .flip
-        case "rotate90": return .rotate90
-        case "rotate180": return .rotate180
-        case "rotate270": return .rotate270
-        case "negate": return .negate
-        default: return nil
-        }
+    /// The page control for an image shown with `view:`, derived from the model's view table.
+    static func viewControl(_ name: String) -> ViewControl? {
+        ImageView(rawValue: name).map { ViewControl(name: $0.rawValue, label: $0.label, css: $0.css) }
     }
 }

@@ -43,13 +43,17 @@ public struct Builtin: Sendable {
     public var summary: String
     /// The implementation; throws `BuiltinFailure` for argument problems.
     public var body: @Sendable (Arguments) throws -> Value
+    /// What the host gives the built-in besides its arguments (e.g. "model", "schedule"):
+    /// a host keys a cell's cached result on these for every built-in the cell calls.
+    public var reads: Set<String>
 
-    /// Creates a builtin.
-    public init(name: String, parameters: [Parameter], summary: String,
+    /// Creates a builtin; `reads` names the host state its result depends on.
+    public init(name: String, parameters: [Parameter], summary: String, reads: Set<String> = [],
                 body: @escaping @Sendable (Arguments) throws -> Value) {
         self.name = name
         self.parameters = parameters
         self.summary = summary
+        self.reads = reads
         self.body = body
     }
 

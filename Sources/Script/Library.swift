@@ -35,6 +35,14 @@ public struct Library: Sendable {
     /// Every global function name, sorted.
     public var functionNames: [String] { functions.keys.sorted() }
 
+    /// The host state (`Builtin.reads`) that calling any of `names` reads; names that are not
+    /// global functions (a cell's own variables) read nothing.
+    public func hostState(readByCalling names: Set<String>) -> Set<String> {
+        names.reduce(into: Set<String>()) { state, name in
+            for builtin in functions[name] ?? [] { state.formUnion(builtin.reads) }
+        }
+    }
+
     /// The overloads of a global function, in the order added.
     public func overloads(of name: String) -> [Builtin] { functions[name] ?? [] }
 

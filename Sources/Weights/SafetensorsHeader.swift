@@ -1,3 +1,4 @@
+import JSON
 import Tensor
 
 /// The parsed and validated header of a safetensors file.

@@ -1,4 +1,5 @@
 import AtomicWrite
+import JSON
 import Tensor
 
 /// Writes named tensors as a safetensors file that the reference implementation reads.

@@ -1,11 +1,14 @@
 import Diffusion
 import Foundation
+import JSON
+import NN
+import Pipeline
 import Runner
 import TextDistance
 import Weights
 
-/// noisebook's version: part of every cache key, so results from another version are
-/// recomputed rather than trusted.
+/// noisebook's version, shown by `--version`; cache keys also carry a digest of the
+/// executable (`BuildIdentity`).
 let noisebookVersion = "0.1.0"
 
 /// Exit statuses (sysexits.h).
@@ -90,6 +93,15 @@ struct CommandLineTool {
             printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
             return ExitCode.usage
         } catch let error as WeightsError {
+            printError("noisebook: error: \(error)")
+            return ExitCode.notebookError
+        } catch let error as PipelineError {
+            printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n\n\(Self.usage)" : ""))
+            return error.isUsage ? ExitCode.usage : ExitCode.notebookError
+        } catch let error as ConfigError {
+            printError("noisebook: error: \(error)")
+            return ExitCode.notebookError
+        } catch let error as NNError {
             printError("noisebook: error: \(error)")
             return ExitCode.notebookError
         } catch let error as DiffusionError {

@@ -1,6 +1,7 @@
 import Bindings
 import Foundation
 import Notebook
+import Pipeline
 import Runner
 
 /// `noisebook run`: notebooks into the site.
@@ -9,7 +10,7 @@ struct RunCommand {
 
     func run() throws -> Int32 {
         let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model"], flags: ["--fresh", "--embed", "--no-wait"])
-        var options = RunOptions(version: noisebookVersion)
+        var options = RunOptions(version: BuildIdentity.current(version: noisebookVersion))
         options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional
         options.outputFolder = parsed.value("--out") ?? "Output"
         options.cacheFolder = parsed.value("--cache") ?? ".noisebook/cache"
@@ -24,7 +25,8 @@ struct RunCommand {
             FileHandle.standardError.write(Data(text.utf8))
         }
         let resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights"),
-                                     embeddings: parsed.value("--embeddings"), model: parsed.value("--model"))
+                                     embeddings: parsed.value("--embeddings"), model: parsed.value("--model"),
+                                     warn: { printError($0) })
         let runner = Runner(options: options, log: log) { frontMatter, notebookFolder in
             try resolver.choose(frontMatter, notebookFolder: notebookFolder)
         }

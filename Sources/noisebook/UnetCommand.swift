@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import Pipeline
 import Tensor
 import Weights
 

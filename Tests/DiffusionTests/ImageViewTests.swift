@@ -1,6 +1,7 @@
 import XCTest
 import Diffusion
 import Tensor
+import TestSupport
 
 /// The anagram views: hand-worked examples, and each view undone by its inverse.
 final class ImageViewTests: XCTestCase {

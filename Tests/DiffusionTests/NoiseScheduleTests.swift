@@ -2,6 +2,7 @@ import Foundation
 import Tensor
 import XCTest
 @testable import Diffusion
+import TestSupport
 
 /// The noise schedule against diffusers' DDPMScheduler; fixtures from
 /// tools/make_if_fixtures.py (Fixtures/scheduler).
@@ -115,7 +116,7 @@ final class NoiseScheduleTests: XCTestCase {
             let schedule = NoiseSchedule.squaredCosine(configuration: configuration)
             let shape = [2, 3, 8, 8]
             let output = Tensor(shape: [2, 6, 8, 8], scalars: c.model_output)
-            let (eps, v) = try IFDenoiser.splitChannels(output, at: 3)
+            let (eps, v) = output.splitChannels(at: 3)
             let result = try schedule.step(sample: Tensor(shape: shape, scalars: c.x), noise: eps, variance: v,
                                            t: c.t, previous: c.previous, sampleNoise: Tensor(shape: shape, scalars: c.noise))
             let scale = c.prev_sample.map(abs).max() ?? 1

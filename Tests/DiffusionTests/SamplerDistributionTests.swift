@@ -1,6 +1,7 @@
 import XCTest
 import Diffusion
 import Tensor
+import TestSupport
 
 /// The strided DDPM sampler (990, 960, ..., 0) on Gaussian data, where the law of every
 /// output pixel is known exactly: `GaussianRecursion` propagates it in Float64 from the

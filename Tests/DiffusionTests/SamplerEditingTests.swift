@@ -1,6 +1,7 @@
 import XCTest
 import Diffusion
 import Tensor
+import TestSupport
 
 /// SDEdit: the forward process to `timesteps[iStart]`, then the loop from there.
 final class SamplerEditingTests: XCTestCase {

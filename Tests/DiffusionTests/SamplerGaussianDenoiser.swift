@@ -41,7 +41,8 @@ struct GaussianDenoiser: Denoiser {
     var displayName: String { "Gaussian test model" }
     var identity: String { "gaussian-test" }
 
-    func predict(_ x: Tensor, timesteps: [Int], conditions: [Condition]) throws -> Prediction {
+    func predict(_ input: DenoiserInput) throws -> Prediction {
+        let (x, timesteps, conditions) = (input.sample, input.timesteps, input.conditions)
         let batch = x.shape[0]
         let plane = x.count / batch
         guard timesteps.count == batch, conditions.count == batch else {

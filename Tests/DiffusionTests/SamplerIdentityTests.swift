@@ -1,6 +1,7 @@
 import XCTest
 import Diffusion
 import Tensor
+import TestSupport
 
 /// Identities between the sampler's estimators, on `GaussianDenoiser` with a different
 /// random mean at every pixel (so that views and filters act on something) and per-pixel

@@ -1,6 +1,7 @@
 import XCTest
 import Diffusion
 import Tensor
+import TestSupport
 
 /// Inpainting (A.5): the constraint step, and that pixels outside the mask end exactly as
 /// they were.

@@ -1,5 +1,6 @@
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Colour conversions, value ranges and blur argument checks.

@@ -1,5 +1,6 @@
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Flips, quarter turns and crops: identities and small hand-checked cases.

@@ -1,5 +1,6 @@
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Masks and grids against hand-drawn expectations.

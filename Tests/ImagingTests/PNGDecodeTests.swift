@@ -1,5 +1,6 @@
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Every PNG kind decodes to the values its writer stored. Fixtures (PNG files written by
@@ -16,7 +17,7 @@ final class PNGDecodeTests: XCTestCase {
     let tolerance: Float = 1e-5
 
     func testEveryKindDecodesToItsStoredValues() throws {
-        let cases = try Fixtures.decodeJSON(Manifest.self, "png/manifest.json").cases
+        let cases = try Fixtures.decode(Manifest.self, "png/manifest.json").cases
         let kinds = Set(cases.map(\.file))
         for kind in ["gray8.png", "gray16.png", "gray_alpha8.png", "gray_alpha16.png", "rgb8.png", "rgb16.png",
                      "rgba8.png", "rgba16.png", "palette8.png", "palette8_trns.png", "rgb8_interlaced.png"] {

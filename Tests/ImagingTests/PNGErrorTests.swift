@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Wrong, damaged and hostile files give messages naming the file. Fixtures (broken/):

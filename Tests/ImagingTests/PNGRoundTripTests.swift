@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Encoding then decoding gives back the 8-bit quantised input exactly.

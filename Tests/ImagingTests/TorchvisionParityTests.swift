@@ -1,5 +1,6 @@
 import Imaging
 import Tensor
+import TestSupport
 import XCTest
 
 /// Parity with torchvision 0.14. Fixtures: `tools/make_imaging_fixtures.py` (numeric/).
@@ -21,7 +22,7 @@ final class TorchvisionParityTests: XCTestCase {
     let tolerance: Float = 1e-5
 
     func manifest() throws -> Manifest {
-        try Fixtures.decodeJSON(Manifest.self, "numeric/manifest.json")
+        try Fixtures.decode(Manifest.self, "numeric/manifest.json")
     }
 
     func testGaussianBlurMatchesTorchvision() throws {

@@ -1,3 +1,4 @@
+import Diffusion
 import Report
 
 /// Sample pages and index entries shared by the golden and escaping tests.
@@ -77,4 +78,12 @@ enum ReportFixtures {
                    thumbnail: nil, modelName: "DeepFloyd IF-I-L v1.0 (fp16)", seed: nil,
                    cellCount: 1, failedCells: 0),
     ]
+}
+
+/// Page controls for the fixtures, from the model's own view table.
+extension ViewControl {
+    static func of(_ view: ImageView) -> ViewControl { ViewControl(name: view.rawValue, label: view.label, css: view.css) }
+    static let flip = of(.flip)
+    static let rotate90 = of(.rotate90)
+    static let negate = of(.negate)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 
 @testable import Weights
@@ -7,9 +8,9 @@ import XCTest
 /// .npy files written by numpy in tools/make_weights_fixtures.py.
 final class NPYFileTests: XCTestCase {
     private func check(_ file: String, _ key: String) throws {
-        let expected = try XCTUnwrap(Fixtures.json("npy_expected.json") as? [String: Any])
+        let expected = try XCTUnwrap(try Fixtures.json("npy_expected.json") as? [String: Any])
         let (shape, values) = try XCTUnwrap(expectedTensor(expected[key]))
-        let tensor = try NPYFile.read(Fixtures.path(file))
+        let tensor = try NPYFile.read(try Fixtures.path(file))
         XCTAssertEqual(tensor.shape, shape)
         XCTAssertEqual(tensor.scalars, values)  // exact: the JSON holds the stored values
     }
@@ -18,14 +19,14 @@ final class NPYFileTests: XCTestCase {
     func testReadsFloat16() throws { try check("f16.npy", "f16") }
     func testReadsVersion2Header() throws { try check("f32_v2.npy", "f32_v2") }
 
-    func testRefusesWhatItCannotRead() {
-        let fortran = Fixtures.path("fortran.npy")
+    func testRefusesWhatItCannotRead() throws {
+        let fortran = try Fixtures.path("fortran.npy")
         assertMessage("\(fortran): array is in Fortran order; only C order is read") { try NPYFile.read(fortran) }
-        let big = Fixtures.path("bigendian.npy")
+        let big = try Fixtures.path("bigendian.npy")
         assertMessage("\(big): dtype '>f4' is not supported; only little-endian float32 ('<f4') and float16 ('<f2') are read") {
             try NPYFile.read(big)
         }
-        let ints = Fixtures.path("int64.npy")
+        let ints = try Fixtures.path("int64.npy")
         assertMessage("\(ints): dtype '<i8' is not supported; only little-endian float32 ('<f4') and float16 ('<f2') are read") {
             try NPYFile.read(ints)
         }
@@ -50,14 +51,14 @@ final class NPYFileTests: XCTestCase {
 
     func testWriteMatchesNumpyBytesAndRoundTrips() throws {
         let folder = try temporaryFolder(self)
-        let original = try NPYFile.read(Fixtures.path("f32.npy"))
+        let original = try NPYFile.read(try Fixtures.path("f32.npy"))
         try NPYFile.write(original, to: folder + "/f32.npy")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/f32.npy")),
-                       try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("f32.npy"))))
-        let half = try NPYFile.read(Fixtures.path("f16.npy"))
+                       try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("f32.npy"))))
+        let half = try NPYFile.read(try Fixtures.path("f16.npy"))
         try NPYFile.write(half, to: folder + "/f16.npy", dtype: .f16)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/f16.npy")),
-                       try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("f16.npy"))))
+                       try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("f16.npy"))))
         let scalar = Tensor(scalar: 7)
         try NPYFile.write(scalar, to: folder + "/s.npy")
         XCTAssertEqual(try NPYFile.read(folder + "/s.npy"), scalar)

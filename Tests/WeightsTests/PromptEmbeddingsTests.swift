@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import XCTest
 
 @testable import Weights
@@ -6,8 +7,8 @@ import XCTest
 /// Prompt embeddings from prompts.pth and embeddings.safetensors (tools/make_weights_fixtures.py).
 final class PromptEmbeddingsTests: XCTestCase {
     func testLoadsEitherFormatByItsMagicBytes() throws {
-        let fromTorch = try PromptEmbeddings.load(Fixtures.path("prompts.pth"))
-        let fromSafetensors = try PromptEmbeddings.load(Fixtures.path("embeddings.safetensors"))
+        let fromTorch = try PromptEmbeddings.load(try Fixtures.path("prompts.pth"))
+        let fromSafetensors = try PromptEmbeddings.load(try Fixtures.path("embeddings.safetensors"))
         XCTAssertEqual(fromTorch.prompts, ["a photo of a dog", "a rocket ship", "an oil painting of a snowy mountain village"])
         XCTAssertEqual(fromSafetensors.prompts, fromTorch.prompts.sorted())
         for prompt in fromTorch.prompts {
@@ -18,7 +19,7 @@ final class PromptEmbeddingsTests: XCTestCase {
     }
 
     func testUnknownPromptSuggestsTheClosestThree() throws {
-        let path = Fixtures.path("prompts.pth")
+        let path = try Fixtures.path("prompts.pth")
         let embeddings = try PromptEmbeddings.load(path)
         assertMessage("no embedding for prompt 'a photo of a dgo' in \(path); closest: 'a photo of a dog', 'an oil painting of a snowy mountain village', 'a rocket ship'") {
             try embeddings.lookup("a photo of a dgo")

@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import XCTest
 
 @testable import Weights
@@ -7,8 +8,8 @@ import XCTest
 /// package in tools/make_weights_fixtures.py), and every malformed header with its message.
 final class SafetensorsReaderTests: XCTestCase {
     func testReadsF32F16AndBF16ExactlyAsTorchStoredThem() throws {
-        let file = try SafetensorsFile(path: Fixtures.path("mixed.safetensors"))
-        let expected = try XCTUnwrap(Fixtures.json("mixed_expected.json") as? [String: Any])
+        let file = try SafetensorsFile(path: try Fixtures.path("mixed.safetensors"))
+        let expected = try XCTUnwrap(try Fixtures.json("mixed_expected.json") as? [String: Any])
         let tensors = try XCTUnwrap(expected["tensors"] as? [String: [String: Any]])
         XCTAssertEqual(file.names, tensors.keys.sorted())
         XCTAssertEqual(file.metadata, expected["metadata"] as? [String: String])
@@ -23,7 +24,7 @@ final class SafetensorsReaderTests: XCTestCase {
     }
 
     func testIntegerTensorIsListedButCannotBeWidened() throws {
-        let path = Fixtures.path("mixed.safetensors")
+        let path = try Fixtures.path("mixed.safetensors")
         let file = try SafetensorsFile(path: path)
         XCTAssertEqual(file.shape(of: "steps.i64"), [4])
         XCTAssertEqual(file.entries["steps.i64"]?.dtype, .i64)
@@ -33,7 +34,7 @@ final class SafetensorsReaderTests: XCTestCase {
     }
 
     func testRequireReportsMissingAndMisshapenTensors() throws {
-        let path = Fixtures.path("mixed.safetensors")
+        let path = try Fixtures.path("mixed.safetensors")
         let file = try SafetensorsFile(path: path)
         assertMessage("tensor 'conv_in.weight' missing from \(path)") { try file.require("conv_in.weight", shape: [1]) }
         assertMessage("tensor 'weight.f32' in \(path) has shape [3, 4], expected [4, 3]") {
@@ -43,7 +44,7 @@ final class SafetensorsReaderTests: XCTestCase {
     }
 
     func testStrictLoadingListsTensorsNothingRead() throws {
-        let path = Fixtures.path("mixed.safetensors")
+        let path = try Fixtures.path("mixed.safetensors")
         let file = try SafetensorsFile(path: path)
         _ = try file.tensor(named: "weight.f32")
         _ = try file.tensor(named: "weight.f16")
@@ -57,7 +58,7 @@ final class SafetensorsReaderTests: XCTestCase {
     }
 
     func testHalfAccessKeepsTheStoredBits() throws {
-        let file = try SafetensorsFile(path: Fixtures.path("mixed.safetensors"))
+        let file = try SafetensorsFile(path: try Fixtures.path("mixed.safetensors"))
         let half = try file.halfTensor(named: "weight.f16")
         XCTAssertEqual(half.shape, [2, 5])
         XCTAssertEqual(half.widened(), try file.tensor(named: "weight.f16"))

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 
 @testable import Weights
@@ -9,13 +10,13 @@ import XCTest
 final class SafetensorsWriterTests: XCTestCase {
     func testWritesTheSameBytesAsTheReferenceSerialisation() throws {
         // embeddings.safetensors holds fp16-exact values, names sorted, no metadata.
-        let reference = try SafetensorsFile(path: Fixtures.path("embeddings.safetensors"))
+        let reference = try SafetensorsFile(path: try Fixtures.path("embeddings.safetensors"))
         var tensors: [String: Tensor] = [:]
         for name in reference.names { tensors[name] = try reference.tensor(named: name) }
         let path = try temporaryFolder(self) + "/out.safetensors"
         try SafetensorsWriter.write(tensors, to: path, dtype: .f16)
         let written = try Data(contentsOf: URL(fileURLWithPath: path))
-        let expected = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("embeddings.safetensors")))
+        let expected = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("embeddings.safetensors")))
         XCTAssertEqual(written, expected)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 
 @testable import Weights
@@ -8,8 +9,8 @@ import XCTest
 /// hand-written pickles for the refusals.
 final class TorchCheckpointTests: XCTestCase {
     private func checkPrompts(_ file: String) throws {
-        let expected = try XCTUnwrap(Fixtures.json("prompts_expected.json") as? [[String: Any]])
-        let read = try TorchCheckpoint.read(Fixtures.path(file))
+        let expected = try XCTUnwrap(try Fixtures.json("prompts_expected.json") as? [[String: Any]])
+        let read = try TorchCheckpoint.read(try Fixtures.path(file))
         XCTAssertEqual(read.map(\.0), expected.compactMap { $0["prompt"] as? String }, "saved order is kept")
         for ((prompt, tensor), record) in zip(read, expected) {
             let (shape, values) = try XCTUnwrap(expectedTensor(record))
@@ -23,23 +24,23 @@ final class TorchCheckpointTests: XCTestCase {
     func testReadsTorchSaveProtocol4() throws { try checkPrompts("prompts_p4.pth") }
     func testReadsZip64Archive() throws { try checkPrompts("prompts_zip64.pth") }
 
-    func testRefusesCodeExecutingGlobals() {
-        let system = Fixtures.path("malicious_system.pth")
+    func testRefusesCodeExecutingGlobals() throws {
+        let system = try Fixtures.path("malicious_system.pth")
         assertMessage("\(system): refusing pickle global 'posix.system': only tensors and dicts are read, no code is executed") {
             try TorchCheckpoint.read(system)
         }
-        let eval = Fixtures.path("malicious_eval.pth")
+        let eval = try Fixtures.path("malicious_eval.pth")
         assertMessage("\(eval): refusing pickle global 'builtins.eval': only tensors and dicts are read, no code is executed") {
             try TorchCheckpoint.read(eval)
         }
     }
 
-    func testRefusesCompressedAndTruncatedArchives() {
-        let deflated = Fixtures.path("prompts_deflated.pth")
+    func testRefusesCompressedAndTruncatedArchives() throws {
+        let deflated = try Fixtures.path("prompts_deflated.pth")
         assertMessage("\(deflated): entry 'archive/data.pkl' is compressed (zip method 8); only stored entries are read, as torch.save writes them") {
             try TorchCheckpoint.read(deflated)
         }
-        let truncated = Fixtures.path("prompts_truncated.pth")
+        let truncated = try Fixtures.path("prompts_truncated.pth")
         assertMessage("\(truncated): not a zip archive or truncated: no end-of-central-directory record") {
             try TorchCheckpoint.read(truncated)
         }
@@ -119,8 +120,8 @@ final class TorchCheckpointTests: XCTestCase {
     }
 
     func testDetectsCorruptEntryThroughItsCRC() throws {
-        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("prompts.pth"))))
-        let archive = try ZipArchive(path: Fixtures.path("prompts.pth"))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("prompts.pth"))))
+        let archive = try ZipArchive(path: try Fixtures.path("prompts.pth"))
         let entry = try XCTUnwrap(archive.entry(named: "archive/data/1"))
         // Flip one byte inside entry archive/data/1's payload, located by its local header.
         let local = entry.localHeaderOffset

@@ -30,4 +30,21 @@ extension Tensor {
         newShape.swapAt(rank - 2, rank - 1)
         return Tensor(shape: newShape, scalars: out)
     }
+
+    /// `[B, C, ...]` split into channels `0..<k` and `k..<C` (a 6-channel UNet output into
+    /// its noise and variance halves).
+    public func splitChannels(at k: Int) -> (Tensor, Tensor) {
+        let (batch, channels) = (shape[0], shape[1])
+        let plane = count / Swift.max(batch * channels, 1)
+        var first = [Float](), second = [Float]()
+        first.reserveCapacity(batch * k * plane)
+        second.reserveCapacity(batch * (channels - k) * plane)
+        for b in 0..<batch {
+            let base = b * channels * plane
+            first.append(contentsOf: scalars[base..<(base + k * plane)])
+            second.append(contentsOf: scalars[(base + k * plane)..<(base + channels * plane)])
+        }
+        let rest = Array(shape.dropFirst(2))
+        return (Tensor(shape: [batch, k] + rest, scalars: first), Tensor(shape: [batch, channels - k] + rest, scalars: second))
+    }
 }

@@ -1,0 +1,66 @@
+import Tensor
+import Diffusion
+import NN
+
+/// diffusers' `Attention` with `AttnAddedKVProcessor`, as in IF's SimpleCrossAttn blocks:
+/// the image tokens attend, in one softmax, to the projected text context (keys and values
+/// from add_k_proj/add_v_proj, text rows first) and to themselves (to_k/to_v). No
+/// feed-forward; the output is added to the input.
+struct AddedKVAttention: Sendable {
+    /// diffusers builds norm_cross with its default of 32 groups whatever norm_num_groups is.
+    static let crossNormGroups = 32
+    /// The eps of both attention norms (diffusers' `Attention` default, not norm_eps).
+    static let eps: Float = 1e-5
+
+    let groupNorm: GroupNorm
+    let normCross: GroupNorm?
+    let toQ: Linear
+    let toK: Linear
+    let toV: Linear
+    let addKProj: Linear
+    let addVProj: Linear
+    let toOut: Linear
+    let heads: Int
+    /// This layer's index in `Conditioning`'s text keys and values.
+    let slot: Int
+
+    init(_ builder: UNetBuilder, _ name: String, channels: Int, headDim: Int) throws {
+        let c = builder.config, loader = builder.loader
+        heads = channels / headDim
+        groupNorm = try GroupNorm(loader, name + ".group_norm", channels: channels, groups: c.normNumGroups, eps: Self.eps)
+        normCross = c.crossAttentionGroupNorm
+            ? try GroupNorm(loader, name + ".norm_cross", channels: c.crossAttentionDim, groups: Self.crossNormGroups, eps: Self.eps)
+            : nil
+        toQ = try Linear(loader, name + ".to_q", inFeatures: channels, outFeatures: channels)
+        toK = try Linear(loader, name + ".to_k", inFeatures: channels, outFeatures: channels)
+        toV = try Linear(loader, name + ".to_v", inFeatures: channels, outFeatures: channels)
+        addKProj = try Linear(loader, name + ".add_k_proj", inFeatures: c.crossAttentionDim, outFeatures: channels)
+        addVProj = try Linear(loader, name + ".add_v_proj", inFeatures: c.crossAttentionDim, outFeatures: channels)
+        toOut = try Linear(loader, name + ".to_out.0", inFeatures: channels, outFeatures: channels)
+        slot = builder.nextAttentionSlot()
+    }
+
+    /// The text keys and values, `[B, L, C]` each, from the context `[B, L, D]`.
+    /// Depends only on the prompt, so it is computed once in `Conditioning`.
+    func textKeysAndValues(context: Tensor) throws -> (keys: Tensor, values: Tensor) {
+        var c = context
+        if let normCross {
+            // Normalised over (channels of a group) x (all tokens): a [B, D, L] layout.
+            c = try normCross(c.transposedLastTwo()).transposedLastTwo()
+        }
+        return (try addKProj(c), try addVProj(c))
+    }
+
+    /// `x` `[B, C, H, W]` -> `x + attention`, same shape.
+    func callAsFunction(_ x: Tensor, textKeys: Tensor, textValues: Tensor) throws -> Tensor {
+        let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        // [B, HW, C], tokens in row-major (h, w) order.
+        let tokens = try groupNorm(x).reshaped([batch, channels, height * width]).transposedLastTwo()
+        let query = try toQ(tokens)
+        let keys = try Tensor.concatenate([textKeys, try toK(tokens)], axis: 1)       // [B, L + HW, C]
+        let values = try Tensor.concatenate([textValues, try toV(tokens)], axis: 1)
+        let attended = try Tensor.attention(query: query, key: keys, value: values, heads: heads)
+        let out = try toOut(attended).transposedLastTwo().reshaped(x.shape)          // [B, C, H, W]
+        return x + out
+    }
+}

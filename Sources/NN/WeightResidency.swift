@@ -1,0 +1,31 @@
+import Tensor
+
+/// How a model holds its weights in memory.
+///
+/// Float32 weights run without widening; half-precision weights take half the memory
+/// (none of their own when viewed in a mapped checkpoint) and are widened one layer at a
+/// time. IF-I-M and IF-I-L fit comfortably in Float32 (1.5 and 3.7 GB); IF-I-XL would
+/// need 17 GB, so it stays half precision (8.6 GB).
+public enum WeightResidency: Sendable, Equatable {
+    /// Float32 when the whole model in Float32 needs at most `automaticFloat32Limit`
+    /// bytes, otherwise half precision where the checkpoint stores it.
+    case automatic
+    /// Every tensor widened to Float32 when loaded.
+    case float32
+    /// Large F16 tensors kept half precision (only with a `HalfTensorProvider`).
+    case float16
+
+    /// The Float32 footprint up to which `automatic` widens everything: 6 GiB.
+    public static let automaticFloat32Limit = 6 << 30
+
+    /// Whether F16 tensors of `weights` stay half precision under this policy.
+    package func keepsHalf(_ weights: any TensorProvider) -> Bool {
+        switch self {
+        case .float32: return false
+        case .float16: return true
+        case .automatic:
+            let values = weights.names.reduce(0) { $0 + Tensor.count(of: weights.shape(of: $1) ?? []) }
+            return values * 4 > WeightResidency.automaticFloat32Limit
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Diffusion
+import Digest
+import EmojiModel
+
+/// A model ready to run: the denoiser and how prompts become its conditions.
+public struct LoadedModel: Sendable {
+    /// The denoiser.
+    public var denoiser: any Denoiser
+    /// The side of the square images the model generates (64 for IF stage I and the built-in).
+    public var side: Int
+    /// The condition for a prompt (its embedding, for models that need one); throws for a
+    /// prompt the model cannot take, naming the closest it can.
+    public var condition: @Sendable (String) throws -> Condition
+    /// A remark the page should carry about a prompt (e.g. that no caption matches it).
+    public var promptNote: @Sendable (String) -> String?
+    /// The same model with another patch schedule (the built-in local-score model only).
+    public var withPatches: (@Sendable (PatchSchedule) -> any Denoiser)?
+
+    /// A loaded model from its parts.
+    public init(denoiser: any Denoiser, side: Int = 64,
+                condition: @escaping @Sendable (String) throws -> Condition = { Condition(prompt: $0) },
+                promptNote: @escaping @Sendable (String) -> String? = { _ in nil },
+                withPatches: (@Sendable (PatchSchedule) -> any Denoiser)? = nil) {
+        self.denoiser = denoiser
+        self.side = side
+        self.condition = condition
+        self.promptNote = promptNote
+        self.withPatches = withPatches
+    }
+}
+
+/// One part of a model pipeline (its text conditioning, its stage I denoiser; later stage
+/// II), with an identity that changes whenever what it computes can.
+public struct ModelComponent: Sendable, Equatable {
+    /// What the part does: "text", "stage I", "schedule".
+    public var role: String
+    /// A stable identity for cache keys (a digest of the files it is built from, or a
+    /// built-in version).
+    public var identity: String
+
+    /// A component from its parts.
+    public init(role: String, identity: String) {
+        self.role = role
+        self.identity = identity
+    }
+}
+
+/// The model a notebook runs on, resolved before its cells run but loaded only when a
+/// cell first calls it. Its noise schedule is known without loading any weights, so the
+/// model-free built-ins (`forward`, `alphaBar`) compute the same whether or not a model was
+/// loaded before them.
+public struct ModelChoice: Sendable {
+    /// The name shown on pages ("built-in emoji model (local score)", "DeepFloyd IF-I-L v1.0 (fp16)").
+    public var displayName: String
+    /// The parts, each with its identity.
+    public var components: [ModelComponent]
+    /// The noise schedule of the model (with its scheduler settings).
+    public var schedule: NoiseSchedule
+    /// Loads the model; nil when the notebook has no model.
+    public var load: (@Sendable () throws -> LoadedModel)?
+
+    /// A choice from its parts.
+    public init(displayName: String, components: [ModelComponent], schedule: NoiseSchedule,
+                load: (@Sendable () throws -> LoadedModel)?) {
+        self.displayName = displayName
+        self.components = components
+        self.schedule = schedule
+        self.load = load
+    }
+
+    /// The identity of the whole model for cache keys: every component's, in order.
+    public var identity: String {
+        components.map { "\($0.role)=\($0.identity)" }.joined(separator: " ")
+    }
+
+    /// The identity of the schedule alone: what `forward` and `alphaBar` depend on.
+    public var scheduleIdentity: String { Self.identity(of: schedule) }
+
+    /// No model: only the model-free built-ins work; they use DeepFloyd IF's schedule.
+    public static let none = ModelChoice(displayName: "no model", components: [], schedule: .squaredCosine(), load: nil)
+
+    /// A digest of a schedule's table and settings.
+    public static func identity(of schedule: NoiseSchedule) -> String {
+        var hasher = SHA256()
+        for value in schedule.alphasCumprod { hasher.update(String(value.bitPattern, radix: 16) + ",") }
+        hasher.update(String(describing: schedule.configuration))
+        return "schedule:" + hasher.hexDigest()
+    }
+}

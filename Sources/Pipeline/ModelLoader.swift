@@ -1,0 +1,58 @@
+import Diffusion
+import Digest
+import Foundation
+import Tensor
+import Weights
+import DeepFloyd
+import EmojiModel
+
+/// Loads DeepFloyd IF stage I from a snapshot folder found by `WeightsLocator`.
+public enum ModelLoader {
+    /// The schedule of `model`: its `scheduler_config.json`, or IF's own settings when the
+    /// snapshot has none. Small enough to read before any weights are loaded.
+    public static func schedule(_ model: FoundModel) throws -> NoiseSchedule {
+        guard let path = model.schedulerConfig else { return NoiseSchedule.squaredCosine() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WeightsError.io(file: path, reason: "cannot read the scheduler configuration")
+        }
+        return try NoiseSchedule(schedulerConfig: data, file: path)
+    }
+
+    /// The denoiser for `model`.
+    public static func loadIF(_ model: FoundModel) throws -> IFDenoiser {
+        guard let config = FileManager.default.contents(atPath: model.unetConfig) else {
+            throw WeightsError.io(file: model.unetConfig, reason: "cannot read the UNet configuration")
+        }
+        let weights = try SafetensorsFile(path: model.unetWeights)
+        let unet = try IFUNet(configJSON: config, weights: weights)
+        return IFDenoiser(unet: unet, schedule: try schedule(model), displayName: displayName(model), identity: identity(model))
+    }
+
+    /// "DeepFloyd IF-I-L v1.0 (fp16)".
+    public static func displayName(_ model: FoundModel) -> String {
+        let name = model.name.replacingOccurrences(of: "-v1.0", with: " v1.0")
+        return "DeepFloyd \(name) (\(model.variant.rawValue))"
+    }
+
+    /// A cache identity that changes whenever the weights or the sampler settings do,
+    /// without hashing gigabytes: the UNet and scheduler configurations, the safetensors
+    /// header, the file's size and its first and last megabyte.
+    public static func identity(_ model: FoundModel) -> String {
+        var hasher = SHA256()
+        hasher.update(model.name)
+        if let config = FileManager.default.contents(atPath: model.unetConfig) { hasher.update([UInt8](config)) }
+        if let path = model.schedulerConfig, let config = FileManager.default.contents(atPath: path) { hasher.update([UInt8](config)) }
+        if let handle = FileHandle(forReadingAtPath: model.unetWeights) {
+            defer { try? handle.close() }
+            let size = (try? handle.seekToEnd()) ?? 0
+            hasher.update(String(size))
+            try? handle.seek(toOffset: 0)
+            if let head = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](head)) }
+            if size > 1 << 20 {
+                try? handle.seek(toOffset: size - (1 << 20))
+                if let tail = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](tail)) }
+            }
+        }
+        return "if:" + hasher.hexDigest()
+    }
+}

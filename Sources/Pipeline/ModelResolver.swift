@@ -1,0 +1,173 @@
+import Diffusion
+import Digest
+import Foundation
+import Imaging
+import Notebook
+import Tensor
+import TextDistance
+import Weights
+import DeepFloyd
+import EmojiModel
+
+/// Picks each notebook's model from its front matter and the command line, assembles its
+/// components (text conditioning, stage I) and loads each model at most once per run. The
+/// command line, the runner and the bench all build models through it.
+public final class ModelResolver: @unchecked Sendable {
+    /// The names `model:` and `--model` accept.
+    public static let names = ["auto", "builtin", "builtin-mean", "IF-I-M", "IF-I-L", "IF-I-XL"]
+    /// The file name the course gives its precomputed prompt embeddings.
+    public static let embeddingsFileName = "prompt_embeds_dict.pth"
+
+    private let projectRoot: String
+    private let weights: String?
+    private let embeddings: String?
+    private let model: String?
+    private let lock = NSLock()
+    private var loaded: [String: LoadedModel] = [:]
+    private var warned = Set<String>()
+    private let warn: @Sendable (String) -> Void
+
+    /// A resolver for notebooks in `projectRoot`; `weights`, `embeddings` and `model` are the
+    /// command line's choices (nil: the front matter's, else automatic); `warn` prints a
+    /// one-time remark (e.g. weights found without embeddings).
+    public init(projectRoot: String, weights: String?, embeddings: String?, model: String?,
+                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.projectRoot = projectRoot
+        self.weights = weights
+        self.embeddings = embeddings
+        self.model = model
+        self.warn = warn
+    }
+
+    /// The model for a notebook in `notebookFolder` with `frontMatter`.
+    public func choose(_ frontMatter: FrontMatter, notebookFolder: String) throws -> ModelChoice {
+        let name = model ?? frontMatter.model ?? "auto"
+        guard Self.names.contains(name) else {
+            let hint = Self.names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) }
+                .flatMap { EditDistance.between(name, $0) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
+            throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(Self.names.joined(separator: ", ")))")
+        }
+        if name == "builtin" { return try builtin(posteriorMean: false) }
+        if name == "builtin-mean" { return try builtin(posteriorMean: true) }
+        let explicitWeights = weights ?? frontMatter.weights.map { Self.absolute($0, in: notebookFolder) }
+        let preferred = name == "auto" ? nil : name
+        guard let found = try WeightsLocator().resolve(explicit: explicitWeights, preferred: preferred) else {
+            return try builtin(posteriorMean: false)
+        }
+        let embeddingsFile = embeddings ?? frontMatter.embeddings.map { Self.absolute($0, in: notebookFolder) }
+            ?? [projectRoot, notebookFolder, found.folder].map { $0 + "/" + Self.embeddingsFileName }
+                .first { FileManager.default.fileExists(atPath: $0) }
+        guard let embeddingsFile else {
+            if name == "auto" {
+                warnOnce("noisebook: found \(found.name) at \(found.folder) but no \(Self.embeddingsFileName) (put it in the project folder or pass --embeddings FILE); running on the built-in model")
+                return try builtin(posteriorMean: false)
+            }
+            throw PipelineError(usage: true, "\(found.name) needs the course's prompt embeddings: put \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
+        }
+        let schedule = try ModelLoader.schedule(found)
+        let components = [ModelComponent(role: "text", identity: "embeddings:" + Self.fileDigest(embeddingsFile)),
+                          ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
+        let identity = components.map(\.identity).joined(separator: " ")
+        return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule) { [self] in
+            try self.cached(identity) {
+                let denoiser = try ModelLoader.loadIF(found)
+                let table = try PromptEmbeddings.load(embeddingsFile)
+                return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize, condition: { prompt in
+                    let embedding = try table.lookup(prompt)                    // [1, 77, 4096]
+                    return Condition(prompt: prompt, embedding: embedding.rank == 3 ? embedding.slice(0) : embedding)
+                })
+            }
+        }
+    }
+
+    /// The built-in emoji model (local score, or the exact posterior mean).
+    private func builtin(posteriorMean: Bool) throws -> ModelChoice {
+        let folder = try Self.builtinFolder(projectRoot: projectRoot)
+        let captionsPath = folder + "/captions.json", atlasPath = folder + "/atlas.png"
+        guard let captions = FileManager.default.contents(atPath: captionsPath) else {
+            throw PipelineError("cannot read \(captionsPath)")
+        }
+        let kind = posteriorMean ? "posterior-mean" : "local-score"
+        let identity = "builtin-\(kind)/v1:" + SHA256.hex([UInt8](captions)) + (posteriorMean ? "" : " patches:\(PatchSchedule.emoji64)")
+        let displayName = posteriorMean ? "built-in emoji model (posterior mean)" : "built-in emoji model (local score)"
+        let schedule = NoiseSchedule.builtin()
+        let components = [ModelComponent(role: "stage I", identity: identity),
+                          ModelComponent(role: "schedule", identity: ModelChoice.identity(of: schedule))]
+        return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
+            try self.cached(identity) {
+                guard let atlasBytes = FileManager.default.contents(atPath: atlasPath) else { throw PipelineError("cannot read \(atlasPath)") }
+                let atlas = try PNG.decode([UInt8](atlasBytes), name: atlasPath)
+                let set = try EmojiSet(atlas: atlas, captionsJSON: captions, file: captionsPath)
+                guard SHA256.hex([UInt8](atlasBytes)) == set.atlasSHA256 else {
+                    throw PipelineError("\(atlasPath) does not match the digest recorded in captions.json; rebuild it with tools/emoji/make_emoji_set.py")
+                }
+                if posteriorMean {
+                    let model = PosteriorMeanDenoiser(set: set)
+                    return LoadedModel(denoiser: model, promptNote: { Self.note(model.match($0)) })
+                }
+                let model = LocalScoreDenoiser(set: set)
+                return LoadedModel(denoiser: model, promptNote: { Self.note(model.match($0)) },
+                                   withPatches: { LocalScoreDenoiser(set: set, patchSchedule: $0) })
+            }
+        }
+    }
+
+    /// The page's remark about a prompt that matched no caption.
+    private static func note(_ match: PromptMatch) -> String? {
+        guard match.isUnconditional, !match.contentWords.isEmpty else { return nil }
+        return match.summary
+    }
+
+    private func cached(_ identity: String, _ load: () throws -> LoadedModel) throws -> LoadedModel {
+        if let model = lock.withLock({ loaded[identity] }) { return model }
+        let model = try load()
+        lock.withLock { loaded[identity] = model }
+        return model
+    }
+
+    private func warnOnce(_ message: String) {
+        if lock.withLock({ warned.insert(message).inserted }) { warn(message) }
+    }
+
+    /// Where the built-in model's files are: `$NOISEBOOK_MODELS/emoji`, the project's
+    /// `Models/emoji`, or `Models/emoji` in the package the executable was built in.
+    public static func builtinFolder(projectRoot: String) throws -> String {
+        var candidates = [String]()
+        if let models = ProcessInfo.processInfo.environment["NOISEBOOK_MODELS"] { candidates.append(models + "/emoji") }
+        candidates.append(projectRoot + "/Models/emoji")
+        // The package folder holding .build/<triple>/<configuration>/noisebook.
+        var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            folder = folder.deletingLastPathComponent()
+            candidates.append(folder.appendingPathComponent("Models/emoji").path)
+        }
+        guard let folder = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/captions.json") }) else {
+            throw PipelineError("cannot find the built-in model (Models/emoji/captions.json); looked in: " + candidates.joined(separator: ", "))
+        }
+        return folder
+    }
+
+    private static func absolute(_ path: String, in folder: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    private static func fileDigest(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
+        return SHA256.hex([UInt8](data))
+    }
+}
+
+/// A problem choosing or assembling a model: a bad name on the command line (a usage
+/// error), or files the model needs that are missing or damaged.
+public struct PipelineError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
+    public var description: String
+    /// Whether the command line asked for something impossible (exit status 64).
+    public var isUsage: Bool
+
+    /// An error; `usage` marks a mistake in the command line.
+    public init(usage: Bool = false, _ description: String) {
+        self.description = description
+        self.isUsage = usage
+    }
+}

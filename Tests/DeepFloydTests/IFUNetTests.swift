@@ -1,0 +1,177 @@
+import Foundation
+import Tensor
+import XCTest
+@testable import DeepFloyd
+import NN
+import Diffusion
+import TestSupport
+
+/// The IF UNet against diffusers' UNet2DConditionModel on two small IF-shaped models with
+/// random weights; fixtures from tools/make_if_fixtures.py (Fixtures/tiny-a: fp32 weights,
+/// one layer per block, 16x16; Fixtures/tiny-b: fp16 weights, two layers per block, 32x32).
+final class IFUNetTests: XCTestCase {
+    struct Expected: Decodable {
+        let timesteps: [Int]
+        let output_shape: [Int]
+        let output: [Float]
+        let max_abs_output: Float
+        let parameter_count: Int
+        let tensor_count: Int
+    }
+
+    struct Model {
+        let config: Data
+        let weights: [String: Tensor]
+        let x: Tensor
+        let text: Tensor
+        let expected: Expected
+    }
+
+    private func model(_ name: String, weightsFile: String) throws -> Model {
+        let inputs = try TestSafetensors.read(try Fixtures.data(name, "inputs.safetensors"))
+        return Model(config: try Fixtures.data(name, "config.json"),
+                     weights: try TestSafetensors.read(try Fixtures.data(name, weightsFile)),
+                     x: try XCTUnwrap(inputs["x"]),
+                     text: try XCTUnwrap(inputs["encoder_hidden_states"]),
+                     expected: try Fixtures.decode(Expected.self, name, "expected.json"))
+    }
+
+    private func assertMatchesDiffusers(_ name: String, weightsFile: String) throws {
+        let m = try model(name, weightsFile: weightsFile)
+        XCTAssertEqual(m.weights.count, m.expected.tensor_count)
+        let unet = try IFUNet(configJSON: m.config, weights: TensorDictionary(m.weights))
+        XCTAssertEqual(unet.parameterCount, m.expected.parameter_count)
+        let out = try unet.forward(m.x, timesteps: m.expected.timesteps, encoderHiddenStates: m.text)
+        XCTAssertEqual(out.shape, m.expected.output_shape)
+        // Agreement to 1e-4 of the output's scale: Float32 rounding through ~100 layers.
+        let difference = maxAbsDifference(out.scalars, m.expected.output)
+        XCTAssertLessThanOrEqual(difference, 1e-4 * m.expected.max_abs_output, "\(name): max |ours - diffusers| = \(difference)")
+        print("\(name): max |ours - diffusers| = \(difference), max |output| = \(m.expected.max_abs_output)")
+    }
+
+    func testFloat32ModelMatchesDiffusers() throws {
+        try assertMatchesDiffusers("tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+    }
+
+    func testFloat16ModelMatchesDiffusers() throws {
+        try assertMatchesDiffusers("tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors")
+    }
+
+    func testConditioningIsReusableAcrossImages() throws {
+        let m = try model("tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+        let unet = try IFUNet(configJSON: m.config, weights: TensorDictionary(m.weights))
+        let conditioning = try unet.conditioning(timesteps: m.expected.timesteps, encoderHiddenStates: m.text)
+        let once = try unet.forward(m.x, conditioning: conditioning)
+        let twice = try unet.forward(m.x, conditioning: conditioning)
+        XCTAssertEqual(once, twice, "a conditioning value is not consumed by a pass")
+        XCTAssertLessThanOrEqual(maxAbsDifference(once.scalars, m.expected.output), 1e-4 * m.expected.max_abs_output)
+    }
+
+    func testDenoiserSplitsNoiseAndVariance() throws {
+        let m = try model("tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+        let unet = try IFUNet(configJSON: m.config, weights: TensorDictionary(m.weights))
+        let denoiser = IFDenoiser(unet: unet, schedule: .squaredCosine(), displayName: "tiny-a", identity: "tiny-a")
+        let conditions = (0..<2).map { b in
+            Condition(prompt: "prompt \(b)", embedding: m.text.slice(b))
+        }
+        let prediction = try denoiser.predict(m.x, timesteps: m.expected.timesteps, conditions: conditions)
+        let variance = try XCTUnwrap(prediction.variance)
+        XCTAssertEqual(prediction.noise.shape, [2, 3, 16, 16])
+        XCTAssertEqual(variance.shape, [2, 3, 16, 16])
+        // Channels 0-2 then 3-5 of each item of diffusers' [2, 6, 16, 16] output.
+        let plane = 16 * 16
+        var expectedNoise = [Float](), expectedVariance = [Float]()
+        for b in 0..<2 {
+            expectedNoise += m.expected.output[(b * 6 * plane)..<((b * 6 + 3) * plane)]
+            expectedVariance += m.expected.output[((b * 6 + 3) * plane)..<((b + 1) * 6 * plane)]
+        }
+        XCTAssertLessThanOrEqual(maxAbsDifference(prediction.noise.scalars, expectedNoise), 1e-4 * m.expected.max_abs_output)
+        XCTAssertLessThanOrEqual(maxAbsDifference(variance.scalars, expectedVariance), 1e-4 * m.expected.max_abs_output)
+
+        let bare = [Condition(prompt: "a rocket ship"), conditions[1]]
+        XCTAssertThrowsError(try denoiser.predict(m.x, timesteps: m.expected.timesteps, conditions: bare)) { error in
+            XCTAssertEqual(error as? DiffusionError, .missingEmbedding(prompt: "a rocket ship"))
+            XCTAssertEqual("\(error)", #"prompt "a rocket ship" has no text embedding; this model needs one ([77, 4096] T5 states)"#)
+        }
+    }
+
+    // MARK: Strict loading
+
+    private func loadError(_ edit: (inout [String: Tensor]) -> Void) throws -> Error? {
+        let m = try model("tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+        var weights = m.weights
+        edit(&weights)
+        do {
+            _ = try IFUNet(configJSON: m.config, weights: TensorDictionary(weights))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testMissingTensorIsNamed() throws {
+        let error = try XCTUnwrap(try loadError { $0["mid_block.attentions.0.add_k_proj.weight"] = nil })
+        // add_k_proj maps cross_attention_dim 32 to the 32 mid-block channels.
+        XCTAssertEqual(error as? NNError, .missingTensor(name: "mid_block.attentions.0.add_k_proj.weight", expectedShape: [32, 32]))
+        XCTAssertEqual("\(error)", "weights: tensor 'mid_block.attentions.0.add_k_proj.weight' is missing (expected shape [32, 32])")
+    }
+
+    func testMisshapenTensorIsNamed() throws {
+        let error = try XCTUnwrap(try loadError { $0["conv_in.weight"] = Tensor(zeros: [8, 3, 1, 1]) })
+        XCTAssertEqual("\(error)", "weights: tensor 'conv_in.weight' has shape [8, 3, 1, 1], but the configuration implies [8, 3, 3, 3]")
+    }
+
+    func testUnexpectedTensorIsNamed() throws {
+        let error = try XCTUnwrap(try loadError { $0["down_blocks.0.attentions.0.to_q.weight"] = Tensor(zeros: [8, 8]) })
+        XCTAssertEqual("\(error)", "weights: 1 unexpected tensor not used by the configuration: 'down_blocks.0.attentions.0.to_q.weight'")
+    }
+
+    // MARK: Config
+
+    private func configError(_ edit: (inout [String: Any]) -> Void) throws -> Error? {
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try Fixtures.data("tiny-a", "config.json")) as? [String: Any])
+        edit(&object)
+        do {
+            _ = try UNetConfig(json: try JSONSerialization.data(withJSONObject: object))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testConfigIsReadFromFile() throws {
+        let config = try UNetConfig(json: try Fixtures.data("tiny-b", "config.json"))
+        XCTAssertEqual(config.blockOutChannels, [16, 24, 32, 48])
+        XCTAssertEqual(config.layersPerBlock, [2, 2, 2, 2])
+        XCTAssertEqual(config.attentionHeadDim, [8, 8, 8, 8])
+        XCTAssertEqual(config.crossAttentionDim, 64)
+        XCTAssertEqual(config.encoderHidDim, 48)
+        XCTAssertEqual(config.textPoolingHeads, 3)
+        XCTAssertEqual(config.normNumGroups, 8)
+        XCTAssertEqual(config.timeEmbedDim, 64)
+        XCTAssertEqual(config.activation, .gelu)
+        XCTAssertTrue(config.scaleShift)
+        XCTAssertTrue(config.crossAttentionGroupNorm)
+        XCTAssertEqual(config.downBlockTypes, [.resnetDownsample, .simpleCrossAttention, .simpleCrossAttention, .simpleCrossAttention])
+        XCTAssertEqual(config.upBlockTypes, [.simpleCrossAttention, .simpleCrossAttention, .simpleCrossAttention, .resnetUpsample])
+    }
+
+    func testUnsupportedConfigValuesAreNamed() throws {
+        let activation = try XCTUnwrap(try configError { $0["act_fn"] = "mish" })
+        XCTAssertEqual("\(activation)", #"config.json: "act_fn": unsupported value "mish" (supported: gelu, silu, swish)"#)
+        let block = try XCTUnwrap(try configError { $0["down_block_types"] = ["DownBlock2D", "SimpleCrossAttnDownBlock2D", "SimpleCrossAttnDownBlock2D", "SimpleCrossAttnDownBlock2D"] })
+        XCTAssertEqual("\(block)", #"config.json: "down_block_types": unsupported block "DownBlock2D" (supported: ResnetDownsampleBlock2D, SimpleCrossAttnDownBlock2D)"#)
+        let classEmbedding = try XCTUnwrap(try configError { $0["class_embed_type"] = "timestep" })
+        XCTAssertEqual("\(classEmbedding)", #"config.json: "class_embed_type": unsupported value "timestep" (supported: null)"#)
+        let heads = try XCTUnwrap(try configError { $0["attention_head_dim"] = 5 })
+        XCTAssertEqual("\(heads)", #"config.json: "attention_head_dim": 5 does not divide 16 channels of down block 1"#)
+    }
+
+    func testInputShapeIsChecked() throws {
+        let m = try model("tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+        let unet = try IFUNet(configJSON: m.config, weights: TensorDictionary(m.weights))
+        XCTAssertThrowsError(try unet.forward(Tensor(zeros: [2, 3, 12, 12]), timesteps: [1, 2], encoderHiddenStates: m.text)) { error in
+            XCTAssertEqual("\(error)", "UNet input: expected [2, 3, H, W] with H and W multiples of 8, got [2, 3, 12, 12]")
+        }
+    }
+}

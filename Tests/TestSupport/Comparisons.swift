@@ -1,0 +1,34 @@
+import Foundation
+import Tensor
+import XCTest
+
+/// The largest absolute difference between two equally long arrays.
+public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    XCTAssertEqual(a.count, b.count)
+    return zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
+}
+
+/// Asserts equal shapes and every element within `tolerance` (absolute), reporting the
+/// worst element.
+public func assertClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float, _ message: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.shape, expected.shape, "\(message): shape", file: file, line: line)
+    guard actual.shape == expected.shape else { return }
+    var worst: Float = 0
+    var worstIndex = 0
+    for i in 0..<actual.count {
+        let difference = abs(actual.scalars[i] - expected.scalars[i])
+        if !(difference <= worst) { worst = difference; worstIndex = i }
+    }
+    XCTAssertLessThanOrEqual(worst, tolerance,
+                             "\(message): element \(worstIndex) is \(actual.scalars[worstIndex]), expected \(expected.scalars[worstIndex])",
+                             file: file, line: line)
+}
+
+/// A fresh temporary folder, removed when the test ends.
+public func temporaryFolder(_ test: XCTestCase, prefix: String = "noisebook-test") throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url.path
+}
