@@ -4,6 +4,9 @@
 SWIFT   ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BUILD   := $(SWIFT) build -c release
 BIN     := .build/release/noisebook
+# The tests build with testing enabled (different flags), so into a folder of their own:
+# `make run` after `make test` (or the reverse) reuses its own build instead of redoing it.
+TESTBUILD := .build-test
 
 .PHONY: all run test deps test-deps build bench golden fuzz clean doctor help
 
@@ -36,7 +39,7 @@ doctor: build
 # The XCTest suite in release (it also builds the noisebook executable the command-line tests
 # run), then each fuzzer for 3 seconds; see tools/run-tests.sh.
 test: test-deps
-	SWIFT=$(SWIFT) sh tools/run-tests.sh
+	SWIFT=$(SWIFT) SCRATCH=$(TESTBUILD) sh tools/run-tests.sh
 
 FUZZ_SECONDS ?= 60
 # libFuzzer targets (Fuzz/README.md): each runs for FUZZ_SECONDS; a finding fails the run.
@@ -46,8 +49,8 @@ fuzz: deps
 
 # Re-records every golden file (HTML pages), then runs those tests again against them.
 golden: deps
-	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --filter GoldenTests
-	$(SWIFT) test -c release --filter GoldenTests
+	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests"
+	$(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests"
 	@echo "golden files re-recorded; review them with git diff"
 
 # Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's
@@ -57,4 +60,4 @@ bench: deps
 	.build/release/Bench
 
 clean:
-	rm -rf .build Output/*.html Output/images
+	rm -rf .build $(TESTBUILD) Output/*.html Output/images

@@ -26,7 +26,7 @@ let package = Package(
         // The layer library: parameters, strict loading, linear/conv/norm layers.
         .target(name: "NN", dependencies: ["Tensor"]),
         // The sampling algorithms against the Denoiser seam; no model lives here.
-        .target(name: "Diffusion", dependencies: ["Tensor", "JSON"]),
+        .target(name: "Diffusion", dependencies: ["Tensor", "Imaging", "JSON"]),
         // DeepFloyd IF's networks, built from config.json on the layer library.
         .target(name: "DeepFloyd", dependencies: ["NN", "Diffusion", "Tensor", "JSON"]),
         // The built-in closed-form emoji model.
@@ -61,10 +61,10 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion"], resources: [.copy("Golden")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline"]),
-        .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest"], exclude: ["Corpus"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "TestSupport"]),
+        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -47,7 +47,7 @@ up_to_date() {
         [ -x "$OUT/bin/fuzz-$target" ] || return 1
     done
     stamp="$OUT/bin/fuzz-png"  # linked last
-    newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script \
+    newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/JSON Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script \
         Sources/COpenBLAS Sources/CPNG Fuzz -name '*.swift' -newer "$stamp" | head -n 1)
     [ -z "$newer" ]
 }
@@ -61,6 +61,7 @@ build() {
     echo "fuzz: compiling modules (instrumented, optimised)" >&2
     compile_module TextDistance Sources/TextDistance
     compile_module AtomicWrite Sources/AtomicWrite
+    compile_module JSON Sources/JSON
     compile_module Tensor Sources/Tensor
     compile_module Imaging Sources/Imaging
     compile_module Weights Sources/Weights
@@ -72,7 +73,7 @@ build() {
         "$SWIFTC" -swift-version 6 -O -parse-as-library $SANITIZE -use-ld=lld \
             -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -L "$OUT/lib" \
             "Fuzz/$target/main.swift" -o "$OUT/bin/fuzz-$target" \
-            -lFuzzHarness -lScript -lNotebook -lWeights -lImaging -lTensor -lAtomicWrite -lTextDistance -lopenblas -lpng16
+            -lFuzzHarness -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lAtomicWrite -lTextDistance -lopenblas -lpng16
     done
 }
 

@@ -4,11 +4,13 @@
 set -u
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
+# A build folder of its own: tests build with testing enabled, `make run` without.
+SCRATCH="${SCRATCH:-.build-test}"
 log=$(mktemp)
 trap 'rm -f "$log" "$log.status"' EXIT
 
 # POSIX sh has no pipefail: the test command's status travels through a file.
-{ "$SWIFT" test -c release --disable-swift-testing 2>&1; echo $? > "$log.status"; } | tee "$log"
+{ "$SWIFT" test -c release --scratch-path "$SCRATCH" --disable-swift-testing 2>&1; echo $? > "$log.status"; } | tee "$log"
 status=$(cat "$log.status")
 # XCTest's last line: "Executed 281 tests, with [1 test skipped and] 0 failures (0 unexpected) ...".
 summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with " "$log" | tail -1)

@@ -15,7 +15,7 @@ extension FuzzTarget {
                     _ = try file.tensor(named: name)
                 }
                 if entry.dtype == .f16 {
-                    _ = try file.halfTensor(named: name)
+                    _ = try file.halfStorage(named: name)
                 }
             }
         }

@@ -74,54 +74,12 @@ extension Tensor {
     }
 
     /// Upside down, like `torch.flip(x, dims=[-2])`. Tensors of rank < 2 come back unchanged.
-    public func flippedVertically() -> Tensor {
-        guard let layout = try? planeLayout("flippedVertically") else { return self }
-        return remapped(layout, outHeight: layout.height, outWidth: layout.width) { row, column in
-            (layout.height - 1 - row, column)
-        }
-    }
+    public func flippedVertically() -> Tensor { transformed(by: .flipVertical) }
 
     /// Mirrored left to right, like `torch.flip(x, dims=[-1])`. Rank < 2 comes back unchanged.
-    public func flippedHorizontally() -> Tensor {
-        guard let layout = try? planeLayout("flippedHorizontally") else { return self }
-        return remapped(layout, outHeight: layout.height, outWidth: layout.width) { row, column in
-            (row, layout.width - 1 - column)
-        }
-    }
+    public func flippedHorizontally() -> Tensor { transformed(by: .flipHorizontal) }
 
     /// Rotated counterclockwise by `times` quarter turns (negative turns clockwise), like
     /// `torch.rot90(x, k=times, dims=[-2, -1])`. Rank < 2 comes back unchanged.
-    public func rotated90(times: Int) -> Tensor {
-        guard let layout = try? planeLayout("rotated90") else { return self }
-        let (h, w) = (layout.height, layout.width)
-        switch ((times % 4) + 4) % 4 {
-        case 1:  // out[i, j] = in[j, W-1-i], shape [W, H]
-            return remapped(layout, outHeight: w, outWidth: h) { i, j in (j, w - 1 - i) }
-        case 2:
-            return remapped(layout, outHeight: h, outWidth: w) { i, j in (h - 1 - i, w - 1 - j) }
-        case 3:  // out[i, j] = in[H-1-j, i], shape [W, H]
-            return remapped(layout, outHeight: w, outWidth: h) { i, j in (h - 1 - j, i) }
-        default:
-            return self
-        }
-    }
-
-    /// Each output pixel `(row, column)` of every plane read from `source(row, column)`.
-    private func remapped(_ layout: PlaneLayout, outHeight: Int, outWidth: Int,
-                          _ source: (Int, Int) -> (Int, Int)) -> Tensor {
-        let inPlane = layout.height * layout.width
-        let outPlane = outHeight * outWidth
-        var out = [Float](repeating: 0, count: layout.planes * outPlane)
-        scalars.withUnsafeBufferPointer { src in
-            for row in 0..<outHeight {
-                for column in 0..<outWidth {
-                    let (r, c) = source(row, column)
-                    let from = r * layout.width + c
-                    let to = row * outWidth + column
-                    for p in 0..<layout.planes { out[p * outPlane + to] = src[p * inPlane + from] }
-                }
-            }
-        }
-        return Tensor(shape: layout.leading + [outHeight, outWidth], scalars: out)
-    }
+    public func rotated90(times: Int) -> Tensor { transformed(by: .quarterTurns(times)) }
 }

@@ -35,6 +35,8 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
 
     /// The first input that differs from `previous`, in words, for the run log.
     func change(since previous: CellKeyInputs) -> String {
+        // Another build changes every key; say so rather than blame the inputs it changed.
+        if previous.version != version { return "noisebook version changed" }
         if previous.sourceHash != sourceHash { return "source edited" }
         if previous.seed != seed { return "seed changed" }
         for name in Set(reads.keys).union(previous.reads.keys).sorted() where reads[name] != previous.reads[name] {
@@ -44,7 +46,6 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
         }
         if previous.model != model { return "model changed" }
         if previous.schedule != schedule { return "noise schedule changed" }
-        if previous.version != version { return "noisebook version changed" }
         return "cache entry missing"
     }
 

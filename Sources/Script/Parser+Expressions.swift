@@ -101,6 +101,13 @@ extension ParserState {
                 let index = try withTrailingClosures { try $0.parseExpression() }
                 _ = try expect("]", "to close the subscript")
                 expression = Expression(.subscripted(expression, index), range: range(from: expression.range))
+            } else if token.isSymbol("!"), !token.spaceBefore {
+                // A force unwrap, as Swift writes `xs.last!`. Cell values are never nil (an
+                // empty array's `first` stops the cell with an error), so it changes nothing.
+                advance()
+                expression = Expression(expression.kind, range: range(from: expression.range))
+            } else if token.isSymbol("?"), !token.spaceBefore {
+                throw error("cells have no optionals, so there is nothing to unwrap with '?': write the expression without it (an empty array's 'first' or 'last' is an error, not nil)")
             } else if token.isSymbol("{"), !token.newlineBefore, allowTrailingClosure {
                 let closure = try parseClosure()
                 let argument = Argument(label: nil, labelRange: nil, value: closure)

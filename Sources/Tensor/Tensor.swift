@@ -138,7 +138,7 @@ public struct Tensor: Sendable, Equatable {
 }
 
 extension Tensor: CustomStringConvertible {
-    /// A short summary: shape and a few statistics, never the whole contents.
+    /// A short summary: the shape only, never the contents (tensors can be gigabytes).
     public var description: String {
         "Tensor(\(shape.map(String.init).joined(separator: "x")))"
     }

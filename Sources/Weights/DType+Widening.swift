@@ -1,3 +1,5 @@
+import Tensor
+
 /// Conversion between stored little-endian elements and Float32.
 extension DType {
     /// `count` elements of this type read from `source` (any alignment) as Float32.
@@ -20,10 +22,10 @@ extension DType {
             if Int(bitPattern: src) % 2 == 0 {
                 // The common, aligned case: a plain loop the optimiser can vectorise.
                 let halves = src.assumingMemoryBound(to: UInt16.self)
-                for i in 0..<count { dst[i] = DType.halfToFloat(halves[i]) }
+                for i in 0..<count { dst[i] = HalfStorage.float(fromHalf: halves[i]) }
             } else {
                 for i in 0..<count {
-                    dst[i] = DType.halfToFloat(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                    dst[i] = HalfStorage.float(fromHalf: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
                 }
             }
         case .bf16:
@@ -34,26 +36,6 @@ extension DType {
         default:
             preconditionFailure("widen called for \(type.rawValue)")
         }
-    }
-
-    /// An IEEE half's bits as Float32, exactly (every half is representable).
-    ///
-    /// Branch-free so that loops over millions of weights vectorise: shift the exponent and
-    /// mantissa into place and rebias; infinities/NaNs get the larger exponent, and zeros and
-    /// subnormals are renormalised by subtracting 2^-14 after borrowing one exponent step.
-    @inline(__always)
-    public static func halfToFloat(_ bits: UInt16) -> Float {
-        let h = UInt32(bits)
-        let shifted = (h & 0x7FFF) << 13
-        let exponent = shifted & 0x0F80_0000
-        var magnitude = shifted &+ 0x3800_0000  // rebias 15 -> 127
-        let isSpecial = exponent == 0x0F80_0000
-        let isSmall = exponent == 0
-        magnitude &+= isSpecial ? 0x3800_0000 : 0
-        magnitude &+= isSmall ? 0x0080_0000 : 0
-        let renormalised = Float(bitPattern: magnitude) - 0x1p-14
-        let value = isSmall ? renormalised.bitPattern : magnitude
-        return Float(bitPattern: value | ((h & 0x8000) << 16))
     }
 
     /// A Float32 rounded to the nearest IEEE half (ties to even), as bits.

@@ -88,29 +88,6 @@ public final class SafetensorsFile: TensorProvider, @unchecked Sendable {
         return try tensor(named: name)
     }
 
-    /// `name` kept in half precision (F16 only), copied out of the mapping.
-    public func halfTensor(named name: String) throws -> HalfTensor {
-        try withHalfElements(of: name) { HalfTensor(shape: try self.entry(name).shape, bits: Array($0)) }
-    }
-
-    /// Calls `body` with the F16 elements of `name` as bit patterns, without copying when
-    /// the data is 2-byte aligned. The buffer must not escape `body`.
-    public func withHalfElements<R>(of name: String, _ body: (UnsafeBufferPointer<UInt16>) throws -> R) throws -> R {
-        let entry = try self.entry(name)
-        guard entry.dtype == .f16 else {
-            throw WeightsError.badTensor(file: path, tensor: name, reason: "is stored as \(entry.dtype.rawValue), not F16")
-        }
-        let raw = try rawBytes(of: name)
-        let count = Tensor.count(of: entry.shape)
-        markConsumed(name)
-        if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<UInt16>.alignment == 0 {
-            return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt16.self), count: count))
-        }
-        // The format does not promise alignment; copy the rare misaligned tensor.
-        let copy = (0..<count).map { raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self) }
-        return try copy.withUnsafeBufferPointer(body)
-    }
-
     /// Records `name` as used without reading it (e.g. a tensor deliberately ignored).
     public func markConsumed(_ name: String) {
         lock.lock()

@@ -152,3 +152,34 @@ final class NoiseScheduleTests: XCTestCase {
         }
     }
 }
+
+/// `steps: n`: n reverse steps from 990 to 0, strides rounded to the nearest integer.
+final class TimestepCountTests: XCTestCase {
+    func testEveryCountFrom1To990GivesThatManyDistinctStepsFrom990To0() {
+        for n in 1...990 {
+            let t = NoiseSchedule.timesteps(steps: n)
+            XCTAssertEqual(t.count, n + 1, "n = \(n)")
+            XCTAssertEqual(t.first, 990, "n = \(n)")
+            XCTAssertEqual(t.last, 0, "n = \(n)")
+            let strides = zip(t, t.dropFirst()).map { $0 - $1 }
+            // Strides are 990 / n rounded down or up: never zero, never more than one apart.
+            XCTAssertEqual(strides.min().map { $0 >= 990 / n }, true, "n = \(n): \(strides)")
+            XCTAssertEqual(strides.max().map { $0 <= (990 + n - 1) / n }, true, "n = \(n): \(strides)")
+        }
+    }
+
+    func testChosenCounts() {
+        XCTAssertEqual(NoiseSchedule.timesteps(steps: 1), [990, 0])
+        XCTAssertEqual(NoiseSchedule.timesteps(steps: 2), [990, 495, 0])
+        XCTAssertEqual(NoiseSchedule.timesteps(steps: 33), NoiseSchedule.stridedTimesteps(start: 990, stride: 30),
+                       "33 steps are the course's stride 30")
+        let hundred = NoiseSchedule.timesteps(steps: 100)
+        XCTAssertEqual(Array(hundred.prefix(4)), [990, 980, 970, 960])   // 9.9 rounds to 10 ...
+        XCTAssertEqual(Array(hundred.suffix(3)), [20, 10, 0])
+        XCTAssertEqual(Set(zip(hundred, hundred.dropFirst()).map { $0 - $1 }), [9, 10])  // ... and to 9 now and then
+        let fiveHundred = NoiseSchedule.timesteps(steps: 500)
+        XCTAssertEqual(Array(fiveHundred.prefix(3)), [990, 988, 986])
+        XCTAssertEqual(Set(zip(fiveHundred, fiveHundred.dropFirst()).map { $0 - $1 }), [1, 2])
+        XCTAssertEqual(NoiseSchedule.timesteps(steps: 990), Array((0...990).reversed()))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A temporary project folder and the built `noisebook` executable to run in it.
@@ -14,20 +15,12 @@ class RobustnessTestCase: XCTestCase {
     /// `project` with symbolic links resolved (what error messages may show).
     var physicalProject = ""
 
-    /// The noisebook executable next to the test bundle.
-    static let executable: String? = {
-        var folders = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            folders.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        return folders.map { $0.appendingPathComponent("noisebook").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    /// The noisebook executable of this build.
+    static var executable: String? { NoisebookExecutable.path }
+
 
     override func setUpWithError() throws {
-        guard Self.executable != nil else {
-            throw XCTSkip("the noisebook executable is not built; `make test` builds it before the suite")
-        }
+        _ = try NoisebookExecutable.required()
         project = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-robust-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
         physicalProject = URL(fileURLWithPath: project).resolvingSymlinksInPath().path

@@ -1,5 +1,6 @@
 import Bindings
 import Foundation
+import Pipeline
 import Runner
 import XCTest
 
@@ -24,8 +25,9 @@ class RunnerTestCase: XCTestCase {
 
     /// The log lines and summary of one run of the project's notebooks.
     @discardableResult
-    func runNotebooks(fresh: Bool = false, paths: [String]? = nil, embedImages: Bool = false) throws -> (summary: RunSummary, log: [String]) {
-        var options = RunOptions(version: "test")
+    func runNotebooks(fresh: Bool = false, paths: [String]? = nil, embedImages: Bool = false,
+                      version: String = "test", model: ModelChoice = .none) throws -> (summary: RunSummary, log: [String]) {
+        var options = RunOptions(version: version)
         options.paths = paths ?? [project + "/Notebooks"]
         options.outputFolder = project + "/Output"
         options.cacheFolder = project + "/.noisebook/cache"
@@ -34,7 +36,7 @@ class RunnerTestCase: XCTestCase {
         options.embedImages = embedImages
         let lines = LineBox()
         let log = RunLog(interactive: false) { text in lines.append(text) }
-        let summary = try Runner(options: options, log: log) { _, _ in .none }.run()
+        let summary = try Runner(options: options, log: log) { _, _ in model }.run()
         return (summary, lines.lines)
     }
 

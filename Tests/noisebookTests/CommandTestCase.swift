@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `noisebook` executable (built by `make test` before the suite runs).
@@ -6,21 +7,13 @@ class CommandTestCase: XCTestCase {
     /// The repository root, found from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The executable of the same build configuration as the tests.
-    var executable: String {
-        #if DEBUG
-        return Self.root + "/.build/debug/noisebook"
-        #else
-        return Self.root + "/.build/release/noisebook"
-        #endif
-    }
+    /// The executable of the same build as the tests (next to the test bundle).
+    var executable: String { NoisebookExecutable.path ?? "" }
 
     var scratch = ""
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("\(executable) is not built; `make test` builds it before the suite")
-        }
+        _ = try NoisebookExecutable.required()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     }

@@ -9,7 +9,7 @@ import XCTest
 /// text width 64), so the images mean nothing; the test is about the path, not the pictures.
 final class DeepFloydNotebookTests: CommandTestCase {
     private func makeProject() throws -> String {
-        let fixtures = Self.root + "/Tests/DiffusionTests/Fixtures"
+        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
         let project = scratch + "/project"
         let files = FileManager.default
         for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
@@ -18,7 +18,7 @@ final class DeepFloydNotebookTests: CommandTestCase {
         try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
         try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
                            toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/scheduler/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
+        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
         var random = SeededRandom(seed: 3)
         var prompts = [String: Tensor]()
         for prompt in ["", "a high quality photo", "a rocket ship"] {

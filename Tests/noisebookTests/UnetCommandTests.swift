@@ -15,14 +15,14 @@ final class UnetCommandTests: CommandTestCase {
 
     /// Lays the fixture out as a snapshot folder (unet/, scheduler/) and runs the command.
     private func check(model: String, weightsFile: String, dtype: String = "f32") throws {
-        let fixtures = Self.root + "/Tests/DiffusionTests/Fixtures"
+        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
         let snapshot = scratch + "/snapshot"
         let files = FileManager.default
         try files.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
         try files.createDirectory(atPath: snapshot + "/scheduler", withIntermediateDirectories: true)
         try files.copyItem(atPath: "\(fixtures)/\(model)/config.json", toPath: snapshot + "/unet/config.json")
         try files.copyItem(atPath: "\(fixtures)/\(model)/\(weightsFile)", toPath: snapshot + "/unet/" + weightsFile)
-        try files.copyItem(atPath: "\(fixtures)/scheduler/scheduler_config.json", toPath: snapshot + "/scheduler/scheduler_config.json")
+        try files.copyItem(atPath: "\(fixtures)/loop/scheduler_config.json", toPath: snapshot + "/scheduler/scheduler_config.json")
 
         let inputs = try SafetensorsFile(path: "\(fixtures)/\(model)/inputs.safetensors")
         try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")

@@ -1,0 +1,100 @@
+import Diffusion
+import Script
+import Tensor
+import XCTest
+@testable import Bindings
+
+/// The diffusion built-ins: value ranges, the timesteps a call takes, view names, and the
+/// errors for bad arguments.
+final class DiffusionBuiltinTests: BindingsTestCase {
+    func testImagesAreDisplayRangeAndTheModelSeesModelRange() throws {
+        // A mid-gray image is 0.5 in a cell and 0 for the model; one-step denoising with an
+        // estimate of x/2 at t gives x0 = (x - sqrt(1 - abar) x/2) / sqrt(abar), which is 0
+        // for x = 0, i.e. 0.5 again in the cell.
+        let values = try run("""
+        let gray = rectangleMask(size: 64, x: 0, y: 0, width: 64, height: 64).rgb() * 0.5
+        let x0 = oneStepDenoise(gray, t: 500)
+        """)
+        let x0 = try image(values, "x0")
+        XCTAssertEqual(x0.tensor.shape, [3, 64, 64])
+        for v in x0.tensor.scalars { XCTAssertEqual(v, 0.5, accuracy: 1e-6) }
+        XCTAssertEqual(denoiser.calls.all, [[500]])
+    }
+
+    func testStepsCountsGiveThatManyModelCallsFrom990To0() throws {
+        for steps in [1, 2, 33, 100, 500, 990] {
+            let session = self.session()
+            let before = denoiser.calls.all.count
+            try run("let s = sample(count: 1, steps: \(steps))", in: session)
+            let calls = denoiser.calls.all.dropFirst(before).map { $0[0] }
+            XCTAssertEqual(calls.count, steps, "steps: \(steps)")
+            XCTAssertEqual(calls.first, 990, "steps: \(steps) starts at 990")
+            XCTAssertEqual(calls, NoiseSchedule.timesteps(steps: steps).dropLast().map { $0 }, "steps: \(steps)")
+        }
+    }
+
+    func testStrideGivesTheCoursesTimesteps() throws {
+        try run("let x = iterativeDenoise(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), iStart: 30)")
+        XCTAssertEqual(denoiser.calls.all.map { $0[0] }, [90, 60, 30])
+    }
+
+    func testViewNamesComeFromTheViewTable() throws {
+        for view in ImageView.allCases {
+            XCTAssertEqual(try NotebookLibrary.view(named: view.rawValue, "views"), view)
+        }
+        XCTAssertThrowsError(try NotebookLibrary.view(named: "rotate45", "views")) { error in
+            let failure = error as? BuiltinFailure
+            XCTAssertEqual(failure?.message, "unknown view 'rotate45'")
+            XCTAssertEqual(failure?.notes.first, "did you mean 'rotate90'?")
+            XCTAssertEqual(failure?.notes.last, "views: " + ImageView.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let message = failure(#"let a = visualAnagram(prompts: ["a", "b"], views: ["identity", "flop"])"#)
+        XCTAssertTrue(message.contains("unknown view 'flop'"), message)
+    }
+
+    func testArgumentErrorsNameTheArgument() throws {
+        let cases: [(String, String)] = [
+            ("let s = sample(steps: 0)", "steps must be in 1...990, got 0"),
+            ("let s = sample(steps: 991)", "steps must be in 1...990, got 991"),
+            ("let s = sample(count: 17)", "count must be in 1...16, got 17"),
+            ("let s = sampleCFG(guidance: 1000)", "guidance must be a finite number of at most 100 in size, got 1000.0"),
+            ("let x = iterativeDenoise(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), iStart: 33)",
+             "iStart = 33 is out of range 0..<33 for these 34 timesteps"),
+            ("let x = oneStepDenoise(rectangleMask(size: 32, x: 0, y: 0, width: 8, height: 8).rgb(), t: 10)",
+             "the model works on 64x64 images, got 32x32; use .resized(to: 64)"),
+            ("let x = forward(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), t: 1000)",
+             "t = 1000 is out of range 0...999"),
+            ("let h = hybridImage(low: \"a\", high: \"b\", split: \"diagonal\")", "split must be \"frequency\" or \"color\", got \"diagonal\""),
+        ]
+        for (source, expected) in cases {
+            let message = failure(source)
+            XCTAssertTrue(message.contains(expected), "\(source): \(message)")
+        }
+    }
+
+    func testForwardUsesTheChosenSchedule() throws {
+        // The same cell gives the same image whether or not the model was loaded before it:
+        // the schedule comes from the model choice, not from whatever was loaded.
+        let cell = "let n = forward(rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 4).rgb(), t: 500)"
+        let fresh = try image(try run(cell, in: session()), "n")
+        let warm = session()
+        try run("let name = modelName()", in: warm)
+        warm.beginCell(streamSeed: 1)
+        let afterLoad = try image(try run(cell, in: warm), "n")
+        XCTAssertEqual(fresh.tensor, afterLoad.tensor)
+    }
+
+    func testBuiltinsDeclareTheHostStateTheyRead() {
+        let library = NotebookLibrary.make(session: session())
+        for name in ["oneStepDenoise", "iterativeDenoise", "iterativeDenoiseCFG", "sample", "sampleCFG", "sdedit",
+                     "inpaint", "visualAnagram", "hybridImage", "modelName"] {
+            XCTAssertTrue(library.hostState(readByCalling: [name]).contains(NotebookLibrary.HostState.model), name)
+        }
+        for name in ["forward", "alphaBar"] {
+            XCTAssertEqual(library.hostState(readByCalling: [name]), [NotebookLibrary.HostState.schedule], name)
+        }
+        for name in ["loadImage", "show", "gaussianBlur", "rectangleMask", "print", "min"] {
+            XCTAssertEqual(library.hostState(readByCalling: [name]), [], name)
+        }
+    }
+}
