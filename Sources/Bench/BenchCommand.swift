@@ -14,10 +14,10 @@ import Tensor
 struct BenchCommand {
     static let usage = """
     usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-pytorch] [--no-sample]
-                 [--xl-file PATH] [--emoji DIR] [--python PATH]
+                 [--xl-file PATH] [--python PATH]
            bench forward --model M|L|XL --batch B [--runs N] [--half]
            bench sample --model M [--steps 33]
-           bench builtin [--emoji DIR]
+           bench builtin
            bench xl --file PATH [--keep] [--runs N]
     """
 

@@ -2,6 +2,7 @@ import DeepFloyd
 import Diffusion
 import EmojiModel
 import NN
+import Pipeline
 import Foundation
 import Imaging
 import Tensor
@@ -111,23 +112,19 @@ struct SampleRun {
     }
 }
 
-/// `bench builtin`: the built-in model's CFG sample at 64x64, timed per step.
+/// `bench builtin`: the built-in model's CFG sample at 64x64, timed per step. The model is
+/// assembled by the same pipeline as a notebook's (`ModelResolver`).
 struct BuiltinRun {
-    let emojiFolder: String
-    init(options: inout Options) throws {
-        emojiFolder = options.string("emoji") ?? "Models/emoji"
-    }
+    init(options: inout Options) throws {}
 
     func run() throws {
-        let atlas = try PNG.read(path: emojiFolder + "/atlas.png")
-        guard let captions = FileManager.default.contents(atPath: emojiFolder + "/captions.json") else {
-            throw BenchError.io(path: emojiFolder + "/captions.json", reason: "cannot read")
-        }
-        let set = try EmojiSet(atlas: atlas, captionsJSON: captions)
-        let denoiser = LocalScoreDenoiser(set: set)
-        let sampler = try Sampler(denoiser: denoiser)
+        let resolver = ModelResolver(projectRoot: FileManager.default.currentDirectoryPath, weights: nil, embeddings: nil, model: nil)
+        guard let load = try resolver.builtin().load else { throw BenchError.io(path: "Models/emoji", reason: "no built-in model") }
+        let model = try load()
+        let sampler = try Sampler(denoiser: model.denoiser)
         var random = SeededRandom(seed: 13)
-        let x = random.normal(shape: [1, 3, set.side, set.side])
+        let side = model.side
+        let x = random.normal(shape: [1, 3, side, side])
         var stepTimes = [Double]()
         let estimate = sampler.guided(Condition(prompt: "a rocket ship"), unconditional: Condition(prompt: ""), guidance: 7)
         let start = ProcessStats.now
@@ -140,7 +137,7 @@ struct BuiltinRun {
         let seconds = ProcessStats.now - start
         var line = ResultLine()
         line.add("kind", "builtin")
-        line.add("side", String(set.side))
+        line.add("side", String(side))
         line.add("steps", String(stepTimes.count))
         line.add("seconds", seconds)
         line.add("median_step_s", ProcessStats.median(stepTimes))

@@ -10,7 +10,6 @@ struct Suite {
     let xl: Bool
     let pytorch: Bool
     let sample: Bool
-    let emoji: String
     let python: String
     let xlFile: String?
 
@@ -27,7 +26,6 @@ struct Suite {
         xl = !options.flag("no-xl")
         pytorch = !options.flag("no-pytorch")
         sample = !options.flag("no-sample")
-        emoji = options.string("emoji") ?? "Models/emoji"
         python = options.string("python") ?? "/usr/bin/python3"
         xlFile = options.string("xl-file")
     }
@@ -54,10 +52,10 @@ struct Suite {
             let r = try child(["sample", "--model", "M"])
             say("IF-I-M CFG sample, \(r["steps"] ?? "?") steps at batch 2: \(r["seconds"] ?? "?") s (\(r["per_step_s"] ?? "?") s per step), peak RSS \(r["rss_gb"] ?? "?") GB")
         }
-        if let r = try? child(["builtin", "--emoji", emoji]) {
+        if let r = try? child(["builtin"]) {
             say("built-in model CFG step (\(r["side"] ?? "?")px): median \(r["median_step_s"] ?? "?") s, slowest \(r["max_step_s"] ?? "?") s over \(r["steps"] ?? "?") steps")
         } else {
-            say("built-in model: skipped (no emoji set at \(emoji))")
+            say("built-in model: skipped (no emoji set in Models/emoji)")
         }
         if xl {
             var arguments = ["xl", "--runs", "2"]

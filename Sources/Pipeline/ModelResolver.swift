@@ -81,7 +81,7 @@ public final class ModelResolver: @unchecked Sendable {
     }
 
     /// The built-in emoji model (local score, or the exact posterior mean).
-    private func builtin(posteriorMean: Bool) throws -> ModelChoice {
+    public func builtin(posteriorMean: Bool = false) throws -> ModelChoice {
         let folder = try Self.builtinFolder(projectRoot: projectRoot)
         let captionsPath = folder + "/captions.json", atlasPath = folder + "/atlas.png"
         guard let captions = FileManager.default.contents(atPath: captionsPath) else {
