@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
 
         // Tests mirror Sources; TestSupport holds what several test targets share.
-        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Diffusion"], path: "Tests/TestSupport"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "TextDistanceTests", dependencies: ["TextDistance"]),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Tensor"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion"], resources: [.copy("Golden")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),

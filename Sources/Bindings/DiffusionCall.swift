@@ -5,17 +5,21 @@ import Script
 import Tensor
 
 /// The shared work of a model built-in: the loaded model, prompt conditions, argument
-/// checks, the sampler wired to the cell's progress and cancellation, and images back.
-struct DiffusionCall {
+/// checks, the call's own random stream, the sampler wired to the cell's progress and
+/// cancellation, and images back.
+final class DiffusionCall {
     let session: NotebookSession
     let model: LoadedModel
     let arguments: Arguments
     let operation: String
+    /// Every random draw of this call (`NotebookSession.random(for:_:)`).
+    var random: SeededRandom
 
     init(_ session: NotebookSession, _ arguments: Arguments, operation: String) throws {
         self.session = session
         self.arguments = arguments
         self.operation = operation
+        self.random = session.random(for: operation, arguments)
         do {
             model = try session.model()
         } catch let error as BindingsError {
@@ -28,8 +32,13 @@ struct DiffusionCall {
     /// The side of the images the model generates.
     var side: Int { model.side }
 
-    /// The condition for a prompt argument.
+    /// The condition for a prompt argument; a call without one uses the course's default
+    /// prompt and says so below the cell.
     func condition(_ arguments: Arguments, _ name: String) throws -> Condition {
+        guard arguments.isPresent(name) else {
+            session.noteOnce("\(operation): no \(name): given, so the course's default \"\(NotebookLibrary.photoPrompt)\" was used")
+            return try condition(NotebookLibrary.photoPrompt)
+        }
         do { return try condition(try arguments.string(name)) } catch let failure as BuiltinFailure {
             var located = failure
             located.parameter = located.parameter ?? name
@@ -126,7 +135,7 @@ struct DiffusionCall {
     func pureNoise(_ arguments: Arguments) throws -> Tensor {
         let count = try arguments.int("count")
         guard (1...16).contains(count) else { throw NotebookLibrary.failure("count must be in 1...16, got \(count)", "count") }
-        return session.withRandom { $0.normal(shape: [count, 3, side, side]) }
+        return random.normal(shape: [count, 3, side, side])
     }
 
     /// Runs the loop and returns the image (or, for a batch, the images; with `keepEvery`,
@@ -139,9 +148,7 @@ struct DiffusionCall {
         let steps = sampler.timesteps.count - 1 - iStart
         let result: (image: Tensor, intermediates: [(t: Int, image: Tensor)])
         do {
-            result = try session.withRandom { random in
-                try sampler.denoise(x, iStart: iStart, keepEvery: keepEvery, random: &random, estimate: estimate, afterStep: afterStep)
-            }
+            result = try sampler.denoise(x, iStart: iStart, keepEvery: keepEvery, random: &random, estimate: estimate, afterStep: afterStep)
         } catch DiffusionError.cancelled {
             throw BuiltinFailure("interrupted", kind: .cancelled)
         } catch let failure as BuiltinFailure {

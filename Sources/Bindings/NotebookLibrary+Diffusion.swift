@@ -13,7 +13,7 @@ extension NotebookLibrary {
         library.add(function("modelName", [], "The name of the model this notebook runs on.", reads: [HostState.model]) { _ in
             .string(try session.model().denoiser.displayName)
         })
-        library.add(function("oneStepDenoise", [(nil, "image", nil), ("t", "t", nil), ("prompt", "prompt", .string(photoPrompt))],
+        library.add(function("oneStepDenoise", [(nil, "image", nil), ("t", "t", nil), ("prompt", "prompt", .void)],
                              "One-step denoising (A.2): the clean image estimated from one noise prediction at t.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "oneStepDenoise")
             let t = try NotebookLibrary.timestep(arguments, "t", run.schedule)
@@ -22,7 +22,7 @@ extension NotebookLibrary {
             let x0 = try run.sampler(stride: 30).oneStepDenoise(x, t: t, condition: condition)
             return run.image(x0, prompt: condition.prompt, steps: 1, operation: "oneStepDenoise(t: \(t))")
         })
-        library.add(function("iterativeDenoise", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
+        library.add(function("iterativeDenoise", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
                                                   ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
                              "Iterative denoising (iterative_denoise) from timesteps[iStart] to 0; with keepEvery: k, every k-th step's image and then the final one.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoise")
@@ -32,7 +32,7 @@ extension NotebookLibrary {
             return try run.denoise(sampler, x: try run.modelInput(arguments, "image"), iStart: iStart, prompt: condition.prompt,
                                    operation: "iterativeDenoise(iStart: \(iStart))", estimate: sampler.conditional(condition))
         })
-        library.add(function("iterativeDenoiseCFG", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
+        library.add(function("iterativeDenoiseCFG", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
                                                      ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
                              "Iterative denoising with classifier-free guidance (iterative_denoise_cfg, A.4); unconditional prompt \"\".", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoiseCFG")
@@ -44,7 +44,7 @@ extension NotebookLibrary {
                                    operation: "iterativeDenoiseCFG(iStart: \(iStart), γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
-        library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)), ("steps", "steps", .int(33)),
+        library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .void), ("steps", "steps", .int(33)),
                                         ("patches", "patches", .void)],
                              "Images sampled from pure noise by iterative denoising without guidance (part 1.5).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sample")
@@ -54,7 +54,7 @@ extension NotebookLibrary {
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sample",
                                    estimate: sampler.conditional(condition))
         })
-        library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .string(photoPrompt)),
+        library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .void),
                                            ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33)),
                                            ("patches", "patches", .void)],
                              "Images sampled from pure noise with classifier-free guidance (part 1.6).", reads: [HostState.model]) { arguments in
@@ -66,7 +66,7 @@ extension NotebookLibrary {
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sampleCFG(γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
-        library.add(function("sdedit", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .string(photoPrompt)),
+        library.add(function("sdedit", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
                                         ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
                              "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sdedit")
@@ -75,12 +75,12 @@ extension NotebookLibrary {
             let sampler = try run.sampler(stride: try arguments.int("stride"))
             let iStart = try run.index(arguments, "iStart", sampler)
             let x0 = try run.modelInput(arguments, "image")
-            let noisy = try session.withRandom { random in try sampler.sdeditStart(x0, iStart: iStart, random: &random) }
+            let noisy = try sampler.sdeditStart(x0, iStart: iStart, random: &run.random)
             return try run.denoise(sampler, x: noisy, iStart: iStart, prompt: condition.prompt,
                                    operation: "sdedit(iStart: \(iStart), γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
-        library.add(function("inpaint", [(nil, "image", nil), ("mask", "mask", nil), ("prompt", "prompt", .string(photoPrompt)),
+        library.add(function("inpaint", [(nil, "image", nil), ("mask", "mask", nil), ("prompt", "prompt", .void),
                                          ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
                              "Inpainting (inpaint, A.5): new content where the mask is 1, the original where it is 0.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "inpaint")
@@ -93,7 +93,7 @@ extension NotebookLibrary {
                 throw NotebookLibrary.failure("the mask is \(ImageValue.sizeText(mask.tensor.shape)) but the image is \(ImageValue.sizeText(Array(original.shape.dropFirst()))); they need the same height and width", "mask")
             }
             let m = try mask.tensor.reshaped([1] + mask.tensor.shape)                       // [1, C, H, W]
-            let start = session.withRandom { random in random.normal(shape: original.shape) }
+            let start = run.random.normal(shape: original.shape)
             let step: (Tensor, Int, inout SeededRandom) throws -> Tensor
             do { step = try sampler.inpaintingStep(original: original, mask: m) } catch { throw NotebookLibrary.failure("\(error)", "mask") }
             return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt, operation: "inpaint(γ \(format(Double(guidance))))",
@@ -115,7 +115,7 @@ extension NotebookLibrary {
             }
             let guidance = try run.guidance(arguments)
             let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let noise = session.withRandom { $0.normal(shape: [1, 3, run.side, run.side]) }
+            let noise = run.random.normal(shape: [1, 3, run.side, run.side])
             let label = zip(prompts, viewNames).map { "\($1): \($0)" }.joined(separator: " | ")
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: label, operation: "visualAnagram(γ \(format(Double(guidance))))",
                                    estimate: sampler.anagram(pairs, unconditional: try run.unconditional(), guidance: guidance))
@@ -146,7 +146,7 @@ extension NotebookLibrary {
                 throw NotebookLibrary.failure("split must be \"frequency\" or \"color\", got \"\(split)\"", "split")
             }
             let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let noise = session.withRandom { $0.normal(shape: [1, 3, run.side, run.side]) }
+            let noise = run.random.normal(shape: [1, 3, run.side, run.side])
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: "low: \(low.prompt) | high: \(high.prompt)",
                                    operation: "hybridImage(γ \(format(Double(guidance))), \(label))",
                                    estimate: sampler.hybrid(low: low, high: high, unconditional: try run.unconditional(), guidance: guidance,

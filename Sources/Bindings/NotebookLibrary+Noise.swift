@@ -11,7 +11,8 @@ extension NotebookLibrary {
             guard image.channels == 3 else {
                 throw NotebookLibrary.failure("forward needs an RGB image, got \(image.channels) channel(s)", "image")
             }
-            let noise = session.normal(shape: image.tensor.shape)
+            var random = session.random(for: "forward", arguments)
+            let noise = random.normal(shape: image.tensor.shape)
             let noisy = Sampling.forward(image.tensor.toModelRange(), t: t, noise: noise, schedule: session.schedule)
             var provenance = image.provenance
             provenance.operation = "forward(t: \(t))"

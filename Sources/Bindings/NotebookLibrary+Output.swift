@@ -3,10 +3,14 @@ import Diffusion
 import Script
 
 extension NotebookLibrary {
+    /// The most values one `print` takes.
+    static let printArity = 8
+
     static func addOutputFunctions(to library: inout Library, session: NotebookSession) {
-        library.add(function("print", [(nil, "value", .string(""))],
-                             "Prints a value below the cell.") { arguments in
-            session.emit(.text(arguments["value"].displayString))
+        library.add(function("print", (0..<printArity).map { (nil, "item\($0)", .void) } + [("separator", "separator", .string(" "))],
+                             "Prints values below the cell and in the terminal, separated by separator: (a space), as Swift's print does.") { arguments in
+            let items = (0..<printArity).map { arguments["item\($0)"] }.prefix { if case .void = $0 { return false } else { return true } }
+            session.emit(.text(items.map(\.displayString).joined(separator: try arguments.string("separator"))))
             return .void
         })
         library.add(function("format", [(nil, "value", nil), ("digits", "digits", .int(3))],

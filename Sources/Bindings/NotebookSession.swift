@@ -1,6 +1,7 @@
 import Diffusion
 import Digest
 import Pipeline
+import Script
 import Foundation
 import Tensor
 
@@ -47,7 +48,7 @@ public final class NotebookSession: @unchecked Sendable {
     public let seed: UInt64
 
     private let lock = NSLock()
-    private var random = SeededRandom(seed: 0)
+    private var callCounts: [String: Int] = [:]
     private var outputs: [SessionOutput] = []
     private var filesRead: [String: String] = [:]
     private var notesShown: Set<String> = []
@@ -56,6 +57,9 @@ public final class NotebookSession: @unchecked Sendable {
     private var loadedModel: LoadedModel?
     /// Reports progress of long built-ins: (step, total, label).
     public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
+    /// When set, every call draws from a stream seeded with this instead: lets a test run a
+    /// built-in and the sampler it wraps from the same numbers.
+    public var fixedSeed: UInt64?
     /// Polled by long built-ins between steps.
     public var isCancelled: @Sendable () -> Bool = { false }
 
@@ -69,10 +73,10 @@ public final class NotebookSession: @unchecked Sendable {
         self.modelChoice = model
     }
 
-    /// Starts a cell: a fresh random stream and empty outputs.
-    public func beginCell(streamSeed: UInt64) {
+    /// Starts a cell: empty outputs, and every call counted from its first occurrence.
+    public func beginCell() {
         lock.withLock {
-            random = SeededRandom(seed: streamSeed)
+            callCounts = [:]
             outputs = []
             filesRead = [:]
             notesShown = []
@@ -96,14 +100,23 @@ public final class NotebookSession: @unchecked Sendable {
         }
     }
 
-    /// `count` draws from the cell's normal stream, shaped `shape`.
-    public func normal(shape: [Int]) -> Tensor {
-        lock.withLock { random.normal(shape: shape) }
-    }
-
-    /// Runs `body` with the cell's random source.
-    public func withRandom<T>(_ body: (inout SeededRandom) throws -> T) rethrows -> T {
-        try lock.withLock { try body(&random) }
+    /// The random stream of one built-in call: derived from the notebook's seed, the call's
+    /// name, the content of its arguments and how many identical calls the cell made before
+    /// it. The same call on the same inputs draws the same numbers wherever it stands (adding
+    /// an item to a loop leaves the other items' images alone), while two identical calls in
+    /// a row still give two different samples.
+    public func random(for call: String, _ arguments: Arguments) -> SeededRandom {
+        if let fixedSeed { return SeededRandom(seed: fixedSeed) }
+        let signature = call + " " + ValueDigest.of(arguments)
+        let occurrence = lock.withLock { () -> Int in
+            let n = callCounts[signature, default: 0]
+            callCounts[signature] = n + 1
+            return n
+        }
+        var hasher = SHA256()
+        hasher.update("noisebook-call-stream-v1\nseed=\(seed)\ncall=\(signature)\noccurrence=\(occurrence)")
+        let digest = hasher.finalize()
+        return SeededRandom(seed: digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
     }
 
     /// Records that the cell read `path` with these contents.

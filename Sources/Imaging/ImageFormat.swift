@@ -40,6 +40,15 @@ public enum ImageFormat: String, Equatable, Sendable, CaseIterable {
         }
     }
 
+    /// The usual file extension, without the dot.
+    var fileExtension: String {
+        switch self {
+        case .jpeg: return "jpg"
+        case .empty, .unknown: return "img"
+        default: return displayName.lowercased()
+        }
+    }
+
     /// "a" or "an", to read naturally before `displayName`.
     var article: String {
         switch self {

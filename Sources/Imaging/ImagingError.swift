@@ -50,11 +50,20 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(name): this is a PNG image"
         default:
             return "\(name): this is \(format.article) \(format.displayName) image; noisebook reads PNG only — "
-                + "convert it with `convert \(name) \(pngName(for: name))` (ImageMagick) or any image editor"
+                + convertHint(name, format: format)
         }
     }
 
     /// `photo.jpg` -> `photo.png`, `dir/a.b/photo` -> `dir/a.b/photo.png`.
+    /// How to make a PNG of `name`: `convert NAME NAME.png`, or, when the file already has a
+    /// `.png` name, rename it to its real extension first so the command does not overwrite it.
+    static func convertHint(_ name: String, format: ImageFormat) -> String {
+        let png = pngName(for: name)
+        guard png == name else { return "convert it with `convert \(name) \(png)` (ImageMagick) or any image editor" }
+        let real = String(name.dropLast(4)) + "." + format.fileExtension
+        return "rename it to \(real) and convert that with `convert \(real) \(name)` (ImageMagick) or any image editor"
+    }
+
     static func pngName(for name: String) -> String {
         let fileStart = name.lastIndex(of: "/").map { name.index(after: $0) } ?? name.startIndex
         let file = name[fileStart...]

@@ -14,10 +14,12 @@ public struct PageInput: Sendable {
     public var blocks: [PageBlock]
     /// A footer line naming the generator, e.g. `noisebook 0.1.0`.
     public var generatedNote: String?
+    /// A page to hand in: no cache badges or timings, only the work.
+    public var submission: Bool
 
     /// Creates a page description.
     public init(fileName: String, title: String, notebookPath: String, modelName: String,
-                seed: UInt64?, blocks: [PageBlock], generatedNote: String? = nil) {
+                seed: UInt64?, blocks: [PageBlock], generatedNote: String? = nil, submission: Bool = false) {
         self.fileName = fileName
         self.title = title
         self.notebookPath = notebookPath
@@ -25,5 +27,6 @@ public struct PageInput: Sendable {
         self.seed = seed
         self.blocks = blocks
         self.generatedNote = generatedNote
+        self.submission = submission
     }
 }

@@ -16,10 +16,11 @@ struct PageWriter {
         html += "<div><dt>Seed</dt><dd>\(input.seed.map { String($0) } ?? "none")</dd></div>\n"
         html += "<div><dt>Cells</dt><dd>\(Report.escape(cellSummary))</dd></div>\n"
         html += "</dl>\n</header>\n<main>\n"
-        for block in input.blocks {
+        for (position, block) in input.blocks.enumerated() {
             switch block {
             case .prose(let markdown):
-                html += "<section class=\"prose\">\n\(Report.markdown(markdown))</section>\n"
+                let text = position == 0 ? Self.withoutTitleHeading(markdown, title: input.title) : markdown
+                html += "<section class=\"prose\">\n\(Report.markdown(text))</section>\n"
             case .cell(let cell):
                 html += renderCell(cell)
             }
@@ -32,7 +33,22 @@ struct PageWriter {
         return html
     }
 
-    /// "4 cells: 2 ran, 1 cached, 1 failed".
+    /// Prose without its first line when that line is a top-level heading repeating the
+    /// page's title, which the page header already shows.
+    static func withoutTitleHeading(_ markdown: String, title: String) -> String {
+        var lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        func trimmed<S: StringProtocol>(_ text: S) -> String {
+            String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        }
+        guard let first = lines.firstIndex(where: { !trimmed($0).isEmpty }),
+              lines[first].hasPrefix("# "), trimmed(lines[first].dropFirst(2)) == trimmed(title) else {
+            return markdown
+        }
+        lines.remove(at: first)
+        return lines.joined(separator: "\n")
+    }
+
+    /// "4 cells: 2 ran, 1 cached, 1 failed" ("4 cells, 1 failed" on a submission page).
     private var cellSummary: String {
         var ran = 0, cached = 0, failed = 0, skipped = 0
         for case .cell(let cell) in input.blocks {
@@ -44,10 +60,11 @@ struct PageWriter {
             }
         }
         let total = ran + cached + failed + skipped
-        var parts = ["\(ran) ran", "\(cached) cached"]
+        var parts = input.submission ? [] : ["\(ran) ran", "\(cached) cached"]
         if failed > 0 { parts.append("\(failed) failed") }
         if skipped > 0 { parts.append("\(skipped) skipped") }
-        return "\(total) \(total == 1 ? "cell" : "cells"): " + parts.joined(separator: ", ")
+        let count = "\(total) \(total == 1 ? "cell" : "cells")"
+        return parts.isEmpty ? count : count + (input.submission ? ", " : ": ") + parts.joined(separator: ", ")
     }
 
     /// The illusion controls the page's figures use, each once, in order of appearance.
@@ -68,7 +85,9 @@ struct PageWriter {
         html += "<div class=\"cell-head\">"
         html += "<a class=\"cell-label\" href=\"#\(anchor)\">Cell \(number)</a>"
         html += "<span class=\"cell-line\">line \(cell.line)</span>"
-        html += "<span class=\"badge\">\(Report.escape(Self.badge(cell)))</span>"
+        if !input.submission {
+            html += "<span class=\"badge\">\(Report.escape(Self.badge(cell)))</span>"
+        }
         html += "</div>\n"
         html += renderSource(cell)
         if let error = cell.error {

@@ -9,7 +9,8 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
     var sourceHash: String
     /// The notebook's seed.
     var seed: UInt64
-    /// For each name the cell reads from outside: the key of the cell that defines it, or
+    /// For each name the cell reads from outside: `value=<digest>` of the value it reads
+    /// (so an upstream edit that leaves the value as it was re-runs nothing downstream), or
     /// `parameter=<value>` for a front-matter parameter.
     var reads: [String: String]
     /// The model's identity, for cells that call a built-in that runs the model.
@@ -19,18 +20,11 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
 
     /// The cache key: SHA-256 over a canonical rendering of the inputs.
     var key: String {
-        var text = "noisebook-cell-key-v1\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
+        var text = "noisebook-cell-key-v2\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
         for name in reads.keys.sorted() { text += "read \(name)=\(reads[name] ?? "")\n" }
         text += "model=\(model ?? "-")\n"
         text += "schedule=\(schedule ?? "-")\n"
         return SHA256.hex(text)
-    }
-
-    /// The seed of the cell's own random stream: derived from its key, so a cell draws the
-    /// same numbers whatever cells are inserted, removed or cached around it.
-    var streamSeed: UInt64 {
-        let digest = { var h = SHA256(); h.update("stream:" + key); return h.finalize() }()
-        return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// The first input that differs from `previous`, in words, for the run log.
@@ -42,7 +36,7 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
         for name in Set(reads.keys).union(previous.reads.keys).sorted() where reads[name] != previous.reads[name] {
             guard let now = reads[name] else { return "no longer reads '\(name)'" }
             if now.hasPrefix("parameter=") { return "parameter '\(name)' changed" }
-            return previous.reads[name] == nil ? "now reads '\(name)'" : "input '\(name)' changed"
+            return previous.reads[name] == nil ? "now reads '\(name)'" : "'\(name)' changed"
         }
         if previous.model != model { return "model changed" }
         if previous.schedule != schedule { return "noise schedule changed" }

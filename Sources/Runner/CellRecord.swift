@@ -1,3 +1,6 @@
+import Digest
+import Foundation
+
 /// A cell's result as the cache stores it: plain data, with tensors and images held as
 /// content-addressed blobs beside it.
 struct CellRecord: Codable, Sendable {
@@ -27,6 +30,16 @@ indirect enum StoredValue: Codable, Sendable {
     case void
     /// A host value: its type, small metadata, and the blob holding its contents.
     case native(type: String, metadata: String, blob: String)
+}
+
+extension StoredValue {
+    /// A digest of the value's content (blobs are named by their SHA-256, so this is cheap):
+    /// what a later cell's key records of the values it reads.
+    var digest: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return SHA256.hex((try? encoder.encode(self)).map { [UInt8]($0) } ?? [])
+    }
 }
 
 /// One output of a cell.

@@ -43,14 +43,17 @@ final class NotebookRun {
 
         var environment = [String: Value]()
         var parameterKeys = [String: String]()
+        var constants = [String: String]()       // name -> where it was declared constant
         for parameter in document.frontMatter.parameters {
             environment[parameter.name] = Self.value(of: parameter.value)
             parameterKeys[parameter.name] = "parameter=\(parameter.value)"
+            constants[parameter.name] = "as a parameter in the front matter"
         }
 
         let previous = options.fresh ? nil : cache.notebookRecord(displayPath)
         var usedPrevious = Set<Int>()
-        var definer = [String: String]()          // name -> key of the cell that last defined it
+        var valueDigests = [String: String]()     // name -> digest of its current value
+        var knownNames = Set(document.frontMatter.parameters.map(\.name))  // every name defined so far, for hints
         var failedBy = [String: Int]()            // name -> index of the failed cell that left it undefined
         var recorded = [CellKeyInputs]()
         var outcomes = [CellOutcome]()
@@ -74,7 +77,7 @@ final class NotebookRun {
 
             var reads = [String: String]()
             for name in program.freeNames {
-                if let key = definer[name] { reads[name] = key } else if let key = parameterKeys[name] { reads[name] = key }
+                if let digest = valueDigests[name] { reads[name] = "value=" + digest } else if let key = parameterKeys[name] { reads[name] = key }
             }
             let state = library.hostState(readByCalling: program.calledFunctions)
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
@@ -82,7 +85,16 @@ final class NotebookRun {
                                        schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil)
             let key = inputs.key
             recorded.append(inputs)
-            defer { for name in program.definedNames { definer[name] = key } }
+            // What this cell declares with `let` is constant for the cells after it, whatever
+            // happens to this one.
+            defer {
+                knownNames.formUnion(program.definedNames)
+                for (name, range) in program.constants {
+                    constants[name] = "with 'let' in cell \(cell.index + 1), line \(cell.line + range.start.line - 1)"
+                }
+                // A top-level `var` of the same name shadows it, and is not constant.
+                for name in program.definedNames where program.constants[name] == nil { constants[name] = nil }
+            }
 
             if let (name, failedIndex) = program.freeNames.sorted().lazy.compactMap({ n in failedBy[n].map { (n, $0) } }).first {
                 let failedCell = document.cells[failedIndex]
@@ -96,21 +108,26 @@ final class NotebookRun {
             if !options.fresh, let record = cache.record(for: key), filesUnchanged(record.files),
                let values = try? record.values.mapValues(store.load), figuresIntact(record) {
                 environment.merge(values) { _, new in new }
+                for (name, stored) in record.values { valueDigests[name] = stored.digest }
                 for name in program.definedNames { failedBy[name] = nil }
                 usedKeys.append(key)
-                log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: record.seconds, detail: nil)
+                log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: nil,
+                         detail: String(format: "cached; it took %.2f s when it ran", record.seconds))
+                log.printed(record.outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
                 outcomes.append(CellOutcome(cell: cell, status: .cached(record.seconds), cacheNote: "hit",
                                             outputs: record.outputs, error: nil))
                 continue
             }
 
             let why = options.fresh ? "--fresh" : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)
-            session.beginCell(streamSeed: inputs.streamSeed)
+            session.beginCell()
             session.progress = { [log] step, total, label in log.progress(cell, step: step, total: total, label: label) }
             let globals = environment.filter { program.freeNames.contains($0.key) }
+            let context = CellContext(constants: constants.filter { globals[$0.key] != nil },
+                                      knownNames: knownNames.union(environment.keys))
             let start = DispatchTime.now().uptimeNanoseconds
             do {
-                let values = try interpreter.run(program, globals: globals)
+                let values = try interpreter.run(program, globals: globals, context: context)
                 let seconds = Self.seconds(since: start)
                 let (outputs, files) = session.endCell()
                 let storedOutputs = try store.store(outputs)
@@ -119,8 +136,10 @@ final class NotebookRun {
                                            seconds: seconds, files: files))
                 usedKeys.append(key)
                 environment.merge(values) { _, new in new }
+                for (name, stored) in storedValues { valueDigests[name] = stored.digest }
                 for name in program.definedNames { failedBy[name] = nil }
                 log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds, detail: why)
+                log.printed(outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
                 outcomes.append(CellOutcome(cell: cell, status: .executed(seconds), cacheNote: "miss: \(why)",
                                             outputs: storedOutputs, error: nil))
             } catch {
@@ -135,6 +154,7 @@ final class NotebookRun {
                 for name in program.definedNames {
                     failedBy[name] = cell.index
                     environment[name] = nil
+                    valueDigests[name] = nil
                 }
                 outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)"))
             }

@@ -31,6 +31,13 @@ public final class RunLog: @unchecked Sendable {
         emit(line, clearingProgress: true)
     }
 
+    /// Text a cell printed, under its line, indented.
+    func printed(_ texts: [String]) {
+        for text in texts {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { emit("      | " + line) }
+        }
+    }
+
     /// Progress of a long cell: step i of N, and the time left at the pace so far.
     func progress(_ cell: Cell, step: Int, total: Int, label: String) {
         let now = Date().timeIntervalSince1970
@@ -55,8 +62,8 @@ public final class RunLog: @unchecked Sendable {
     /// An error, printed in full.
     func error(_ text: String) { emit(text) }
 
-    /// A line of the final summary.
-    func summary(_ text: String) { emit(text) }
+    /// A line of the final summary, or of the run's heading.
+    public func summary(_ text: String) { emit(text) }
 
     private func emit(_ line: String, clearingProgress: Bool = false) {
         lock.withLock { write((interactive && clearingProgress ? "\r\u{1B}[K" : "") + line + "\n") }

@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var allowedFolders: [String] = []
     /// noisebook's version, part of every cache key.
     public var version: String
+    /// Pages to hand in: no cache badges or timings on them.
+    public var submission = false
     /// The file locked for the whole run (default `<projectRoot>/.noisebook/lock`).
     public var lockFile: String?
     /// When another run holds the lock: wait for it (true) or fail with
@@ -44,9 +46,20 @@ public struct RunSummary: Sendable {
     public var cached = 0
     /// Cells run now.
     public var executed = 0
-    /// Cells that failed or were skipped because of a failure.
+    /// Cells that failed.
     public var failed = 0
+    /// Cells not run because they read what a failed cell should have defined.
+    public var skipped = 0
 
     /// 0 when everything ran, 65 when a notebook or cell failed (EX_DATAERR).
-    public var exitCode: Int32 { brokenNotebooks + failed > 0 ? 65 : 0 }
+    public var exitCode: Int32 { brokenNotebooks + failed + skipped > 0 ? 65 : 0 }
+
+    /// "14 notebooks, 45 cells: 40 cached, 4 ran, 1 failed" (and "3 skipped" when any were).
+    public var counts: String {
+        func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var text = "\(plural(notebooks, "notebook")), \(plural(cells, "cell")): \(cached) cached, \(executed) ran, \(failed) failed"
+        if skipped > 0 { text += ", \(skipped) skipped" }
+        if brokenNotebooks > 0 { text += "; \(plural(brokenNotebooks, "notebook")) could not be read" }
+        return text
+    }
 }

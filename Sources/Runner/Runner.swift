@@ -35,7 +35,7 @@ public final class Runner {
         // Temporary files of a run that was killed mid-write are never read; clear them.
         StaleTemporaries.remove(in: [options.cacheFolder, options.outputFolder])
         let cache = CellCache(root: options.cacheFolder)
-        let site = try Site(folder: options.outputFolder, embedImages: options.embedImages)
+        let site = try Site(folder: options.outputFolder, embedImages: options.embedImages, submission: options.submission)
         var summary = RunSummary()
         let start = Date()
 
@@ -64,7 +64,8 @@ public final class Runner {
                     switch outcome.status {
                     case .cached: summary.cached += 1
                     case .executed: summary.executed += 1
-                    case .failed, .skipped: summary.failed += 1
+                    case .failed: summary.failed += 1
+                    case .skipped: summary.skipped += 1
                     }
                 }
                 page = try site.publish(document: document, outcomes: outcomes, model: model, cache: cache)
@@ -78,9 +79,7 @@ public final class Runner {
         }
         try site.writeIndex()
         let seconds = Date().timeIntervalSince(start)
-        log.summary(String(format: "%@/index.html: %d notebook(s), %d cell(s): %d cached, %d ran, %d failed, in %.1f s",
-                           options.outputFolder, summary.notebooks, summary.cells, summary.cached,
-                           summary.executed, summary.failed, seconds))
+        log.summary("\(options.outputFolder)/index.html: \(summary.counts), in " + String(format: "%.1f s", seconds))
         return summary
     }
 

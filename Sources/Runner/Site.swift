@@ -8,7 +8,7 @@ import Report
 /// The submission site in the output folder: one page per notebook, content-addressed
 /// images with provenance sidecars, and the index. Every file is written atomically.
 final class Site {
-    private let folder: String
+    let folder: String
     private var entries: [String: IndexEntry] = [:]
     private var order: [String] = []
 
@@ -18,15 +18,29 @@ final class Site {
     private struct StoredEntry: Codable {
         var fileName: String, title: String, part: String, thumbnail: String?
         var modelName: String, seed: UInt64?, cellCount: Int, failedCells: Int
+        /// The image files the page uses (nil in manifests written before they were listed).
+        var images: [String]?
     }
+
+    /// The image files (`<sha>.png`) each remembered page uses, by page file name; a page
+    /// from an older manifest that did not list them is absent.
+    var pageImages: [String: Set<String>] = [:]
+    /// Whether every remembered page's images are known, so unused files can be removed.
+    var imagesKnown = true
+    /// The pages published from their notebooks in this run.
+    private var published = Set<String>()
 
     /// Whether pages carry their images inline (`data:` URLs), so each page is one
     /// self-contained file; the image files and sidecars are still written.
     private let embedImages: Bool
 
-    init(folder: String, embedImages: Bool = false) throws {
+    /// Whether pages are for handing in (no cache badges or timings).
+    private let submission: Bool
+
+    init(folder: String, embedImages: Bool = false, submission: Bool = false) throws {
         self.folder = folder
         self.embedImages = embedImages
+        self.submission = submission
         do {
             try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
         } catch {
@@ -35,6 +49,7 @@ final class Site {
         if let data = FileManager.default.contents(atPath: manifestPath),
            let stored = try? JSONDecoder().decode([StoredEntry].self, from: data) {
             for entry in stored where FileManager.default.fileExists(atPath: folder + "/" + entry.fileName) {
+                if let images = entry.images { pageImages[entry.fileName] = Set(images) } else { imagesKnown = false }
                 remember(IndexEntry(fileName: entry.fileName, title: entry.title, part: entry.part,
                                     thumbnail: entry.thumbnail, modelName: entry.modelName, seed: entry.seed,
                                     cellCount: entry.cellCount, failedCells: entry.failedCells))
@@ -53,6 +68,7 @@ final class Site {
         // of the notebook rather than its input.
         var lastImage: String?
         var lastModelImage: String?
+        var showings = [String: (provenance: [String: String], shown: [ImageShowing])]()
 
         for block in document.blocks {
             switch block {
@@ -76,15 +92,12 @@ final class Site {
                             let file = "images/\(image.png).png"
                             try copyBlob(image.png, from: cache, to: folder + "/" + file)
                             let src = embedImages ? "data:image/png;base64," + Data(try cache.blob(image.png)).base64EncodedString() : file
-                            var sidecar = image.provenance
-                            sidecar["notebook"] = document.path
-                            sidecar["cell"] = String(cell.index + 1)
-                            sidecar["line"] = String(cell.line)
-                            sidecar["caption"] = image.caption
-                            if sidecar["model"] == nil, model.load != nil { sidecar["model"] = model.displayName }
-                            if let seed = document.frontMatter.seed { sidecar["notebookSeed"] = String(seed) }
-                            if !parameters.isEmpty { sidecar["parameters"] = parameters }
-                            try writeSidecar(sidecar, to: folder + "/images/\(image.png).json")
+                            var provenance = image.provenance
+                            if model.load != nil { provenance["notebookModel"] = model.displayName }
+                            if let seed = document.frontMatter.seed { provenance["notebookSeed"] = String(seed) }
+                            if !parameters.isEmpty { provenance["parameters"] = parameters }
+                            showings[image.png, default: (provenance, [])].shown.append(
+                                ImageShowing(notebook: document.path, cell: cell.index + 1, line: cell.line, caption: image.caption))
                             images.append(FigureImage(src: src, caption: image.caption, width: image.width, height: image.height,
                                                       provenance: Self.provenanceLine(image.provenance),
                                                       view: image.view.flatMap(Self.viewControl)))
@@ -105,12 +118,17 @@ final class Site {
                                                cacheNote: outcome.cacheNote, outputs: outputs, error: outcome.error)))
             }
         }
+        for (png, showing) in showings {
+            try writeSidecar(png, provenance: showing.provenance, shownBy: document.path, showings: showing.shown)
+        }
+        pageImages[fileName] = Set(showings.keys)
+        published.insert(fileName)
         let title = document.frontMatter.title ?? Self.stem(document.path)
         remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastModelImage ?? lastImage,
                             modelName: model.displayName, seed: document.frontMatter.seed, cellCount: outcomes.count,
                             failedCells: outcomes.filter(\.failed).count))
         return PageInput(fileName: fileName, title: title, notebookPath: document.path, modelName: model.displayName,
-                         seed: document.frontMatter.seed, blocks: blocks, generatedNote: nil)
+                         seed: document.frontMatter.seed, blocks: blocks, generatedNote: nil, submission: submission)
     }
 
     /// The page shown for a notebook that could not be read or parsed: the error, nothing else.
@@ -122,6 +140,8 @@ final class Site {
 
     /// Writes a page.
     func write(_ page: PageInput) throws {
+        // A page that was not published from its notebook (an error page) shows no image.
+        if !published.contains(page.fileName) { pageImages[page.fileName] = [] }
         if entries[page.fileName] == nil {
             remember(IndexEntry(fileName: page.fileName, title: page.title, part: Self.part(of: page.fileName), thumbnail: nil,
                                 modelName: page.modelName, seed: page.seed, cellCount: 0, failedCells: 1))
@@ -135,11 +155,13 @@ final class Site {
         try AtomicFile.write(Report.index(title: "noisebook: diffusion experiments", entries: sorted), to: folder + "/index.html")
         let stored = sorted.map {
             StoredEntry(fileName: $0.fileName, title: $0.title, part: $0.part, thumbnail: $0.thumbnail,
-                        modelName: $0.modelName, seed: $0.seed, cellCount: $0.cellCount, failedCells: $0.failedCells)
+                        modelName: $0.modelName, seed: $0.seed, cellCount: $0.cellCount, failedCells: $0.failedCells,
+                        images: imagesKnown ? (pageImages[$0.fileName] ?? []).sorted() : pageImages[$0.fileName].map { $0.sorted() })
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.write(try encoder.encode(stored), to: manifestPath)
+        try removeUnusedImages()
     }
 
     private func remember(_ entry: IndexEntry) {
@@ -150,14 +172,6 @@ final class Site {
     private func copyBlob(_ digest: String, from cache: CellCache, to path: String) throws {
         if FileManager.default.fileExists(atPath: path) { return }
         try AtomicFile.write(try cache.blob(digest), to: path)
-    }
-
-    private func writeSidecar(_ fields: [String: String], to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try encoder.encode(fields)
-        if FileManager.default.contents(atPath: path) == data { return }
-        try AtomicFile.write(data, to: path)
     }
 
     static func stem(_ path: String) -> String {
@@ -177,7 +191,7 @@ final class Site {
         if let model = fields["model"] { parts.append(model) }
         if let prompt = fields["prompt"] { parts.append("“\(prompt)”") }
         if let seed = fields["seed"] { parts.append("seed \(seed)") }
-        if let steps = fields["steps"] { parts.append("\(steps) steps") }
+        if let steps = fields["steps"] { parts.append(steps == "1" ? "1 step" : "\(steps) steps") }
         if let source = fields["source"] { parts.append(source) }
         return parts.joined(separator: " · ")
     }

@@ -14,6 +14,7 @@ struct Analyzer {
     var freeNames: Set<String> = []
     var definedNames: [String] = []
     var calledFunctions: Set<String> = []
+    var constants: [String: SourceRange] = [:]
     var loopDepth = 0
     var closureDepth = 0
 
@@ -21,7 +22,8 @@ struct Analyzer {
         var analyzer = Analyzer()
         try analyzer.statements(statements)
         return Program(statements: statements, freeNames: analyzer.freeNames,
-                       definedNames: analyzer.definedNames, calledFunctions: analyzer.calledFunctions)
+                       definedNames: analyzer.definedNames, calledFunctions: analyzer.calledFunctions,
+                       constants: analyzer.constants)
     }
 
     /// The scope index declaring `name`, innermost first.
@@ -61,10 +63,13 @@ struct Analyzer {
             guard name != "_" else { return }
             if let existing = scopes[scopes.count - 1][name] {
                 throw ScriptError(kind: .redeclaration, message: "invalid redeclaration of '\(name)'", range: nameRange,
-                                  notes: ["'\(name)' previously declared at \(existing.range.start)"])
+                                  related: .init("'\(name)' was first declared here", at: existing.range))
             }
             scopes[scopes.count - 1][name] = Binding(isMutable: isMutable, range: nameRange)
-            if scopes.count == 1 { define(name) }
+            if scopes.count == 1 {
+                define(name)
+                if !isMutable { constants[name] = nameRange }
+            }
         case let .assignment(target, _, value):
             try expression(value)
             try mutation(of: target, verb: "assign to")

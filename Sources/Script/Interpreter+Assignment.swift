@@ -36,6 +36,11 @@ extension Interpreter {
         }
         defer { frames[frame][path.name] = variable }
         guard variable.isMutable else {
+            if frame == 0, let origin = context.constants[path.name] {
+                throw ScriptError(kind: .immutable, message: "cannot assign to value: '\(path.name)' is a 'let' constant",
+                                  range: path.nameRange,
+                                  notes: ["'\(path.name)' was declared \(origin); declare it with 'var' there to change it later, or give the new value its own name: let new\(path.name.prefix(1).uppercased() + path.name.dropFirst()) = ..."])
+            }
             throw ScriptError(kind: .immutable, message: "cannot assign to value: '\(path.name)' is a 'let' constant",
                               range: path.nameRange, notes: ["change 'let' to 'var' to make it mutable"])
         }

@@ -57,10 +57,10 @@ extension Interpreter {
                                    range: at, notes: [declared])
             default:
                 let have = argument.label ?? "_"
+                // The expected label is known at this position; a guess among the others
+                // would only contradict it.
                 var notes: [String] = []
-                if let guess = Suggestion.closest(to: have, in: parameters.compactMap(\.label)) {
-                    notes.append("did you mean '\(guess)'?")
-                }
+                if let expected { notes.append("write '\(expected):' instead of '\(have):'") }
                 notes.append(declared)
                 return ScriptError(kind: .unknownLabel,
                                    message: "incorrect argument label in call (have '\(have):', expected '\(expected ?? "_"):')",

@@ -1,9 +1,10 @@
 /// Tree-walking interpreter for parsed cells.
 ///
-/// Globals passed to `run` (values of earlier cells and notebook parameters) are mutable from
-/// the cell, whether they were declared with `let` or `var` where they came from: a notebook
-/// cell may update a `var` from an earlier cell, and `Program.definedNames` tells the host
-/// which ones it did. Declarations at the cell's top level may shadow a global of the same name.
+/// Globals passed to `run` are the values of earlier cells and notebook parameters. Those the
+/// host marks constant (a `let` of an earlier cell, a front-matter parameter) cannot be
+/// assigned, as in Swift; the others (an earlier `var`) can, and `Program.definedNames`
+/// tells the host which ones a cell changed. Declarations at the cell's top level may
+/// shadow a global of the same name.
 public final class Interpreter {
     /// Largest number of elements a range, stride or array operation may create.
     public static let maximumMaterializedCount = 10_000_000
@@ -27,6 +28,8 @@ public final class Interpreter {
 
     /// Scopes, innermost last: [globals, cell top level, blocks...].
     var frames: [[String: Variable]] = []
+    /// The cell's surroundings during `run`.
+    var context = CellContext()
 
     /// Creates an interpreter calling into `library`.
     public init(library: Library) {
@@ -36,9 +39,12 @@ public final class Interpreter {
     /// Runs `program` with `globals` (values from earlier cells and parameters). Returns the
     /// final values of `program.definedNames` (a name assigned only on a path that did not run,
     /// and absent from `globals`, is left out).
-    public func run(_ program: Program, globals: [String: Value]) throws -> [String: Value] {
-        frames = [globals.mapValues { Variable(value: $0, isMutable: true) }, [:]]
-        defer { frames = [] }
+    public func run(_ program: Program, globals: [String: Value], context: CellContext = CellContext()) throws -> [String: Value] {
+        var top = [String: Variable]()
+        for (name, value) in globals { top[name] = Variable(value: value, isMutable: context.constants[name] == nil) }
+        frames = [top, [:]]
+        self.context = context
+        defer { frames = []; self.context = CellContext() }
         _ = try execute(program.statements)
         var result: [String: Value] = [:]
         for name in program.definedNames {
@@ -60,9 +66,9 @@ public final class Interpreter {
         frames.indices.reversed().first { frames[$0][name] != nil }
     }
 
-    /// Names visible now, for suggestions.
+    /// Names visible now, and every name the notebook defined before this cell, for suggestions.
     var visibleNames: Set<String> {
-        Set(frames.flatMap(\.keys)).filter { !$0.hasPrefix("$") }
+        Set(frames.flatMap(\.keys)).union(context.knownNames).filter { !$0.hasPrefix("$") }
     }
 
     func withFrame<T>(_ frame: [String: Variable] = [:], _ body: () throws -> T) rethrows -> T {

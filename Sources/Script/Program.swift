@@ -14,13 +14,17 @@ public struct Program: Sendable {
     public var definedNames: [String]
     /// Names used in call position `f(...)` that are not locals (the global functions called).
     public var calledFunctions: Set<String>
+    /// The top-level `let` declarations, with the range of each name: constants for the cells
+    /// after this one.
+    public var constants: [String: SourceRange]
 
     /// Creates a program; `Parser.parse` fills the analysis fields.
     public init(statements: [Statement], freeNames: Set<String> = [], definedNames: [String] = [],
-                calledFunctions: Set<String> = []) {
+                calledFunctions: Set<String> = [], constants: [String: SourceRange] = [:]) {
         self.statements = statements
         self.freeNames = freeNames
         self.definedNames = definedNames
         self.calledFunctions = calledFunctions
+        self.constants = constants
     }
 }

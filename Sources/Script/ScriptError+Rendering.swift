@@ -16,6 +16,15 @@ extension ScriptError {
         } else {
             lines.append("\(path): error: \(message)")
         }
+        if let related {
+            lines.append("\(path):\(related.range.start.line + lineOffset):\(related.range.start.column): note: \(related.message)")
+            let index = related.range.start.line - 1
+            if index >= 0, index < sourceLines.count {
+                let (source, column) = Self.excerpt(of: sourceLines[index], around: related.range.start.column)
+                lines.append(source)
+                lines.append(Self.caretLine(under: source, column: column, length: related.range.length))
+            }
+        }
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }

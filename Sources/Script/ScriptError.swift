@@ -32,18 +32,37 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
     public var range: SourceRange?
     /// Extra hints, e.g. "did you mean 'forward'?".
     public var notes: [String]
+    /// A note about another place in the source, e.g. where a name was first declared;
+    /// rendered with that place's own file position.
+    public var related: RelatedNote?
+
+    /// A note that points at another place of the same cell.
+    public struct RelatedNote: Sendable, Equatable {
+        /// "'a' was first declared here".
+        public var message: String
+        /// Where.
+        public var range: SourceRange
+
+        /// A note about `range`.
+        public init(_ message: String, at range: SourceRange) {
+            self.message = message
+            self.range = range
+        }
+    }
 
     /// Creates a diagnostic.
-    public init(kind: Kind, message: String, range: SourceRange? = nil, notes: [String] = []) {
+    public init(kind: Kind, message: String, range: SourceRange? = nil, notes: [String] = [], related: RelatedNote? = nil) {
         self.kind = kind
         self.message = message
         self.range = range
         self.notes = notes
+        self.related = related
     }
 
     /// `LINE:COL: message` (or just the message when there is no range), then the notes.
     public var description: String {
         var text = range.map { "\($0.start): \(message)" } ?? message
+        if let related { text += "\n\(related.range.start): note: \(related.message)" }
         for note in notes { text += "\nnote: \(note)" }
         return text
     }

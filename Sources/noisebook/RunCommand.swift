@@ -9,23 +9,36 @@ struct RunCommand {
     let arguments: [String]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model"], flags: ["--fresh", "--embed", "--no-wait"])
+        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model", "--project"],
+                                      flags: ["--fresh", "--embed", "--no-wait", "--submission"])
+        // Paths given on the command line are relative to where it was typed; then the run
+        // moves to the project root, which the defaults (Notebooks/, Output/, .noisebook/)
+        // are relative to.
+        let here = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String { ProjectPaths.absolute(path, from: here) }
+        let root = parsed.value("--project").map(absolute) ?? ProjectRoot.find(from: here)
+        guard FileManager.default.changeCurrentDirectoryPath(root) else {
+            throw UsageError(description: "--project: cannot use '\(root)' as the project folder")
+        }
         var options = RunOptions(version: BuildIdentity.current(version: noisebookVersion))
-        options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional
-        options.outputFolder = parsed.value("--out") ?? "Output"
-        options.cacheFolder = parsed.value("--cache") ?? ".noisebook/cache"
+        options.projectRoot = root
+        options.paths = parsed.positional.isEmpty ? ["Notebooks"] : parsed.positional.map(absolute)
+        options.outputFolder = parsed.value("--out").map(absolute) ?? "Output"
+        options.cacheFolder = parsed.value("--cache").map(absolute) ?? ".noisebook/cache"
+        options.submission = parsed.flag("--submission")
         options.fresh = parsed.flag("--fresh")
         options.embedImages = parsed.flag("--embed")
         options.waitForLock = !parsed.flag("--no-wait")
-        options.allowedFolders = parsed.all("--allow").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        options.allowedFolders = parsed.all("--allow").map(absolute)
         let interrupt = Interrupt.install()
         options.isCancelled = { interrupt.isRequested }
 
         let log = RunLog(interactive: isatty(STDERR_FILENO) != 0) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
-        let resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights"),
-                                     embeddings: parsed.value("--embeddings"), model: parsed.value("--model"),
+        log.summary("noisebook: project \(root)")
+        let resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
+                                     embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
                                      warn: { printError($0) })
         let runner = Runner(options: options, log: log) { frontMatter, notebookFolder in
             try resolver.choose(frontMatter, notebookFolder: notebookFolder)
@@ -39,3 +52,12 @@ struct RunCommand {
     }
 }
 
+
+/// Paths as the user typed them, made absolute against the folder they typed them in.
+enum ProjectPaths {
+    /// `path` if absolute, else `path` below `folder`, standardized.
+    static func absolute(_ path: String, from folder: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: folder).appendingPathComponent(path)
+        return url.standardizedFileURL.path
+    }
+}

@@ -51,7 +51,7 @@ class BindingsTestCase: XCTestCase {
                                           schedule: denoiser.schedule,
                                           load: { LoadedModel(denoiser: denoiser) })
         let session = NotebookSession(notebookFolder: folder, projectRoot: folder, seed: 7, model: choice)
-        session.beginCell(streamSeed: 1)
+        session.beginCell()
         return session
     }
 

@@ -9,39 +9,46 @@ import Tensor
 /// Each output element is computed from its own input element and its own mean only, with
 /// the same Float operations wherever it sits; moving pixels about (a view) therefore moves
 /// the results bit for bit, which the identity tests rely on.
-struct GaussianDenoiser: Denoiser {
+public struct GaussianDenoiser: Denoiser {
     /// The data law under one prompt.
-    struct Law {
+    public struct Law: Sendable {
         /// Per-pixel mean, `[3, H, W]`.
-        var mean: Tensor
+        public var mean: Tensor
         /// Standard deviation, the same for every pixel.
-        var deviation: Float
+        public var deviation: Float
         /// A fixed variance interpolator v in [-1, 1], `[3, H, W]`, returned whatever the
         /// input; nil for a model without variance channels.
-        var interpolator: Tensor? = nil
+        public var interpolator: Tensor? = nil
+
+        /// A law from its parts.
+        public init(mean: Tensor, deviation: Float, interpolator: Tensor? = nil) {
+            self.mean = mean
+            self.deviation = deviation
+            self.interpolator = interpolator
+        }
     }
 
-    let schedule: NoiseSchedule
+    public let schedule: NoiseSchedule
     /// Prompt -> law; every prompt the samplers pass must be here, and either all laws
     /// have an interpolator or none has.
-    let laws: [String: Law]
+    public let laws: [String: Law]
 
-    init(schedule: NoiseSchedule = .squaredCosine(), laws: [String: Law]) {
+    public init(schedule: NoiseSchedule = .squaredCosine(), laws: [String: Law]) {
         self.schedule = schedule
         self.laws = laws
     }
 
     /// A law with the same mean (and interpolator, if given) at every pixel of a
     /// `[3, height, width]` image.
-    static func uniform(mean: Float, deviation: Float, interpolator: Float? = nil, height: Int, width: Int) -> Law {
+    public static func uniform(mean: Float, deviation: Float, interpolator: Float? = nil, height: Int, width: Int) -> Law {
         Law(mean: Tensor(repeating: mean, shape: [3, height, width]), deviation: deviation,
             interpolator: interpolator.map { Tensor(repeating: $0, shape: [3, height, width]) })
     }
 
-    var displayName: String { "Gaussian test model" }
-    var identity: String { "gaussian-test" }
+    public var displayName: String { "Gaussian test model" }
+    public var identity: String { "gaussian-test" }
 
-    func predict(_ input: DenoiserInput) throws -> Prediction {
+    public func predict(_ input: DenoiserInput) throws -> Prediction {
         let (x, timesteps, conditions) = (input.sample, input.timesteps, input.conditions)
         let batch = x.shape[0]
         let plane = x.count / batch
