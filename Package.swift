@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion"], resources: [.copy("Golden")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),

@@ -100,6 +100,13 @@ public struct IFUNet: Sendable {
         return total
     }
 
+    /// How many 3x3 convolutions hold Winograd-transformed weights kept from earlier passes.
+    package var filledWinogradCaches: Int {
+        var convolutions: [Conv2D?] = [convIn, convOut]
+        for r in resnetsBySlot { convolutions += [r.conv1, r.conv2, r.convShortcut] }
+        return convolutions.compactMap { $0?.winogradCache }.filter(\.isFilled).count
+    }
+
     /// Calls `body` on every parameter of every layer.
     func forEachParameter(_ body: (Parameter) -> Void) {
         func add(_ p: Parameter?) { if let p { body(p) } }

@@ -79,7 +79,7 @@ public final class Runner {
         }
         try site.writeIndex()
         let seconds = Date().timeIntervalSince(start)
-        log.summary("\(options.outputFolder)/index.html: \(summary.counts), in " + String(format: "%.1f s", seconds))
+        log.summary("\(Self.display(options.outputFolder, root: options.projectRoot))/index.html: \(summary.counts), in " + String(format: "%.1f s", seconds))
         return summary
     }
 

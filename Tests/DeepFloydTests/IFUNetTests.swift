@@ -4,6 +4,7 @@ import XCTest
 @testable import DeepFloyd
 import NN
 import Diffusion
+import Weights
 import TestSupport
 
 /// The IF UNet against diffusers' UNet2DConditionModel on two small IF-shaped models with
@@ -173,5 +174,50 @@ final class IFUNetTests: XCTestCase {
         XCTAssertThrowsError(try unet.forward(Tensor(zeros: [2, 3, 12, 12]), timesteps: [1, 2], encoderHiddenStates: m.text)) { error in
             XCTAssertEqual("\(error)", "UNet input: expected [2, 3, H, W] with H and W multiples of 8, got [2, 3, 12, 12]")
         }
+    }
+}
+
+/// The memory paths users run: IF-I-XL keeps its fp16 weights mapped from the file and
+/// widens them per layer; IF-I-M and L widen at load and keep each 3x3 layer's Winograd
+/// weights after the first pass. Both against diffusers' output for tiny-b (fp16, 32x32, so
+/// its top level takes Winograd).
+final class WeightPathTests: XCTestCase {
+    struct Expected: Decodable {
+        let timesteps: [Int]
+        let output: [Float]
+        let max_abs_output: Float
+    }
+
+    private func run(_ unet: IFUNet) throws -> [Float] {
+        let inputs = try Fixtures.safetensors("tiny-b", "inputs.safetensors")
+        let expected = try Fixtures.decode(Expected.self, "tiny-b", "expected.json")
+        return try unet.forward(try XCTUnwrap(inputs["x"]), timesteps: expected.timesteps,
+                                encoderHiddenStates: try XCTUnwrap(inputs["encoder_hidden_states"])).scalars
+    }
+
+    private func assertMatches(_ output: [Float], _ what: String) throws {
+        let expected = try Fixtures.decode(Expected.self, "tiny-b", "expected.json")
+        let difference = maxAbsDifference(output, expected.output)
+        XCTAssertLessThanOrEqual(difference, 1e-4 * expected.max_abs_output, "\(what): max |ours - diffusers| = \(difference)")
+    }
+
+    func testMappedHalfPrecisionWeightsMatchDiffusers() throws {
+        let file = try SafetensorsFile(path: try Fixtures.path("tiny-b", "diffusion_pytorch_model.fp16.safetensors"))
+        // The tiny model's tensors are all below the size from which IF-I-XL keeps them half
+        // precision; a limit of 1 keeps every one of them mapped, as XL keeps its large ones.
+        let loader = WeightLoader(file, keepHalf: true, smallTensorLimit: 1)
+        let unet = try IFUNet(config: try UNetConfig(json: try Fixtures.data("tiny-b", "config.json")), loader: loader)
+        XCTAssertEqual(unet.weightByteCount, unet.parameterCount * 2, "every weight stays half precision, viewed in the mapping")
+        try assertMatches(try run(unet), "fp16 mapped")
+        XCTAssertEqual(unet.filledWinogradCaches, 0, "half-precision layers keep no transformed copy")
+    }
+
+    func testKeptWinogradWeightsMatchDiffusersOnEveryPass() throws {
+        let file = try SafetensorsFile(path: try Fixtures.path("tiny-b", "diffusion_pytorch_model.fp16.safetensors"))
+        let unet = try IFUNet(configJSON: try Fixtures.data("tiny-b", "config.json"), weights: file, residency: .float32)
+        XCTAssertEqual(unet.filledWinogradCaches, 0)
+        try assertMatches(try run(unet), "first pass (transforms the weights)")
+        XCTAssertGreaterThan(unet.filledWinogradCaches, 0, "the 32x32 layers took Winograd and kept their weights")
+        try assertMatches(try run(unet), "second pass (reuses the kept weights)")
     }
 }

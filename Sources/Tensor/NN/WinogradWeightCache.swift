@@ -14,6 +14,9 @@ public final class WinogradWeightCache: @unchecked Sendable {
     /// An empty cache; the first Winograd call through it fills it.
     public init() {}
 
+    /// Whether a Winograd call has filled the cache.
+    public var isFilled: Bool { lock.withLock { transformed != nil } }
+
     /// Calls `body` with the transformed weights `[Cout, 16, Cin]` of `weights`
     /// `[Cout, Cin, 3, 3]`, transforming them first if this is the first call. Every call
     /// must pass the same weights.
