@@ -114,7 +114,8 @@ final class DiffusionCall {
     func index(_ arguments: Arguments, _ name: String, _ sampler: Sampler) throws -> Int {
         let i = try arguments.int(name)
         guard i >= 0, i < sampler.timesteps.count - 1 else {
-            throw NotebookLibrary.failure("\(name) = \(i) is out of range 0..<\(sampler.timesteps.count - 1) for these \(sampler.timesteps.count) timesteps", name)
+            let steps = sampler.timesteps.count - 1
+            throw NotebookLibrary.failure("\(name) = \(i) is out of range: it indexes the \(steps) steps from t = \(sampler.timesteps[0]) to 0, so it must be in 0...\(steps - 1)", name)
         }
         return i
     }

@@ -58,6 +58,12 @@ extension Library {
         list.append(Builtin(name: "String", parameters: [.unlabeled("value")], summary: "The value as printed.") { arguments in
             .string(arguments["value"].displayString)
         })
+        // Swift's C-style formatting is not available; say what is.
+        list.append(Builtin(name: "String", parameters: [.labeled("format"), .unlabeled("value")],
+                            summary: "Not supported in cells: use string interpolation, or the host's number formatting.") { _ in
+            throw BuiltinFailure("String(format:) is not supported in cells; write \"\\(x)\" or, for decimals, format(x, digits: 2) instead",
+                                 parameter: "format", kind: .runtime)
+        })
         for (label, closed) in [("to", false), ("through", true)] {
             list.append(Builtin(name: "stride", parameters: [.labeled("from"), .labeled(label), .labeled("by")],
                                 summary: "Numbers from start \(closed ? "through" : "up to") end by a step.") { arguments in

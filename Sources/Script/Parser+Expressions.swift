@@ -190,9 +190,11 @@ extension ParserState {
             advance()
             return Expression(.bool(token.isKeyword(.true)), range: token.range)
         case .keyword(.nil):
-            throw error("'nil' is not supported: cell values always exist")
+            throw error("'nil' is not supported: cell values always exist; use a value such as 0, \"\" or [] (or a Bool saying whether there is one) instead")
         case .identifier("_"):
             throw error("'_' can only appear in a pattern or on the left side of an assignment")
+        case .identifier("try") where !peek(1).isSymbol("(") && !peek(1).isSymbol("."):
+            throw error("'try' is not supported in cells; a failing built-in stops the cell by itself; remove 'try'")
         case .identifier(let name):
             advance()
             return Expression(.identifier(name), range: token.range)
@@ -213,9 +215,11 @@ extension ParserState {
             advance()
             return try withTrailingClosures { state in
                 var elements: [Expression] = []
-                if state.current.isSymbol(":") { throw state.error("dictionaries are not supported") }
+                let dictionaryAdvice = "dictionaries are not supported in cells; keep two arrays (keys and values) and find a key with keys.firstIndex(of:) instead"
+                if state.current.isSymbol(":") { throw state.error(dictionaryAdvice) }
                 while !state.current.isSymbol("]") {
                     elements.append(try state.parseExpression())
+                    if state.current.isSymbol(":") { throw state.error(dictionaryAdvice) }
                     if state.current.isSymbol(",") {
                         state.advance()
                     } else if !state.current.isSymbol("]") {

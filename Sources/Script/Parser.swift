@@ -151,6 +151,10 @@ struct ParserState {
                 break
             }
         }
+        if case .identifier(let word) = start.kind, let advice = Self.unsupportedStatements[word],
+           !peek(1).isSymbol("("), !peek(1).isSymbol("."), !peek(1).isSymbol("="), !peek(1).isSymbol("["), !peek(1).newlineBefore {
+            throw error("'\(word)' is not supported in cells; \(advice)")
+        }
         if case .identifier("_") = start.kind, peek(1).isSymbol("=") {
             advance()
             advance()
@@ -170,6 +174,23 @@ struct ParserState {
         }
         return Statement(.expression(expression), range: expression.range)
     }
+
+    /// Swift statements cells do not have, each with what to write instead. They are not
+    /// keywords of the cell language, so a variable may still be called `repeat`.
+    static let unsupportedStatements: [String: String] = [
+        "switch": "write an 'if x == a { ... } else if x == b { ... } else { ... }' chain instead",
+        "guard": "write 'if !(condition) { ... }' around the rest instead",
+        "import": "every built-in is already available; remove this line",
+        "enum": "use strings or numbers for the cases instead",
+        "protocol": "use values, arrays and the built-ins instead",
+        "extension": "write a top-level computation instead",
+        "typealias": "use the type's own name instead",
+        "do": "a failing built-in stops the cell by itself; write the statements without 'do { }'",
+        "try": "a failing built-in stops the cell by itself; remove 'try'",
+        "throw": "a cell stops at the first error by itself; use print to explain, or check with 'if'",
+        "repeat": "write 'while condition { ... }' instead",
+        "defer": "write the statements at the end of the cell instead",
+    ]
 
     /// `=` maps to nil (plain assignment); compound forms to their operator.
     static let assignmentOperators: [String: InfixOperator?] = [

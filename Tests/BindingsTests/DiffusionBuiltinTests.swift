@@ -59,7 +59,7 @@ final class DiffusionBuiltinTests: BindingsTestCase {
             ("let s = sample(count: 17)", "count must be in 1...16, got 17"),
             ("let s = sampleCFG(guidance: 1000)", "guidance must be a finite number of at most 100 in size, got 1000.0"),
             ("let x = iterativeDenoise(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), iStart: 33)",
-             "iStart = 33 is out of range 0..<33 for these 34 timesteps"),
+             "iStart = 33 is out of range: it indexes the 33 steps from t = 990 to 0, so it must be in 0...32"),
             ("let x = oneStepDenoise(rectangleMask(size: 32, x: 0, y: 0, width: 8, height: 8).rgb(), t: 10)",
              "the model works on 64x64 images, got 32x32; use .resized(to: 64)"),
             ("let x = forward(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), t: 1000)",
@@ -96,5 +96,18 @@ final class DiffusionBuiltinTests: BindingsTestCase {
         for name in ["loadImage", "show", "gaussianBlur", "rectangleMask", "print", "min"] {
             XCTAssertEqual(library.hostState(readByCalling: [name]), [], name)
         }
+    }
+}
+
+/// `print` as in Swift: several values, a separator.
+final class PrintTests: BindingsTestCase {
+    func testPrintTakesSeveralValuesAndASeparator() throws {
+        let session = self.session()
+        try run(#"print(1, "two", 3.5)"# + "\n" + #"print("a", "b", separator: ", ")"# + "\nprint()", in: session)
+        let texts = session.endCell().outputs.compactMap { output -> String? in
+            if case let .text(text) = output { return text }
+            return nil
+        }
+        XCTAssertEqual(texts, ["1 two 3.5", "a, b", ""])
     }
 }

@@ -19,7 +19,7 @@ final class ConcurrencyTests: RobustnessTestCase {
         XCTAssertEqual(two.status, 0, two.err)
         XCTAssertTrue(two.err.contains("another noisebook run (pid \(first.process.processIdentifier)) is using this project; waiting for it to finish..."), two.err)
         // The second run started after the first had finished: every cell a hit.
-        XCTAssertTrue(two.err.contains("4 cell(s): 4 cached, 0 ran, 0 failed"), two.err)
+        XCTAssertTrue(two.err.contains("4 cells: 4 cached, 0 ran, 0 failed"), two.err)
         XCTAssertFalse(two.err.contains("miss"), two.err)
         XCTAssertEqual(temporaryFiles, [])
         // Every record decodes and names existing blobs: a third run is all hits too.
@@ -36,7 +36,7 @@ final class ConcurrencyTests: RobustnessTestCase {
         let (status, _, err) = try noisebook(["run", "Notebooks", "--out", "Output", "--no-wait"])
         XCTAssertEqual(status, 65, err)
         XCTAssertEqual(err.trimmingCharacters(in: .whitespacesAndNewlines),
-                       "\(physicalProject)/.noisebook/lock: error: another noisebook run is using this project (pid \(first.process.processIdentifier)); wait for it to finish")
+                       "noisebook: project \(physicalProject)\n\(physicalProject)/.noisebook/lock: error: another noisebook run is using this project (pid \(first.process.processIdentifier)); wait for it to finish")
         first.send(SIGINT)
         XCTAssertEqual(first.finish().status, 130)
     }

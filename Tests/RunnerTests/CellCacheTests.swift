@@ -54,7 +54,7 @@ final class CellCacheTests: RunnerTestCase {
         XCTAssertEqual(summary.executed, 2, log.joined(separator: "\n"))   // cell 2 (edited) and cell 4 (reads noisy)
         XCTAssertEqual(summary.cached, 2)
         XCTAssertTrue(log.contains { $0.contains("cell 2 (") && $0.contains("miss") && $0.contains("source edited") }, log.joined(separator: "\n"))
-        XCTAssertTrue(log.contains { $0.contains("cell 4 (") && $0.contains("miss") && $0.contains("input 'noisy' changed") }, log.joined(separator: "\n"))
+        XCTAssertTrue(log.contains { $0.contains("cell 4 (") && $0.contains("miss") && $0.contains("'noisy' changed") }, log.joined(separator: "\n"))
         XCTAssertTrue(log.contains { $0.contains("cell 3 (") && $0.contains(" hit ") })
     }
 

@@ -29,7 +29,8 @@ final class FailureTests: RunnerTestCase {
         let (summary, log) = try runNotebooks()
         XCTAssertEqual(summary.exitCode, 65)
         XCTAssertEqual(summary.executed, 2)       // cells 1 and 4
-        XCTAssertEqual(summary.failed, 2)         // cell 2 failed, cell 3 skipped
+        XCTAssertEqual(summary.failed, 1)         // cell 2 failed
+        XCTAssertEqual(summary.skipped, 1)        // cell 3 skipped: it reads what cell 2 should have defined
         let text = log.joined(separator: "\n")
         XCTAssertTrue(text.contains("Notebooks/a.md:9:13: error: cannot find 'undefinedName' in scope"), text)
         XCTAssertTrue(try page("a.html").contains("cannot find"))
