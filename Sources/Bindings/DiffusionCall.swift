@@ -12,14 +12,14 @@ final class DiffusionCall {
     let model: LoadedModel
     let arguments: Arguments
     let operation: String
-    /// Every random draw of this call (`NotebookSession.random(for:_:)`).
-    var random: SeededRandom
+    /// Every random draw of this call (its own stream, or numbered draws of its `seed:`).
+    var random: CallNoise
 
     init(_ session: NotebookSession, _ arguments: Arguments, operation: String) throws {
         self.session = session
         self.arguments = arguments
         self.operation = operation
-        self.random = session.random(for: operation, arguments)
+        self.random = try session.noise(for: operation, arguments)
         do {
             model = try session.model()
         } catch let error as BindingsError {
@@ -129,7 +129,7 @@ final class DiffusionCall {
         guard image.height == side, image.width == side else {
             throw NotebookLibrary.failure("the model works on \(side)x\(side) images, got \(image.width)x\(image.height); use .resized(to: \(side))", name)
         }
-        return try image.tensor.toModelRange().reshaped([1] + image.tensor.shape)
+        return try image.modelTensor.reshaped([1] + image.tensor.shape)
     }
 
     /// Pure noise for `count` images.
@@ -143,7 +143,7 @@ final class DiffusionCall {
     /// every k-th step's image followed by the final one).
     func denoise(_ sampler: Sampler, x: Tensor, iStart: Int, prompt: String, operation: String,
                  estimate: Sampler.Estimator,
-                 afterStep: ((Tensor, Int, inout SeededRandom) throws -> Tensor)? = nil) throws -> Value {
+                 afterStep: ((Tensor, Int, inout CallNoise) throws -> Tensor)? = nil) throws -> Value {
         let keepEvery = arguments.isPresent("keepEvery") ? try arguments.int("keepEvery") : nil
         if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", "keepEvery") }
         let steps = sampler.timesteps.count - 1 - iStart

@@ -1,21 +1,32 @@
 import Script
 import Tensor
 
-/// An image in a cell: `[C, H, W]` with C = 1 (gray or mask) or 3 (RGB), values in the
-/// display range [0, 1]. Diffusion built-ins convert to the model's [-1, 1] themselves, so
-/// a cell never has to think about ranges; values outside [0, 1] are kept (noisy images
-/// overshoot) and clamped only when shown or saved.
+/// An image in a cell: `[C, H, W]` with C = 1 (gray or mask) or 3 (RGB). Images are in the
+/// display range [0, 1], and the finished diffusion built-ins convert to the model's [-1, 1]
+/// themselves. The model's primitives (`noiseEstimate`, `predictX0`, ...) work on values in
+/// the model range instead, which `toModelRange()` and `toDisplayRange()` make explicitly
+/// (one pass over the pixels each); the two kinds do not mix by accident. Values outside the
+/// range are kept (noisy images overshoot) and clamped only when shown or saved.
 public struct ImageValue: NativeValue {
     /// The pixels, `[C, H, W]`.
     public var tensor: Tensor
     /// Where the image came from.
     public var provenance: Provenance
+    /// Whether the values are in the model range [-1, 1] (else the display range [0, 1]).
+    public var isModelRange: Bool
 
     /// An image from its pixels and provenance.
-    public init(_ tensor: Tensor, provenance: Provenance = Provenance()) {
+    public init(_ tensor: Tensor, provenance: Provenance = Provenance(), isModelRange: Bool = false) {
         self.tensor = tensor
         self.provenance = provenance
+        self.isModelRange = isModelRange
     }
+
+    /// The pixels in the display range [0, 1], converting a model-range value.
+    public var displayTensor: Tensor { isModelRange ? tensor.fromModelRange() : tensor }
+
+    /// The pixels in the model range [-1, 1], converting a display image.
+    public var modelTensor: Tensor { isModelRange ? tensor : tensor.toModelRange() }
 
     /// The channel count.
     public var channels: Int { tensor.shape[0] }
@@ -25,7 +36,7 @@ public struct ImageValue: NativeValue {
     public var width: Int { tensor.shape[2] }
 
     public var typeName: String { "Image" }
-    public var displayString: String { "Image(\(channels)x\(height)x\(width))" }
+    public var displayString: String { "Image(\(channels)x\(height)x\(width)\(isModelRange ? ", model range" : ""))" }
 
     public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? {
         let otherTensor: Tensor
@@ -36,6 +47,11 @@ public struct ImageValue: NativeValue {
         case let .double(d): otherTensor = Tensor(scalar: Float(d))
         case let .native(native):
             guard let image = native as? ImageValue else { return nil }
+            guard image.isModelRange == isModelRange else {
+                throw BuiltinFailure("cannot combine a model-range value ([-1, 1]) with a display image ([0, 1])",
+                                     parameter: nil, kind: .runtime,
+                                     notes: ["convert one of them first, with .toModelRange() or .toDisplayRange()"])
+            }
             otherTensor = image.tensor
             provenance = self.provenance.merged(with: image.provenance)
         default:
@@ -52,7 +68,7 @@ public struct ImageValue: NativeValue {
         }
         do {
             let result = try Tensor.zip(a, b, operation: op.rawValue, function)
-            return .native(ImageValue(result, provenance: provenance))
+            return .native(ImageValue(result, provenance: provenance, isModelRange: isModelRange))
         } catch {
             throw BuiltinFailure("cannot apply '\(op.rawValue)' to images of sizes \(ImageValue.sizeText(a.shape)) and \(ImageValue.sizeText(b.shape))",
                 parameter: nil, kind: .runtime,
@@ -61,7 +77,7 @@ public struct ImageValue: NativeValue {
     }
 
     public func negated() throws -> Value? {
-        .native(ImageValue(-tensor, provenance: provenance))
+        .native(ImageValue(-tensor, provenance: provenance, isModelRange: isModelRange))
     }
 
     /// A shape written as "3x64x64" (channels x height x width).

@@ -17,12 +17,15 @@ public enum NativeCodec {
     private struct ImageMetadata: Codable {
         var shape: [Int]
         var provenance: Provenance
+        /// Set for model-range values; absent (display range) in entries written before it.
+        var modelRange: Bool?
     }
 
     /// Encodes `native`; values that cannot be cached throw.
     public static func encode(_ native: any NativeValue) throws -> Encoded {
         if let image = native as? ImageValue {
-            let metadata = ImageMetadata(shape: image.tensor.shape, provenance: image.provenance)
+            let metadata = ImageMetadata(shape: image.tensor.shape, provenance: image.provenance,
+                                         modelRange: image.isModelRange ? true : nil)
             let json = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
             return Encoded(type: "Image", metadata: json, bytes: floatBytes(image.tensor.scalars))
         }
@@ -38,7 +41,8 @@ public enum NativeCodec {
                   Tensor.count(of: meta.shape) * 4 == bytes.count else {
                 throw NotebookLibrary.failure("stored image of shape \(meta.shape) has \(bytes.count) bytes")
             }
-            return .native(ImageValue(Tensor(shape: meta.shape, scalars: floats(bytes)), provenance: meta.provenance))
+            return .native(ImageValue(Tensor(shape: meta.shape, scalars: floats(bytes)), provenance: meta.provenance,
+                                      isModelRange: meta.modelRange == true))
         default:
             throw NotebookLibrary.failure("unknown stored type '\(type)'")
         }

@@ -23,7 +23,7 @@ extension NotebookLibrary {
             return run.image(x0, prompt: condition.prompt, steps: 1, operation: "oneStepDenoise(t: \(t))")
         })
         library.add(function("iterativeDenoise", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                                  ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
+                                                  ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void), ("seed", "seed", .void)],
                              "Iterative denoising (iterative_denoise) from timesteps[iStart] to 0; with keepEvery: k, every k-th step's image and then the final one.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoise")
             let condition = try run.condition(arguments, "prompt")
@@ -33,7 +33,7 @@ extension NotebookLibrary {
                                    operation: "iterativeDenoise(iStart: \(iStart))", estimate: sampler.conditional(condition))
         })
         library.add(function("iterativeDenoiseCFG", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                                     ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void)],
+                                                     ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void), ("seed", "seed", .void)],
                              "Iterative denoising with classifier-free guidance (iterative_denoise_cfg, A.4); unconditional prompt \"\".", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoiseCFG")
             let condition = try run.condition(arguments, "prompt")
@@ -45,7 +45,7 @@ extension NotebookLibrary {
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
         library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .void), ("steps", "steps", .int(33)),
-                                        ("patches", "patches", .void)],
+                                        ("patches", "patches", .void), ("seed", "seed", .void)],
                              "Images sampled from pure noise by iterative denoising without guidance (part 1.5).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sample")
             let condition = try run.condition(arguments, "prompt")
@@ -56,7 +56,7 @@ extension NotebookLibrary {
         })
         library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .void),
                                            ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33)),
-                                           ("patches", "patches", .void)],
+                                           ("patches", "patches", .void), ("seed", "seed", .void)],
                              "Images sampled from pure noise with classifier-free guidance (part 1.6).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sampleCFG")
             let condition = try run.condition(arguments, "prompt")
@@ -67,7 +67,7 @@ extension NotebookLibrary {
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
         library.add(function("sdedit", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                        ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
+                                        ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
                              "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sdedit")
             let condition = try run.condition(arguments, "prompt")
@@ -81,7 +81,7 @@ extension NotebookLibrary {
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
         })
         library.add(function("inpaint", [(nil, "image", nil), ("mask", "mask", nil), ("prompt", "prompt", .void),
-                                         ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
+                                         ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
                              "Inpainting (inpaint, A.5): new content where the mask is 1, the original where it is 0.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "inpaint")
             let condition = try run.condition(arguments, "prompt")
@@ -94,14 +94,14 @@ extension NotebookLibrary {
             }
             let m = try mask.tensor.reshaped([1] + mask.tensor.shape)                       // [1, C, H, W]
             let start = run.random.normal(shape: original.shape)
-            let step: (Tensor, Int, inout SeededRandom) throws -> Tensor
-            do { step = try sampler.inpaintingStep(original: original, mask: m) } catch { throw NotebookLibrary.failure("\(error)", "mask") }
+            let step: (Tensor, Int, inout CallNoise) throws -> Tensor
+            do { step = try sampler.inpaintingStep(original: original, mask: m, noise: CallNoise.self) } catch { throw NotebookLibrary.failure("\(error)", "mask") }
             return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt, operation: "inpaint(γ \(format(Double(guidance))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance),
                                    afterStep: step)
         })
         library.add(function("visualAnagram", [("prompts", "prompts", nil), ("views", "views", .array([.string("identity"), .string("flip")])),
-                                               ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30))],
+                                               ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
                              "A visual anagram (visual_anagrams): one image that shows prompts[i] under views[i].", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "visualAnagram")
             let prompts = try NotebookLibrary.strings(arguments, "prompts")
@@ -122,7 +122,7 @@ extension NotebookLibrary {
         })
         library.add(function("hybridImage", [("low", "low", nil), ("high", "high", nil), ("guidance", "guidance", .double(7)),
                                              ("kernelSize", "kernelSize", .int(33)), ("sigma", "sigma", .double(2)), ("stride", "stride", .int(30)),
-                                             ("split", "split", .string("frequency"))],
+                                             ("split", "split", .string("frequency")), ("seed", "seed", .void)],
                              "A factorized hybrid (make_hybrids): one prompt's low frequencies plus another's high frequencies; with split: \"color\", one prompt's gray part plus another's colour.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "hybridImage")
             let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")

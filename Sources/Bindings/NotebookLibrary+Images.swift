@@ -23,7 +23,7 @@ extension NotebookLibrary {
                              "Saves an image as PNG inside the project.") { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
             let path = try session.resolve(try arguments.string("path"))
-            do { try PNG.write(image.tensor, to: path) } catch { throw NotebookLibrary.failure("\(error)", "path") }
+            do { try PNG.write(image.displayTensor, to: path) } catch { throw NotebookLibrary.failure("\(error)", "path") }
             return .void
         })
         library.add(function("gaussianBlur", [(nil, "image", nil), ("kernelSize", "kernelSize", .int(33)),
@@ -109,11 +109,23 @@ extension NotebookLibrary {
         method("rgb", [], "The image with 3 channels (a gray image repeated).") { image, _ in
             try wrap(image, operation: nil) { try $0.toRGB() }
         }
-        method("inverted", [], "The colour negative, 1 - x.") { image, _ in
-            try wrap(image, operation: nil) { $0.inverted() }
+        method("inverted", [], "The colour negative: 1 - x (-x for a model-range value).") { image, _ in
+            try wrap(image, operation: nil) { image.isModelRange ? -$0 : $0.inverted() }
         }
-        method("clamped", [], "Values clamped to [0, 1].") { image, _ in
-            try wrap(image, operation: nil) { $0.clamped(to: 0...1) }
+        method("clamped", [], "Values clamped to [0, 1] ([-1, 1] for a model-range value).") { image, _ in
+            try wrap(image, operation: nil) { $0.clamped(to: image.isModelRange ? -1...1 : 0...1) }
+        }
+        method("toModelRange", [], "The image in the model's range [-1, 1] (2x - 1), for the model's primitives.") { image, _ in
+            guard !image.isModelRange else {
+                throw NotebookLibrary.failure("this value is already in the model range", "self")
+            }
+            return .native(ImageValue(image.tensor.toModelRange(), provenance: image.provenance, isModelRange: true))
+        }
+        method("toDisplayRange", [], "A model-range value back in the display range [0, 1] ((x + 1) / 2).") { image, _ in
+            guard image.isModelRange else {
+                throw NotebookLibrary.failure("this image is already in the display range", "self")
+            }
+            return .native(ImageValue(image.tensor.fromModelRange(), provenance: image.provenance))
         }
         method("mean", [], "The mean of all pixel values.") { image, _ in
             .double(image.tensor.mean())
@@ -160,7 +172,7 @@ extension NotebookLibrary {
         do {
             var provenance = image.provenance
             if let operation { provenance.operation = operation }
-            return .native(ImageValue(try body(image.tensor), provenance: provenance))
+            return .native(ImageValue(try body(image.tensor), provenance: provenance, isModelRange: image.isModelRange))
         } catch let failure as BuiltinFailure {
             throw failure
         } catch {

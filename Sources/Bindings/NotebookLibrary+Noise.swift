@@ -4,20 +4,21 @@ import Tensor
 
 extension NotebookLibrary {
     static func addNoiseFunctions(to library: inout Library, session: NotebookSession) {
-        library.add(function("forward", [(nil, "image", nil), ("t", "t", nil)],
+        library.add(function("forward", [(nil, "image", nil), ("t", "t", nil), ("seed", "seed", .void)],
                              "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.", reads: [HostState.schedule]) { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
             let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
             guard image.channels == 3 else {
                 throw NotebookLibrary.failure("forward needs an RGB image, got \(image.channels) channel(s)", "image")
             }
-            var random = session.random(for: "forward", arguments)
+            var random = try session.noise(for: "forward", arguments)
             let noise = random.normal(shape: image.tensor.shape)
-            let noisy = Sampling.forward(image.tensor.toModelRange(), t: t, noise: noise, schedule: session.schedule)
+            let noisy = Sampling.forward(image.modelTensor, t: t, noise: noise, schedule: session.schedule)
             var provenance = image.provenance
             provenance.operation = "forward(t: \(t))"
             provenance.seed = session.seed
-            return .native(ImageValue(noisy.fromModelRange(), provenance: provenance))
+            // The result stays in the range the image came in.
+            return .native(ImageValue(image.isModelRange ? noisy : noisy.fromModelRange(), provenance: provenance, isModelRange: image.isModelRange))
         })
         library.add(function("alphaBar", [(nil, "t", nil)],
                              "abar_t, the schedule's alphas_cumprod[t].", reads: [HostState.schedule]) { arguments in

@@ -48,7 +48,7 @@ extension NotebookLibrary {
                 throw NotebookLibrary.failure("cannot show an image with \(image.channels) channels", "images")
             }
             let shown = zip(images, captions).map { image, caption in
-                ShownImage(tensor: image.tensor, caption: caption, provenance: image.provenance, view: view)
+                ShownImage(tensor: image.displayTensor, caption: caption, provenance: image.provenance, view: view)
             }
             session.emit(.figure(title: title, columns: columns, images: shown))
             return .void

@@ -23,6 +23,7 @@ public enum NotebookLibrary {
         addImageFunctions(to: &library, session: session)
         addNoiseFunctions(to: &library, session: session)
         addDiffusionFunctions(to: &library, session: session)
+        addPrimitiveFunctions(to: &library, session: session)
         return library
     }
 

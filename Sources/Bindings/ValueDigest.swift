@@ -31,13 +31,20 @@ enum ValueDigest {
         case let .string(s): hasher.update("s\(s.utf8.count):\(s)")
         case let .range(lower, upper): hasher.update("r\(lower)..<\(upper)")
         case .void: hasher.update("v")
+        case .function(let function):
+            // Its source and what it captured: what calling it computes.
+            hasher.update("f\(function.declaration.source.utf8.count):\(function.declaration.source)")
+            for name in function.captures.keys.sorted() {
+                hasher.update("\(name)=")
+                if let value = function.captures[name] { feed(value, into: &hasher) }
+            }
         case let .array(items):
             hasher.update("a\(items.count)[")
             for item in items { feed(item, into: &hasher) }
             hasher.update("]")
         case let .native(native):
             if let image = native as? ImageValue {
-                hasher.update("image\(image.tensor.shape):")
+                hasher.update("image\(image.tensor.shape)\(image.isModelRange ? "m" : "d"):")
                 hasher.update(NativeCodec.floatBytes(image.tensor.scalars))
             } else {
                 hasher.update("native \(native.typeName):\(native.displayString)")

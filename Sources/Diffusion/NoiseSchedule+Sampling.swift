@@ -61,6 +61,12 @@ extension NoiseSchedule {
         return x + standardDeviation * noise
     }
 
+    /// `x + sqrt(posterior variance) * noise`: the step's noise for a model without learned
+    /// variance (`fixed_small`).
+    public func addPosteriorVariance(_ x: Tensor, t: Int, previous: Int, noise: Tensor) -> Tensor {
+        x + posteriorVariance(t: t, previous: previous).squareRoot() * noise
+    }
+
     /// `x + exp(0.5 logvar(v)) * z`, z standard normal from `random` (the course's `add_variance`).
     public func addVariance(_ x: Tensor, v: Tensor, t: Int, previous: Int, random: inout SeededRandom) -> Tensor {
         addVariance(x, v: v, t: t, previous: previous, noise: random.normal(shape: x.shape))
@@ -124,7 +130,7 @@ extension NoiseSchedule {
                 }
                 mean = addVariance(mean, v: v, t: t, previous: previous, noise: z)
             case .fixedSmall:
-                mean = mean + posteriorVariance(t: t, previous: previous).squareRoot() * z
+                mean = addPosteriorVariance(mean, t: t, previous: previous, noise: z)
             case .fixedLarge:
                 mean = mean + stepBeta(t: t, previous: previous).squareRoot() * z
             }

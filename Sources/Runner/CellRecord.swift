@@ -30,6 +30,8 @@ indirect enum StoredValue: Codable, Sendable {
     case void
     /// A host value: its type, small metadata, and the blob holding its contents.
     case native(type: String, metadata: String, blob: String)
+    /// A function declared in a cell: its source and the values it captured.
+    case function(name: String, source: String, captures: [String: StoredValue])
 }
 
 extension StoredValue {

@@ -79,7 +79,12 @@ final class NotebookRun {
             for name in program.freeNames {
                 if let digest = valueDigests[name] { reads[name] = "value=" + digest } else if let key = parameterKeys[name] { reads[name] = key }
             }
-            let state = library.hostState(readByCalling: program.calledFunctions)
+            // What the cell calls, including through functions it calls from earlier cells.
+            var called = program.calledFunctions
+            for name in program.freeNames {
+                if case .function(let function)? = environment[name] { called.formUnion(function.calledFunctions) }
+            }
+            let state = library.hostState(readByCalling: called)
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
                                        model: state.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
                                        schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil)

@@ -17,6 +17,9 @@ struct ValueStore {
         case let .array(items): return .array(try items.map(store))
         case let .range(lower, upper): return .range(lower: lower, upper: upper)
         case .void: return .void
+        case let .function(function):
+            return .function(name: function.declaration.name, source: function.declaration.source,
+                             captures: try function.captures.mapValues(store))
         case let .native(native):
             let encoded = try NativeCodec.encode(native)
             let blob = try cache.storeBlob(encoded.bytes)
@@ -34,6 +37,8 @@ struct ValueStore {
         case let .array(items): return .array(try items.map(load))
         case let .range(lower, upper): return .range(lower: lower, upper: upper)
         case .void: return .void
+        case let .function(name, source, captures):
+            return .function(try FunctionValue.restore(source: source, name: name, captures: try captures.mapValues(load)))
         case let .native(type, metadata, blob):
             return try NativeCodec.decode(type: type, metadata: metadata, bytes: try cache.blob(blob))
         }

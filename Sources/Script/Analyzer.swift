@@ -15,15 +15,18 @@ struct Analyzer {
     var definedNames: [String] = []
     var calledFunctions: Set<String> = []
     var constants: [String: SourceRange] = [:]
+    var functions: [String: FunctionInfo] = [:]
     var loopDepth = 0
     var closureDepth = 0
 
     static func analyze(_ statements: [Statement]) throws -> Program {
         var analyzer = Analyzer()
         try analyzer.statements(statements)
-        return Program(statements: statements, freeNames: analyzer.freeNames,
-                       definedNames: analyzer.definedNames, calledFunctions: analyzer.calledFunctions,
-                       constants: analyzer.constants)
+        var program = Program(statements: statements, freeNames: analyzer.freeNames,
+                              definedNames: analyzer.definedNames, calledFunctions: analyzer.calledFunctions,
+                              constants: analyzer.constants)
+        program.functions = analyzer.functions
+        return program
     }
 
     /// The scope index declaring `name`, innermost first.
@@ -61,15 +64,7 @@ struct Analyzer {
         case let .declaration(isMutable, name, nameRange, _, value):
             try expression(value)
             guard name != "_" else { return }
-            if let existing = scopes[scopes.count - 1][name] {
-                throw ScriptError(kind: .redeclaration, message: "invalid redeclaration of '\(name)'", range: nameRange,
-                                  related: .init("'\(name)' was first declared here", at: existing.range))
-            }
-            scopes[scopes.count - 1][name] = Binding(isMutable: isMutable, range: nameRange)
-            if scopes.count == 1 {
-                define(name)
-                if !isMutable { constants[name] = nameRange }
-            }
+            try declare(name, isMutable: isMutable, range: nameRange)
         case let .assignment(target, _, value):
             try expression(value)
             try mutation(of: target, verb: "assign to")
@@ -104,10 +99,67 @@ struct Analyzer {
             }
         case .returnValue(let value):
             if closureDepth == 0 {
-                throw ScriptError(kind: .syntax, message: "'return' is only allowed inside a closure", range: statement.range)
+                throw ScriptError(kind: .syntax, message: "'return' is only allowed inside a function or closure", range: statement.range)
             }
             if let value { try expression(value) }
+        case .function(let declaration):
+            try function(declaration, at: statement.range)
+        case let .destructuring(isMutable, names, nameRanges, value):
+            try expression(value)
+            for (name, range) in zip(names, nameRanges) {
+                guard let name else { continue }
+                try declare(name, isMutable: isMutable, range: range)
+            }
+        case let .guardStatement(condition, otherwise):
+            try expression(condition)
+            try block(otherwise)
+            guard let last = otherwise.last, Self.leavesScope(last) else {
+                throw ScriptError(kind: .syntax, message: "the 'else' of a 'guard' must leave the scope",
+                                  range: statement.range, notes: ["end it with 'return', 'break' or 'continue'"])
+            }
         }
+    }
+
+    /// Whether a statement ends the enclosing block's flow.
+    static func leavesScope(_ statement: Statement) -> Bool {
+        switch statement.kind {
+        case .returnValue, .breakLoop, .continueLoop: return true
+        default: return false
+        }
+    }
+
+    /// A name declared in the innermost scope (and, at the top level, a definition of the cell).
+    mutating func declare(_ name: String, isMutable: Bool, range: SourceRange) throws {
+        if let existing = scopes[scopes.count - 1][name] {
+            throw ScriptError(kind: .redeclaration, message: "invalid redeclaration of '\(name)'", range: range,
+                              related: .init("'\(name)' was first declared here", at: existing.range))
+        }
+        scopes[scopes.count - 1][name] = Binding(isMutable: isMutable, range: range)
+        if scopes.count == 1 {
+            define(name)
+            if !isMutable { constants[name] = range }
+        }
+    }
+
+    /// A function declaration: the body is analysed on its own, with the parameters and the
+    /// function itself (for recursion) in scope; what it reads from outside is read by the
+    /// cell where it is declared (to be captured), and what it calls is called by the cell.
+    mutating func function(_ declaration: FunctionDeclaration, at range: SourceRange) throws {
+        guard scopes.count == 1, closureDepth == 0 else {
+            throw ScriptError(kind: .syntax, message: "functions are declared at the top level of a cell", range: range)
+        }
+        try declare(declaration.name, isMutable: false, range: declaration.nameRange)
+        var inner = Analyzer()
+        inner.scopes = [[declaration.name: Binding(isMutable: false, range: declaration.nameRange)]]
+        inner.closureDepth = 1
+        for parameter in declaration.parameters {
+            if let value = parameter.defaultValue { try inner.expression(value) }
+        }
+        try inner.block(declaration.body, binding: declaration.parameters.map(\.name), at: declaration.nameRange)
+        // The body's free names are read here (captured); those this cell declared are not free.
+        for name in inner.freeNames { read(name) }
+        calledFunctions.formUnion(inner.calledFunctions.filter { resolve($0) == nil })
+        functions[declaration.name] = FunctionInfo(freeNames: inner.freeNames, calledFunctions: inner.calledFunctions)
     }
 
     /// An assignment target or mutating-method receiver: subscripts are read, the root variable
@@ -152,7 +204,7 @@ struct Analyzer {
             for case .interpolation(let inner) in parts { try self.expression(inner) }
         case .identifier(let name):
             read(name)
-        case .array(let elements):
+        case .array(let elements), .tuple(let elements):
             for element in elements { try self.expression(element) }
         case .unary(_, let operand):
             try self.expression(operand)
@@ -186,7 +238,7 @@ struct Analyzer {
                 loopDepth = savedLoops
                 closureDepth -= 1
             }
-            try block(closure.body, binding: closure.parameters, at: expression.range)
+            try block(closure.body, binding: closure.parameters.filter { $0 != "_" }, at: expression.range)
         }
     }
 }

@@ -16,6 +16,8 @@ public struct Expression: Sendable {
         case anonymousParameter(Int)
         /// `[a, b, c]`.
         case array([Expression])
+        /// `(a, b)`: a tuple, held as an array of its elements.
+        case tuple([Expression])
         /// `-x`, `!x`.
         case unary(UnaryOperator, Expression)
         /// `a + b`, `a == b`, `a && b`.
@@ -66,10 +68,12 @@ public struct Argument: Sendable {
     public var value: Expression
 }
 
-/// A closure literal: named parameters (`x, y in`) or anonymous ones (`$0`, `$1`).
+/// A closure literal: named parameters (`x, y in`, `(x: Int) -> Int in`) or anonymous ones (`$0`, `$1`).
 public struct Closure: Sendable {
     /// Declared parameter names; `_` ignores a parameter. Empty when `$n` are used.
     public var parameters: [String]
+    /// The declared type of each parameter, where one is written.
+    public var parameterTypes: [TypeAnnotation?] = []
     /// One more than the largest `$n` used directly in the body (0 when none).
     public var anonymousParameterCount: Int
     /// The body; a single expression statement is the closure's result.

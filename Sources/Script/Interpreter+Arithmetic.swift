@@ -27,6 +27,7 @@ extension Interpreter {
         case .array, .range: return 3
         case .native: return 4
         case .void: return 5
+        case .function: return 6
         }
     }
 

@@ -36,6 +36,10 @@ extension Interpreter {
         }
         defer { frames[frame][path.name] = variable }
         guard variable.isMutable else {
+            if callDepth > 0, frame == 0 {
+                throw ScriptError(kind: .immutable, message: "a function cannot change '\(path.name)', which it reads from outside",
+                                  range: path.nameRange, notes: ["return the new value instead, and assign it where the function is called"])
+            }
             if frame == 0, let origin = context.constants[path.name] {
                 throw ScriptError(kind: .immutable, message: "cannot assign to value: '\(path.name)' is a 'let' constant",
                                   range: path.nameRange,

@@ -84,6 +84,9 @@ extension Interpreter {
     func call(_ callee: Expression, arguments: [Argument], range: SourceRange) throws -> Value {
         switch callee.kind {
         case .identifier(let name):
+            if let variable = lookup(name), case .function(let function) = variable.value {
+                return try callFunction(function, arguments: arguments, range: range)
+            }
             let overloads = library.overloads(of: name)
             guard !overloads.isEmpty else {
                 if let variable = lookup(name) {
@@ -208,6 +211,11 @@ extension Interpreter {
             }
             var frame: [String: Variable] = [:]
             for (index, value) in values.enumerated() {
+                var value = value
+                if index < closure.parameterTypes.count, let type = closure.parameterTypes[index] {
+                    value = try conform(value, to: type, range: function.range, nameRange: function.range,
+                                        context: "type '\(type)' of closure parameter '\(closure.parameters[index])'")
+                }
                 frame["$\(index)"] = Variable(value: value, isMutable: false)
                 if index < closure.parameters.count, closure.parameters[index] != "_" {
                     frame[closure.parameters[index]] = Variable(value: value, isMutable: false)

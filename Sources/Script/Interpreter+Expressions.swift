@@ -27,6 +27,9 @@ extension Interpreter {
             return variable.value
         case .array(let elements):
             return Self.promotingNumbers(try elements.map(evaluate))
+        case .tuple(let elements):
+            // A tuple keeps each element's own type (no promotion): it is a fixed group.
+            return .array(try elements.map(evaluate))
         case let .unary(op, operand):
             return try unary(op, try evaluate(operand), range: expression.range)
         case let .binary(op, lhs, rhs):

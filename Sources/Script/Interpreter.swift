@@ -30,6 +30,12 @@ public final class Interpreter {
     var frames: [[String: Variable]] = []
     /// The cell's surroundings during `run`.
     var context = CellContext()
+    /// The program being run (for what the analysis found about its functions).
+    var program: Program?
+    /// Functions declared during this run (errors inside them point at this cell's lines).
+    var declaredFunctions = Set<ObjectIdentifier>()
+    /// How deep function calls are nested now.
+    var callDepth = 0
 
     /// Creates an interpreter calling into `library`.
     public init(library: Library) {
@@ -44,7 +50,14 @@ public final class Interpreter {
         for (name, value) in globals { top[name] = Variable(value: value, isMutable: context.constants[name] == nil) }
         frames = [top, [:]]
         self.context = context
-        defer { frames = []; self.context = CellContext() }
+        self.program = program
+        defer {
+            frames = []
+            self.context = CellContext()
+            self.program = nil
+            declaredFunctions = []
+            callDepth = 0
+        }
         _ = try execute(program.statements)
         var result: [String: Value] = [:]
         for name in program.definedNames {
@@ -128,6 +141,24 @@ public final class Interpreter {
             return .continueLoop
         case .returnValue(let value):
             return .returned(try value.map(evaluate) ?? .void)
+        case .function(let declaration):
+            try declare(declaration, range: statement.range)
+        case let .destructuring(isMutable, names, nameRanges, valueExpression):
+            let value = try evaluate(valueExpression)
+            guard case .array(let parts) = value, parts.count == names.count else {
+                throw ScriptError(kind: .wrongType,
+                                  message: "cannot destructure a value of type '\(value.typeName)' into \(names.count) names",
+                                  range: valueExpression.range,
+                                  notes: ["the value must be a tuple (or array) of exactly \(names.count) elements"])
+            }
+            for (name, part) in zip(names, parts) {
+                if let name { frames[frames.count - 1][name] = Variable(value: part, isMutable: isMutable) }
+            }
+            _ = nameRanges
+        case let .guardStatement(condition, otherwise):
+            if try !evaluateCondition(condition) {
+                return try withFrame { try execute(otherwise) }
+            }
         }
         return .normal
     }
@@ -195,9 +226,10 @@ public final class Interpreter {
     }
 
     /// Checks a declared type, converting Int to Double where `Double` is written.
-    func conform(_ value: Value, to type: TypeAnnotation, range: SourceRange, nameRange: SourceRange) throws -> Value {
+    func conform(_ value: Value, to type: TypeAnnotation, range: SourceRange, nameRange: SourceRange,
+                 context: String? = nil) throws -> Value {
         let failure = ScriptError(kind: .wrongType,
-                                  message: "cannot convert value of type '\(value.typeName)' to specified type '\(type)'",
+                                  message: "cannot convert value of type '\(value.typeName)' to " + (context ?? "specified type '\(type)'"),
                                   range: range)
         switch type {
         case .named("Any"):
@@ -212,6 +244,13 @@ public final class Interpreter {
             guard let elements = value.elements else { throw failure }
             do {
                 return .array(try elements.map { try conform($0, to: element, range: range, nameRange: nameRange) })
+            } catch {
+                throw failure
+            }
+        case .tuple(let types):
+            guard case .array(let elements) = value, elements.count == types.count else { throw failure }
+            do {
+                return .array(try zip(elements, types).map { try conform($0, to: $1, range: range, nameRange: nameRange) })
             } catch {
                 throw failure
             }

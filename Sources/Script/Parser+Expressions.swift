@@ -208,7 +208,15 @@ extension ParserState {
         case .symbol("("):
             advance()
             let inner = try withTrailingClosures { try $0.parseExpression() }
-            if current.isSymbol(",") { throw error("tuples are not supported") }
+            if current.isSymbol(",") {
+                var elements = [inner]
+                while current.isSymbol(",") {
+                    advance()
+                    elements.append(try withTrailingClosures { try $0.parseExpression() })
+                }
+                _ = try expect(")", "to close the tuple")
+                return Expression(.tuple(elements), range: range(from: token.range))
+            }
             _ = try expect(")", "to close the parenthesis")
             return Expression(inner.kind, range: range(from: token.range))
         case .symbol("["):
@@ -282,28 +290,43 @@ extension ParserState {
                 throw state.error("anonymous closure arguments cannot be used inside a closure that has explicit parameters",
                                   at: open.range)
             }
-            let closure = Closure(parameters: parameters ?? [], anonymousParameterCount: anonymous, body: body)
+            let closure = Closure(parameters: parameters?.names ?? [], parameterTypes: parameters?.types ?? [],
+                                  anonymousParameterCount: anonymous, body: body)
             return Expression(.closure(closure), range: open.range)
         }
     }
 
     /// Consumes `a, b in` or `(a, b) in` when present; otherwise leaves the position alone.
-    mutating func scanClosureParameters() -> [String]? {
+    mutating func scanClosureParameters() -> (names: [String], types: [TypeAnnotation?])? {
         let saved = position
         let parenthesized = current.isSymbol("(")
         if parenthesized { advance() }
         var names: [String] = []
+        var types: [TypeAnnotation?] = []
         while case .identifier(let name) = current.kind {
             names.append(name)
             advance()
+            // `(x: Int, y: Double)`: typed parameters, inside parentheses only.
+            if parenthesized, current.isSymbol(":") {
+                advance()
+                guard let type = try? parseType() else { position = saved; return nil }
+                types.append(type)
+            } else {
+                types.append(nil)
+            }
             if current.isSymbol(",") { advance() } else { break }
         }
         if parenthesized {
             if current.isSymbol(")") { advance() } else { names = [] }
+            // `-> Type` after the parameter list.
+            if current.isSymbol("->") {
+                advance()
+                guard (try? parseType()) != nil else { position = saved; return nil }
+            }
         }
         if !names.isEmpty || parenthesized, current.isKeyword(.in) {
             advance()
-            return names
+            return (names, types)
         }
         position = saved
         return nil

@@ -9,6 +9,7 @@ public enum Parser {
     public static func parse(_ source: String) throws -> Program {
         let tokens = try Lexer.tokenize(source)
         var state = ParserState(tokens: tokens, depth: 0)
+        state.sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let statements = try state.parseStatements(inBlock: false)
         guard case .endOfInput = state.current.kind else {
             throw ScriptError(kind: .syntax, message: "unexpected \(state.current.describedForError)",
@@ -28,6 +29,8 @@ struct ParserState {
     var allowTrailingClosure = true
     /// For each closure being parsed, one more than the largest `$n` seen in it.
     var anonymousCounts: [Int] = []
+    /// The cell's source lines, to keep each function declaration's text.
+    var sourceLines: [Substring] = []
 
     init(tokens: [Token], depth: Int) {
         // The lexer always ends with `.endOfInput`; an empty list still gets one so `current` is total.
@@ -145,11 +148,17 @@ struct ParserState {
                 }
                 let value = try parseExpression()
                 return Statement(.returnValue(value), range: range(from: start.range))
-            case .func, .struct, .class:
-                throw error("'\(keyword.rawValue)' declarations are not supported in cells")
+            case .func:
+                return try parseFunction()
+            case .struct, .class:
+                throw error("'\(keyword.rawValue)' declarations are not supported in cells; use values, arrays and functions instead")
             default:
                 break
             }
+        }
+        if case .identifier("guard") = start.kind, !peek(1).isSymbol("("), !peek(1).isSymbol("."), !peek(1).isSymbol("="),
+           !peek(1).newlineBefore {
+            return try parseGuard()
         }
         if case .identifier(let word) = start.kind, let advice = Self.unsupportedStatements[word],
            !peek(1).isSymbol("("), !peek(1).isSymbol("."), !peek(1).isSymbol("="), !peek(1).isSymbol("["), !peek(1).newlineBefore {
@@ -179,7 +188,6 @@ struct ParserState {
     /// keywords of the cell language, so a variable may still be called `repeat`.
     static let unsupportedStatements: [String: String] = [
         "switch": "write an 'if x == a { ... } else if x == b { ... } else { ... }' chain instead",
-        "guard": "write 'if !(condition) { ... }' around the rest instead",
         "import": "every built-in is already available; remove this line",
         "enum": "use strings or numbers for the cases instead",
         "protocol": "use values, arrays and the built-ins instead",
@@ -213,6 +221,7 @@ struct ParserState {
     mutating func parseDeclaration() throws -> Statement {
         let keyword = advance()
         let isMutable = keyword.isKeyword(.var)
+        if current.isSymbol("(") { return try parseDestructuring(keyword: keyword, isMutable: isMutable) }
         let nameToken = current
         guard case .identifier(let name) = nameToken.kind else {
             throw error("expected a name after '\(isMutable ? "var" : "let")', found \(current.describedForError)")
@@ -234,6 +243,18 @@ struct ParserState {
     }
 
     mutating func parseType() throws -> TypeAnnotation {
+        if current.isSymbol("(") {
+            advance()
+            var elements: [TypeAnnotation] = []
+            while !current.isSymbol(")") {
+                elements.append(try descend { try $0.parseType() })
+                if current.isSymbol(",") { advance() } else if !current.isSymbol(")") {
+                    throw error("expected ',' or ')' in the tuple type, found \(current.describedForError)")
+                }
+            }
+            advance()
+            return elements.count == 1 ? elements[0] : .tuple(elements)
+        }
         if current.isSymbol("[") {
             advance()
             let element = try descend { try $0.parseType() }

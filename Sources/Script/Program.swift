@@ -17,6 +17,8 @@ public struct Program: Sendable {
     /// The top-level `let` declarations, with the range of each name: constants for the cells
     /// after this one.
     public var constants: [String: SourceRange]
+    /// The functions the cell declares, with what their bodies read and call.
+    public var functions: [String: FunctionInfo] = [:]
 
     /// Creates a program; `Parser.parse` fills the analysis fields.
     public init(statements: [Statement], freeNames: Set<String> = [], definedNames: [String] = [],

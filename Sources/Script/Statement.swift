@@ -18,8 +18,15 @@ public struct Statement: Sendable {
         case breakLoop
         /// `continue`.
         case continueLoop
-        /// `return e` inside a closure.
+        /// `return e` inside a closure or function.
         case returnValue(Expression?)
+        /// `func name(label param: Type = default) -> Type { body }`, at a cell's top level.
+        case function(FunctionDeclaration)
+        /// `let (a, b) = e` / `var (a, _) = e`: the elements of a pair (or longer tuple)
+        /// bound to names; nil entries are `_`.
+        case destructuring(isMutable: Bool, names: [String?], nameRanges: [SourceRange], value: Expression)
+        /// `guard condition else { ... }`: the else block must leave the scope.
+        case guardStatement(condition: Expression, otherwise: [Statement])
     }
 
     /// The shape of the statement.
@@ -52,18 +59,49 @@ public enum ForPattern: Sendable {
     case tuple([String?])
 }
 
-/// A written type: `Int`, `Image`, `[Double]`.
+/// A function declared in a cell.
+public struct FunctionDeclaration: Sendable {
+    /// The function's name.
+    public var name: String
+    /// Where the name is written.
+    public var nameRange: SourceRange
+    /// Parameters in order.
+    public var parameters: [FunctionParameter]
+    /// The declared result type; nil returns nothing.
+    public var returnType: TypeAnnotation?
+    /// The body.
+    public var body: [Statement]
+    /// The declaration's source lines, as written: what a cached result that calls it is keyed on.
+    public var source: String
+}
+
+/// One parameter of a declared function: `label name: Type = default`.
+public struct FunctionParameter: Sendable {
+    /// The argument label calls write; nil for `_`.
+    public var label: String?
+    /// The name the body reads.
+    public var name: String
+    /// The declared type.
+    public var type: TypeAnnotation
+    /// The value used when a call leaves the argument out.
+    public var defaultValue: Expression?
+}
+
+/// A written type: `Int`, `Image`, `[Double]`, `(Image, Image)`.
 public indirect enum TypeAnnotation: Sendable, Equatable, CustomStringConvertible {
     /// A named type.
     case named(String)
     /// An array of the element type.
     case array(TypeAnnotation)
+    /// A tuple, held as an array of that many elements.
+    case tuple([TypeAnnotation])
 
     /// As written in Swift.
     public var description: String {
         switch self {
         case .named(let name): return name
         case .array(let element): return "[\(element)]"
+        case .tuple(let elements): return "(" + elements.map(\.description).joined(separator: ", ") + ")"
         }
     }
 }

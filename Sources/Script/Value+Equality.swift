@@ -19,7 +19,7 @@ extension Value {
         default:
             if let a = numericValue, let b = other.numericValue { return a == b }
             switch (self, other) {
-            case (.native, _), (_, .native), (.void, _), (_, .void): return nil
+            case (.native, _), (_, .native), (.void, _), (_, .void), (.function, _), (_, .function): return nil
             default: return false
             }
         }

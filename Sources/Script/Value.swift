@@ -16,6 +16,8 @@ public indirect enum Value: Sendable {
     case native(any NativeValue)
     /// The result of a call that returns nothing.
     case void
+    /// A function declared in a cell, with the values it captured where it was declared.
+    case function(FunctionValue)
 
     /// Swift-style type name: "Int", "Double", "String", "Bool", "[Image]", "Range<Int>".
     /// Empty and mixed arrays are "[Any]".
@@ -28,6 +30,7 @@ public indirect enum Value: Sendable {
         case .range: return "Range<Int>"
         case .native(let value): return value.typeName
         case .void: return "Void"
+        case .function(let function): return function.typeName
         case .array(let elements):
             guard let first = elements.first?.typeName else { return "[Any]" }
             for element in elements.dropFirst() where element.typeName != first { return "[Any]" }
@@ -46,6 +49,7 @@ public indirect enum Value: Sendable {
         case .range(let lower, let upper): return "\(lower)..<\(upper)"
         case .native(let value): return value.displayString
         case .void: return "()"
+        case .function(let function): return "func \(function.declaration.name)"
         case .array(let elements): return Value.arrayDisplay(elements)
         }
     }

@@ -1,2 +1,2 @@
 return 5
-// expect-error: 1:1: 'return' is only allowed inside a closure
+// expect-error: 1:1: 'return' is only allowed inside a function or closure
