@@ -24,6 +24,7 @@ public enum NotebookLibrary {
         addNoiseFunctions(to: &library, session: session)
         addDiffusionFunctions(to: &library, session: session)
         addPrimitiveFunctions(to: &library, session: session)
+        addMeasureFunctions(to: &library)
         return library
     }
 

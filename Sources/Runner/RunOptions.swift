@@ -59,7 +59,7 @@ public struct RunSummary: Sendable {
         func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         var text = "\(plural(notebooks, "notebook")), \(plural(cells, "cell")): \(cached) cached, \(executed) ran, \(failed) failed"
         if skipped > 0 { text += ", \(skipped) skipped" }
-        if brokenNotebooks > 0 { text += "; \(plural(brokenNotebooks, "notebook")) could not be read" }
+        if brokenNotebooks > 0 { text += "; \(plural(brokenNotebooks, "notebook")) could not be run" }
         return text
     }
 }

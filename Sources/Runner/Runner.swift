@@ -71,7 +71,14 @@ public final class Runner {
                 page = try site.publish(document: document, outcomes: outcomes, model: model, cache: cache)
             } catch {
                 summary.brokenNotebooks += 1
-                let message = (error as? NotebookError)?.description ?? "\(displayPath):1:1: error: \(error)"
+                // A notebook's own mistakes point into it; a file that could not be read or
+                // written names that file, and not a made-up place in the notebook.
+                let message: String
+                switch error {
+                case let error as NotebookError: message = error.description
+                case let error as RunnerError: message = "\(displayPath): error: \(error)"
+                default: message = "\(displayPath):1:1: error: \(error)"
+                }
                 log.error(message)
                 page = Site.errorPage(for: path, displayPath: displayPath, message: message)
             }

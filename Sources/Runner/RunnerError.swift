@@ -11,7 +11,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .io(path, message): return "\(path): error: \(message)"
+        case let .io(path, message): return "cannot write or read \(path): \(message)"
         case let .notANotebook(path): return "\(path): error: not a notebook (.md) or a folder of notebooks"
         case let .corruptCacheEntry(path, message): return "\(path): error: unreadable cache entry: \(message)"
         case let .locked(path, holder): return "\(path): error: another noisebook run is using this project (\(holder)); wait for it to finish"

@@ -16,6 +16,15 @@ struct RunCommand {
         // are relative to.
         let here = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { ProjectPaths.absolute(path, from: here) }
+        for path in parsed.positional {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: absolute(path), isDirectory: &isFolder) else {
+                throw UsageError(description: "\(path): no such notebook or folder")
+            }
+            guard isFolder.boolValue || path.hasSuffix(".md") else {
+                throw UsageError(description: "\(path): not a notebook (.md) or a folder of notebooks")
+            }
+        }
         let root = parsed.value("--project").map(absolute) ?? ProjectRoot.find(from: here)
         guard FileManager.default.changeCurrentDirectoryPath(root) else {
             throw UsageError(description: "--project: cannot use '\(root)' as the project folder")

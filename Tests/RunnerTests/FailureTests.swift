@@ -71,3 +71,22 @@ final class FailureTests: RunnerTestCase {
         XCTAssertTrue(log.joined(separator: "\n").contains("outside the project folder"), log.joined(separator: "\n"))
     }
 }
+
+/// A notebook whose results cannot be written says which file, and counts as failed.
+final class WriteFailureTests: RunnerTestCase {
+    func testAnUnwritableImageNamesTheFileNotAPlaceInTheNotebook() throws {
+        try write("a.md", "---\ntitle: A\n---\n```swift\nshow(rectangleMask(size: 8, x: 1, y: 1, width: 3, height: 3))\n```\n")
+        try runNotebooks()
+        let image = try XCTUnwrap(try siteImages().first)
+        // The sidecar's place in the site is taken by a folder: the write fails, as on a full disk.
+        let sidecar = image.replacingOccurrences(of: ".png", with: ".json")
+        try FileManager.default.removeItem(atPath: project + "/Output/images/" + sidecar)
+        try FileManager.default.createDirectory(atPath: project + "/Output/images/" + sidecar, withIntermediateDirectories: false)
+        let (summary, log) = try runNotebooks()
+        let text = log.joined(separator: "\n")
+        XCTAssertEqual(summary.exitCode, 65, text)
+        XCTAssertTrue(text.contains("Notebooks/a.md: error: cannot write or read \(project)/Output/images/\(sidecar)"), text)
+        XCTAssertFalse(text.contains("a.md:1:1"), text)
+        XCTAssertTrue(text.contains("; 1 notebook could not be run"), text)
+    }
+}

@@ -143,3 +143,49 @@ final class ValueKeyTests: RunnerTestCase {
         XCTAssertTrue(log.contains("cannot find 'level' in scope\nprint(level)\n      ^~~~~\nnote: did you mean 'levels'?"), log)
     }
 }
+
+/// Functions declared in cells are values: editing one re-runs exactly the cells that call it.
+final class FunctionKeyTests: RunnerTestCase {
+    private func notebook(body: String) -> String {
+        """
+        ---
+        title: Functions
+        ---
+        ```swift
+        func bump(_ x: Int) -> Int { return \(body) }
+        ```
+
+        ```swift
+        let a = bump(1)
+        print(a)
+        ```
+
+        ```swift
+        let b = 5
+        ```
+
+        ```swift
+        let c = bump(b)
+        print(c)
+        ```
+        """
+    }
+
+    func testEditingAFunctionReRunsTheCellsThatCallIt() throws {
+        try write("f.md", notebook(body: "x + 1"))
+        try runNotebooks()
+        try write("f.md", notebook(body: "x + 10"))
+        let (summary, log) = try runNotebooks()
+        let lines = log.filter { $0.contains("  cell ") && $0.contains("(line ") }
+        XCTAssertEqual(summary.executed, 3, log.joined(separator: "\n"))
+        XCTAssertTrue(lines[0].contains("source edited"), lines[0])
+        XCTAssertTrue(lines[1].contains("'bump' changed"), lines[1])
+        XCTAssertTrue(lines[2].contains(" hit "), lines[2])
+        XCTAssertTrue(lines[3].contains("'bump' changed"), lines[3])
+        XCTAssertTrue(log.contains("      | 15"), log.joined(separator: "\n"))
+        // A function restored from the cache runs like the original.
+        try write("f.md", notebook(body: "x + 10") + "\n\n```swift\nprint(bump(100))\n```\n")
+        let again = try runNotebooks().log
+        XCTAssertTrue(again.contains("      | 110"), again.joined(separator: "\n"))
+    }
+}

@@ -54,3 +54,15 @@ final class CommandLineTests: CommandTestCase {
         XCTAssertTrue(result.out.contains(scratch + "/hub/models--DeepFloyd--IF-I-"))
     }
 }
+
+/// Paths on the command line that are not notebooks are usage errors naming them.
+final class RunPathTests: CommandTestCase {
+    func testAMissingNotebookIsAUsageError() throws {
+        let result = try noisebook(["run", "nothere.md"])
+        XCTAssertEqual(result.status, 64, result.err)
+        XCTAssertTrue(result.err.contains("noisebook: error: nothere.md: no such notebook or folder"), result.err)
+        let other = try noisebook(["run", "/etc/hostname"])
+        XCTAssertEqual(other.status, 64, other.err)
+        XCTAssertTrue(other.err.contains("/etc/hostname: not a notebook (.md) or a folder of notebooks"), other.err)
+    }
+}

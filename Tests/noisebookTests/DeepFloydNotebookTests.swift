@@ -71,3 +71,60 @@ final class DeepFloydNotebookTests: CommandTestCase {
         XCTAssertTrue(again.err.contains("2 cached, 0 ran, 1 failed"), again.err)
     }
 }
+
+/// A classifier-free-guided loop written in a cell from the model's primitives gives, on an
+/// IF-shaped model, exactly the image of the built-in `iterativeDenoiseCFG` with the same
+/// numbered noise.
+final class CellLoopTests: CommandTestCase {
+    func testACellWrittenCFGLoopEqualsTheBuiltIn() throws {
+        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
+        let project = scratch + "/project"
+        let files = FileManager.default
+        for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
+            try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
+        }
+        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
+        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
+                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
+        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
+        var random = SeededRandom(seed: 9)
+        try SafetensorsWriter.write(["": random.normal(shape: [1, 77, 64]), "a rocket ship": random.normal(shape: [1, 77, 64])],
+                                    to: project + "/embeddings.safetensors", dtype: .f32)
+        try """
+        ---
+        title: Own loop
+        seed: 12
+        weights: ../weights
+        embeddings: ../embeddings.safetensors
+        ---
+        ```swift
+        func cfg(_ image: Image, iStart: Int, prompt: String, guidance: Double, seed: Int) -> Image {
+            let ts = stridedTimesteps(from: 990, stride: 30)
+            var x = image.toModelRange()
+            for i in iStart..<(ts.count - 1) {
+                let (t, previous) = (ts[i], ts[i + 1])
+                let (noise, variance) = noiseEstimate([x, x], t: t, prompt: [prompt, ""])
+                let eps = (1 - guidance) * noise[1] + guidance * noise[0]
+                let x0 = predictX0(x, noise: eps, t: t)
+                let mean = posteriorMean(x0: x0, xt: x, t: t, previous: previous)
+                x = addVariance(mean, variance: variance[0], t: t, previous: previous,
+                                noise: gaussianNoise(like: x, seed: seed, draw: i - iStart))
+            }
+            return x.toDisplayRange()
+        }
+        ```
+
+        ```swift
+        let start = forward(rectangleMask(size: 16, x: 3, y: 3, width: 8, height: 8).rgb(), t: 600, seed: 1)
+        let mine = cfg(start, iStart: 26, prompt: "a rocket ship", guidance: 7, seed: 2)
+        let theirs = iterativeDenoiseCFG(start, iStart: 26, prompt: "a rocket ship", guidance: 7, seed: 2)
+        print("difference", maxDifference(mine, theirs))
+        print("change", maxDifference(mine, start) > 0)
+        ```
+        """.write(toFile: project + "/Notebooks/loop.md", atomically: true, encoding: .utf8)
+        let result = try noisebook(["run", "Notebooks"], in: project)
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("| difference 0.0"), result.err)
+        XCTAssertTrue(result.err.contains("| change true"), result.err)
+    }
+}
