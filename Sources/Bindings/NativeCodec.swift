@@ -26,7 +26,11 @@ public enum NativeCodec {
         if let image = native as? ImageValue {
             let metadata = ImageMetadata(shape: image.tensor.shape, provenance: image.provenance,
                                          modelRange: image.isModelRange ? true : nil)
-            let json = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
+            // Sorted keys: the metadata is part of the value's digest, so it must be written the
+            // same way every time (Foundation's key order is not).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
             return Encoded(type: "Image", metadata: json, bytes: floatBytes(image.tensor.scalars))
         }
         throw NotebookLibrary.failure("values of type \(native.typeName) cannot be kept between cells")

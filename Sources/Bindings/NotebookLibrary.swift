@@ -25,6 +25,7 @@ public enum NotebookLibrary {
         addDiffusionFunctions(to: &library, session: session)
         addPrimitiveFunctions(to: &library, session: session)
         addMeasureFunctions(to: &library)
+        addPlotFunctions(to: &library, session: session)
         return library
     }
 

@@ -1,3 +1,4 @@
+import Charts
 import Diffusion
 import Digest
 import Pipeline
@@ -31,6 +32,8 @@ public enum SessionOutput: Sendable {
     case text(String)
     /// A figure made by `show`.
     case figure(title: String?, columns: Int?, images: [ShownImage])
+    /// A chart made by `plot`.
+    case chart(Chart, caption: String)
 }
 
 /// The state the built-ins of one notebook share: where files are, the current cell's

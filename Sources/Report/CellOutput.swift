@@ -4,4 +4,6 @@ public enum CellOutput: Sendable {
     case text(String)
     /// A grid of images.
     case figure(Figure)
+    /// A chart, drawn inline as SVG.
+    case chart(ChartFigure)
 }

@@ -104,6 +104,9 @@ enum Document {
           border-radius: 999px; color: var(--accent); font-size: 0.8rem; cursor: pointer; user-select: none;
         }
         .illusion { text-align: center; }
+        .chart-figure { margin: 1rem 0; }
+        .chart-figure svg { display: block; max-width: 100%; height: auto; }
+        .chart-figure figcaption { font-size: 0.85rem; margin-top: 0.3rem; color: var(--dim); }
         .view-toggle:checked ~ .view-button { background: var(--accent); color: var(--bg); }
         .view-toggle:focus-visible ~ .view-button { outline: 2px solid var(--accent); outline-offset: 2px; }
         @media (prefers-reduced-motion: reduce) { .tile img.view { transition: none; } }

@@ -99,6 +99,8 @@ struct PageWriter {
                 html += "<pre class=\"output\">\(Report.escape(text))</pre>\n"
             case .figure(let figure):
                 html += FigureWriter(figure: figure, idPrefix: "c\(number)-f\(position + 1)").render()
+            case .chart(let chart):
+                html += chart.render(idPrefix: "c\(number)-chart\(position + 1)")
             }
         }
         html += "</section>\n"

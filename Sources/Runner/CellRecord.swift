@@ -1,4 +1,5 @@
 import Digest
+import Charts
 import Foundation
 
 /// A cell's result as the cache stores it: plain data, with tensors and images held as
@@ -48,6 +49,7 @@ extension StoredValue {
 enum StoredOutput: Codable, Sendable {
     case text(String)
     case figure(StoredFigure)
+    case chart(Chart, caption: String)
 }
 
 /// A figure: a row or grid of images with captions.

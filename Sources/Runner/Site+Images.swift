@@ -1,3 +1,5 @@
+import Charts
+import Digest
 import Foundation
 
 /// One place an image was shown: which notebook, cell and line, under which caption.
@@ -31,6 +33,21 @@ extension Site {
         let data = try encoder.encode(ImageSidecar(provenance: provenance, shown: shown))
         if FileManager.default.contents(atPath: path) == data { return }
         try AtomicFile.write(data, to: path)
+    }
+
+    /// Writes a chart's numbers as `images/<sha>.json` (named by their content), so that the
+    /// data behind a drawn chart can be read back; returns the name's digest.
+    func writeChartData(_ chart: Chart, notebook: String, cell: Int, caption: String) throws -> String {
+        struct ChartData: Encodable {
+            var notebook: String, cell: Int, caption: String, chart: Chart
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(ChartData(notebook: notebook, cell: cell, caption: caption, chart: chart))
+        let digest = SHA256.hex([UInt8](data))
+        let path = folder + "/images/\(digest).json"
+        if FileManager.default.contents(atPath: path) != data { try AtomicFile.write(data, to: path) }
+        return digest
     }
 
     /// Removes every image and sidecar that no remembered page uses. Nothing is removed

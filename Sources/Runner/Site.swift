@@ -1,4 +1,5 @@
 import Bindings
+import Charts
 import Pipeline
 import Diffusion
 import Foundation
@@ -69,6 +70,7 @@ final class Site {
         var lastImage: String?
         var lastModelImage: String?
         var showings = [String: (provenance: [String: String], shown: [ImageShowing])]()
+        var chartData = Set<String>()
 
         for block in document.blocks {
             switch block {
@@ -86,6 +88,10 @@ final class Site {
                         } else {
                             outputs.append(.text(text))
                         }
+                    case let .chart(chart, caption):
+                        let digest = try writeChartData(chart, notebook: document.path, cell: cell.index + 1, caption: caption)
+                        chartData.insert(digest)
+                        outputs.append(.chart(ChartFigure(chart: chart, caption: caption, dataFile: "images/\(digest).json")))
                     case let .figure(figure):
                         var images = [FigureImage]()
                         for image in figure.images {
@@ -121,7 +127,7 @@ final class Site {
         for (png, showing) in showings {
             try writeSidecar(png, provenance: showing.provenance, shownBy: document.path, showings: showing.shown)
         }
-        pageImages[fileName] = Set(showings.keys)
+        pageImages[fileName] = Set(showings.keys).union(chartData)
         published.insert(fileName)
         let title = document.frontMatter.title ?? Self.stem(document.path)
         remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastModelImage ?? lastImage,

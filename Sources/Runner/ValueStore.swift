@@ -50,6 +50,8 @@ struct ValueStore {
             switch output {
             case let .text(text):
                 return .text(text)
+            case let .chart(chart, caption):
+                return .chart(chart, caption: caption)
             case let .figure(title, columns, images):
                 let stored = try images.map { image -> StoredFigureImage in
                     let png = try PNG.encode(image.tensor.clamped(to: 0...1))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Charts
 @testable import Report
 
 /// Every string from a notebook is escaped, and pages request nothing from other hosts.
@@ -35,6 +36,16 @@ final class EscapingTests: XCTestCase {
         XCTAssertTrue(html.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt;&quot;quoted&quot; &amp; &#39;single&#39;</title>"))
         XCTAssertTrue(html.contains("title=\"IF · &lt;script&gt;alert(1)&lt;/script&gt; · &quot;quoted&quot; &amp; &#39;single&#39;\""))
         XCTAssertTrue(html.contains("<pre class=\"error\" role=\"alert\">x.md:3:1: error: &lt;script&gt;"))
+    }
+
+    func testChartsEscapeEveryString() {
+        let chart = Chart(kind: .line, series: [Chart.Series(name: attack, x: [1, 2], y: [3, 4]), Chart.Series(name: quotes, x: [1, 2], y: [5, 6])],
+                          title: attack, xLabel: quotes, yLabel: attack, markers: [Chart.Marker(x: 1.5, label: attack)])
+        let html = ChartFigure(chart: chart, caption: attack, dataFile: "images/\"x.json").render(idPrefix: "c1")
+        XCTAssertFalse(html.contains("<script"), html)
+        XCTAssertFalse(html.contains("'single'"), "quotes are escaped")
+        XCTAssertTrue(html.contains("<title id=\"c1-title\">&lt;script&gt;alert(1)&lt;/script&gt;</title>"))
+        XCTAssertTrue(html.contains("href=\"images/&quot;x.json\""), "the data link is an attribute-safe local path")
     }
 
     func testIndexEscapesEntries() {

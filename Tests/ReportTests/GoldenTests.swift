@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Charts
 @testable import Report
 
 /// Whole pages compared byte for byte with the files in `Golden/`. The golden files were
@@ -47,6 +48,23 @@ final class GoldenTests: XCTestCase {
     func testIndexPage() throws {
         try assertGolden(Report.index(title: "CS180 Project 5A: The power of diffusion models", entries: ReportFixtures.entries),
                          named: "index.html")
+    }
+
+    func testLineChartSVG() throws {
+        let chart = Chart(kind: .line, series: [Chart.Series(name: "abar", x: [0, 250, 500, 750, 999], y: [1, 0.79, 0.41, 0.1, 0.0001]),
+                                                Chart.Series(name: "sqrt(1 - abar)", x: [0, 250, 500, 750, 999], y: [0, 0.46, 0.77, 0.95, 1])],
+                          title: "The noise schedule", xLabel: "t", yLabel: "value", markers: [Chart.Marker(x: 250, label: "t = 250")])
+        try assertGolden(ChartWriter(chart: chart, idPrefix: "g1").render(), named: "chart-line.svg")
+    }
+
+    func testLogScatterAndBarSVG() throws {
+        let scatter = Chart(kind: .scatter, series: [Chart.Series(name: "", x: [1, 10, 100, 1000], y: [0.5, 0.05, 0.005, 0.0005])],
+                            title: "Log axes", xLabel: "n", yLabel: "error", xScale: .log, yScale: .log, width: 400, height: 300)
+        try assertGolden(ChartWriter(chart: scatter, idPrefix: "g2").render(), named: "chart-log-scatter.svg")
+        let bars = Chart(kind: .bar, series: [Chart.Series(name: "model A", x: [1, 2, 3], y: [21.5, 24, 30.25]),
+                                              Chart.Series(name: "model B", x: [1, 2, 3], y: [19, 26.5, 28])],
+                         title: "PSNR by start", xLabel: "iStart", yLabel: "dB", width: 480, height: 320)
+        try assertGolden(ChartWriter(chart: bars, idPrefix: "g3").render(), named: "chart-bars.svg")
     }
 
     func testEmptyIndexPage() throws {
