@@ -111,3 +111,25 @@ final class PrintTests: BindingsTestCase {
         XCTAssertEqual(texts, ["1 two 3.5", "a, b", ""])
     }
 }
+
+/// `plot` turns numbers into a chart, and bad data into errors that name it.
+final class PlotTests: BindingsTestCase {
+    func testAPlotIsAChartOutput() throws {
+        let session = self.session()
+        try run(#"plot([[1, 4, 9], [2, 3, 5]], x: [1, 2, 3], labels: ["a", "b"], title: "T", yScale: "log", markers: [2])"#, in: session)
+        let charts = session.endCell().outputs.compactMap { output -> String? in
+            if case let .chart(chart, _) = output { return "\(chart.kind.rawValue) \(chart.series.count) \(chart.series[1].y) \(chart.yScale.rawValue) \(chart.markers.count)" }
+            return nil
+        }
+        XCTAssertEqual(charts, ["line 2 [2.0, 3.0, 5.0] log 1"])
+    }
+
+    func testBadDataIsRefusedClearly() {
+        XCTAssertTrue(failure("plot([1, 2, 3], x: [1, 2])").contains("x has 2 values but y has 3; they need one x per y"))
+        XCTAssertTrue(failure(#"plot([1, 0], yScale: "log")"#).contains("a log y axis needs positive values"))
+        XCTAssertTrue(failure("plot([1, 1e300])").contains("larger than 1e15 in size"))
+        XCTAssertTrue(failure("plot([1, sqrt(-1)])").contains("must be a finite number"))
+        XCTAssertTrue(failure(#"plot([1, 2], kind: "pie")"#).contains(#"kind must be "line", "scatter", "bar"; got "pie""#))
+        XCTAssertTrue(failure(#"plot([[1, 2], [3]], labels: ["one"])"#).contains("2 series but 1 labels"))
+    }
+}
