@@ -34,7 +34,7 @@ let package = Package(
         // The built-in closed-form emoji model.
         .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor"]),
         // Finds and assembles a model's components; used by the CLI, the runner and the bench.
-        .target(name: "Pipeline", dependencies: ["DeepFloyd", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance"]),
+        .target(name: "Pipeline", dependencies: ["DeepFloyd", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),

@@ -16,7 +16,7 @@ public struct FrontMatter: Sendable {
     /// The top-level keys the front matter accepts.
     public static let knownKeys = ["title", "seed", "model", "weights", "embeddings", "parameters"]
     /// The values `model:` accepts.
-    public static let knownModels = ["auto", "builtin", "builtin-mean", "IF-I-M", "IF-I-L", "IF-I-XL"]
+    public static let knownModels = ["auto", "builtin", "builtin-local", "builtin-mean", "trained", "IF-I-M", "IF-I-L", "IF-I-XL"]
 
     /// Creates front matter; every field defaults to absent.
     public init(title: String? = nil, seed: UInt64? = nil, model: String? = nil,

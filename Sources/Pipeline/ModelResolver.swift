@@ -2,6 +2,7 @@ import Diffusion
 import Digest
 import Foundation
 import Imaging
+import JSON
 import Notebook
 import Tensor
 import TextDistance
@@ -13,8 +14,8 @@ import EmojiModel
 /// components (text conditioning, stage I) and loads each model at most once per run. The
 /// command line, the runner and the bench all build models through it.
 public final class ModelResolver: @unchecked Sendable {
-    /// The names `model:` and `--model` accept.
-    public static let names = ["auto", "builtin", "builtin-mean", "IF-I-M", "IF-I-L", "IF-I-XL"]
+    /// The names `model:` and `--model` accept (the notebook format's own list).
+    public static let names = FrontMatter.knownModels
     /// The file name the course gives its precomputed prompt embeddings.
     public static let embeddingsFileName = "prompt_embeds_dict.pth"
 
@@ -47,9 +48,15 @@ public final class ModelResolver: @unchecked Sendable {
                 .flatMap { EditDistance.between(name, $0) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
             throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(Self.names.joined(separator: ", ")))")
         }
-        if name == "builtin" { return try builtin(posteriorMean: false) }
+        if name == "builtin" || name == "builtin-local" { return try builtin(posteriorMean: false) }
         if name == "builtin-mean" { return try builtin(posteriorMean: true) }
         let explicitWeights = weights ?? frontMatter.weights.map { Self.absolute($0, in: notebookFolder) }
+        if name == "trained" {
+            guard let folder = explicitWeights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
+                throw PipelineError(usage: true, "the trained emoji model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
+            }
+            return try trained(folder: folder)
+        }
         let preferred = name == "auto" ? nil : name
         guard let found = try WeightsLocator().resolve(explicit: explicitWeights, preferred: preferred) else {
             return try builtin(posteriorMean: false)
@@ -112,6 +119,42 @@ public final class ModelResolver: @unchecked Sendable {
         }
     }
 
+    /// The emoji-trained IF-shaped UNet in `folder` (`tools/train/train.py`'s format): the
+    /// UNet and scheduler as a DeepFloyd snapshot, and the word table in `text/`.
+    public func trained(folder: String) throws -> ModelChoice {
+        let found = try WeightsLocator().inspect(folder: folder, name: "trained emoji UNet")
+        let vocabularyPath = folder + "/text/vocabulary.json", tablePath = folder + "/text/embeddings.safetensors"
+        guard let vocabulary = FileManager.default.contents(atPath: vocabularyPath) else {
+            throw PipelineError("cannot read \(vocabularyPath)")
+        }
+        let keys = try ConfigKeys(json: [UInt8](vocabulary), file: vocabularyPath)
+        guard let words = try keys.strings("words"), words.first == "<pad>" else {
+            throw ConfigError(file: vocabularyPath, key: "words", reason: "must list the vocabulary, starting with \"<pad>\"")
+        }
+        let tokens = try keys.int("tokens") ?? 77
+        let schedule = try ModelLoader.schedule(found)
+        let components = [ModelComponent(role: "text", identity: "words:" + Self.fileDigest(vocabularyPath) + " table:" + Self.fileDigest(tablePath)),
+                          ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
+        let identity = components.map(\.identity).joined(separator: " ")
+        return ModelChoice(displayName: "trained emoji UNet (\(found.variant.rawValue))", components: components, schedule: schedule) { [self] in
+            try self.cached(identity) {
+                let denoiser = try ModelLoader.loadIF(found)
+                let file = try SafetensorsFile(path: tablePath)
+                let table = try WordTable(words: words, embeddings: try file.tensor(named: "word_embeddings"), tokens: tokens)
+                guard table.width == denoiser.unet.config.textEmbedDim else {
+                    throw PipelineError("\(tablePath): word vectors of width \(table.width), but the UNet reads \(denoiser.unet.config.textEmbedDim)")
+                }
+                return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize,
+                                   condition: { Condition(prompt: $0, embedding: table.embedding(for: $0)) },
+                                   promptNote: { prompt in
+                                       let unknown = table.rows(for: prompt).unknown
+                                       return unknown.isEmpty ? nil : "the trained model does not know "
+                                           + unknown.map { "'\($0)'" }.joined(separator: ", ") + " (left out of \"\(prompt)\")"
+                                   })
+            }
+        }
+    }
+
     /// The page's remark about a prompt that matched no caption.
     private static func note(_ match: PromptMatch) -> String? {
         guard match.isUnconditional, !match.contentWords.isEmpty else { return nil }
@@ -132,19 +175,30 @@ public final class ModelResolver: @unchecked Sendable {
     /// Where the built-in model's files are: `$NOISEBOOK_MODELS/emoji`, the project's
     /// `Models/emoji`, or `Models/emoji` in the package the executable was built in.
     public static func builtinFolder(projectRoot: String) throws -> String {
+        guard let folder = modelsFolder(projectRoot: projectRoot, named: "emoji", marker: "captions.json") else {
+            throw PipelineError("cannot find the built-in model (Models/emoji/captions.json); looked in: "
+                                + modelsCandidates(projectRoot: projectRoot, named: "emoji").joined(separator: ", "))
+        }
+        return folder
+    }
+
+    /// `Models/<name>` holding `marker`: under `$NOISEBOOK_MODELS`, the project, or the package
+    /// the executable was built in.
+    static func modelsFolder(projectRoot: String, named name: String, marker: String = "unet/config.json") -> String? {
+        modelsCandidates(projectRoot: projectRoot, named: name).first { FileManager.default.fileExists(atPath: $0 + "/" + marker) }
+    }
+
+    private static func modelsCandidates(projectRoot: String, named name: String) -> [String] {
         var candidates = [String]()
-        if let models = ProcessInfo.processInfo.environment["NOISEBOOK_MODELS"] { candidates.append(models + "/emoji") }
-        candidates.append(projectRoot + "/Models/emoji")
+        if let models = ProcessInfo.processInfo.environment["NOISEBOOK_MODELS"] { candidates.append(models + "/" + name) }
+        candidates.append(projectRoot + "/Models/" + name)
         // The package folder holding .build/<triple>/<configuration>/noisebook.
         var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
             folder = folder.deletingLastPathComponent()
-            candidates.append(folder.appendingPathComponent("Models/emoji").path)
+            candidates.append(folder.appendingPathComponent("Models/" + name).path)
         }
-        guard let folder = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/captions.json") }) else {
-            throw PipelineError("cannot find the built-in model (Models/emoji/captions.json); looked in: " + candidates.joined(separator: ", "))
-        }
-        return folder
+        return candidates
     }
 
     private static func absolute(_ path: String, in folder: String) -> String {
