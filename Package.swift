@@ -39,8 +39,10 @@ let package = Package(
         .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
         .target(name: "Report", dependencies: ["Notebook", "Charts"]),
+        // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
+        .target(name: "Preview"),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Pipeline", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion", "Charts"], resources: [.copy("Golden")]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),

@@ -182,7 +182,7 @@ final class NotebookRun {
             text = "\(displayPath):\(cell.line):1: error: \(error)"
         }
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
-        log.error(text)
+        log.cellFailed(cell, text)
         return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: [], error: text)
     }
 

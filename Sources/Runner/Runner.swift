@@ -51,6 +51,7 @@ public final class Runner {
                 absolute.path = path
                 let model = try models(document.frontMatter, URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 log.notebook(displayPath, model: model.displayName)
+                log.notebookStarted(displayPath, page: Site.pageName(for: path))
                 let notebookRun = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
                                               options: options, model: model, log: log)
                 let outcomes = notebookRun.run()
@@ -83,6 +84,7 @@ public final class Runner {
                 page = Site.errorPage(for: path, displayPath: displayPath, message: message)
             }
             try site.write(page)
+            log.notebookFinished(displayPath, page: page.fileName)
         }
         try site.writeIndex()
         let seconds = Date().timeIntervalSince(start)

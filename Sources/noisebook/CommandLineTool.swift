@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import NN
 import Pipeline
+import Preview
 import Runner
 import TextDistance
 import Weights
@@ -34,6 +35,7 @@ struct CommandLineTool {
 
     usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--cache DIR] [--allow DIR] [--no-wait]
                          [--model NAME] [--weights DIR] [--embeddings FILE]
+           noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]
            noisebook cache size [--cache DIR]
            noisebook cache clean --keep-latest [--cache DIR]
            noisebook doctor
@@ -51,6 +53,9 @@ struct CommandLineTool {
              --no-wait   fail (status 65) instead of waiting when another run holds the project
              One run at a time per project: a second run waits for the first (.noisebook/lock).
              Ctrl-C stops at the next statement or model step (status 130); finished cells stay cached.
+    preview  Run the notebooks, serve the site on http://127.0.0.1:8180/ (the next free port if taken),
+             and run a notebook again whenever it or a file beside it changes: open pages reload
+             themselves and show the running cell's progress. Ctrl-C stops it (status 130).
     cache    size: the cache's entries, blobs and bytes. clean --keep-latest: remove every entry
              and blob that the latest run of no notebook used.
     doctor   Show the BLAS kernel and its measured speed, and where model weights are looked for.
@@ -78,6 +83,8 @@ struct CommandLineTool {
                 return ExitCode.success
             case "run":
                 return try RunCommand(arguments: rest).run()
+            case "preview":
+                return try PreviewCommand(arguments: rest).run()
             case "cache":
                 return try CacheCommand(arguments: rest).run()
             case "doctor":
@@ -87,7 +94,7 @@ struct CommandLineTool {
             case "prompts":
                 return try PromptsCommand(arguments: rest).run()
             default:
-                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "cache", "doctor", "unet", "prompts", "help"]))")
+                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "preview", "cache", "doctor", "unet", "prompts", "help"]))")
             }
         } catch let error as UsageError {
             printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
@@ -95,6 +102,9 @@ struct CommandLineTool {
         } catch let error as WeightsError {
             printError("noisebook: error: \(error)")
             return ExitCode.notebookError
+        } catch let error as PreviewError {
+            printError("noisebook: error: \(error)")
+            return ExitCode.usage
         } catch let error as PipelineError {
             printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n\n\(Self.usage)" : ""))
             return error.isUsage ? ExitCode.usage : ExitCode.notebookError

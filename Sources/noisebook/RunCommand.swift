@@ -8,12 +8,33 @@ import Runner
 struct RunCommand {
     let arguments: [String]
 
+    /// The options `run` and `preview` share; each adds its own.
+    static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model", "--project"]
+    static let flags: Set<String> = ["--fresh", "--embed", "--no-wait", "--submission"]
+
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model", "--project"],
-                                      flags: ["--fresh", "--embed", "--no-wait", "--submission"])
-        // Paths given on the command line are relative to where it was typed; then the run
-        // moves to the project root, which the defaults (Notebooks/, Output/, .noisebook/)
-        // are relative to.
+        let parsed = try OptionParser(arguments, valued: Self.valued, flags: Self.flags)
+        let interrupt = Interrupt.install()
+        let setup = try RunSetup(parsed, isCancelled: { interrupt.isRequested })
+        let summary = try setup.runner().run()
+        if interrupt.isRequested {
+            printError("noisebook: interrupted; finished cells are cached, the rest will run next time")
+            return ExitCode.interrupted
+        }
+        return summary.exitCode
+    }
+}
+
+/// A run as the command line describes it: the project, the options, the log and the models.
+struct RunSetup {
+    var options: RunOptions
+    let log: RunLog
+    let resolver: ModelResolver
+
+    /// Reads the shared options of `parsed`. Paths given on the command line are relative to
+    /// where it was typed; then the process moves to the project root, which the defaults
+    /// (Notebooks/, Output/, .noisebook/) are relative to.
+    init(_ parsed: OptionParser, isCancelled: @escaping @Sendable () -> Bool) throws {
         let here = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { ProjectPaths.absolute(path, from: here) }
         for path in parsed.positional {
@@ -39,28 +60,25 @@ struct RunCommand {
         options.embedImages = parsed.flag("--embed")
         options.waitForLock = !parsed.flag("--no-wait")
         options.allowedFolders = parsed.all("--allow").map(absolute)
-        let interrupt = Interrupt.install()
-        options.isCancelled = { interrupt.isRequested }
-
-        let log = RunLog(interactive: isatty(STDERR_FILENO) != 0) { text in
+        options.isCancelled = isCancelled
+        self.options = options
+        log = RunLog(interactive: isatty(STDERR_FILENO) != 0) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
         log.summary("noisebook: project \(root)")
-        let resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
-                                     embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
-                                     warn: { printError($0) })
-        let runner = Runner(options: options, log: log) { frontMatter, notebookFolder in
+        resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
+                                 embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
+                                 warn: { printError($0) })
+    }
+
+    /// A runner for these options.
+    func runner() -> Runner {
+        let resolver = self.resolver
+        return Runner(options: options, log: log) { frontMatter, notebookFolder in
             try resolver.choose(frontMatter, notebookFolder: notebookFolder)
         }
-        let summary = try runner.run()
-        if interrupt.isRequested {
-            printError("noisebook: interrupted; finished cells are cached, the rest will run next time")
-            return ExitCode.interrupted
-        }
-        return summary.exitCode
     }
 }
-
 
 /// Paths as the user typed them, made absolute against the folder they typed them in.
 enum ProjectPaths {
