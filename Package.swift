@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
-        .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor"], path: "Fuzz/Harness"),
+        .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
         .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
 
@@ -65,13 +65,13 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion", "Charts"], resources: [.copy("Golden")]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"]),
+        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SWIFTC="${SWIFTC:-$(command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc)}"
 OUT=.build-fuzz
-TARGETS="notebook script safetensors pickle checkpoint png"
+TARGETS="notebook script safetensors pickle checkpoint png http"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 SANITIZE="-sanitize=fuzzer,address"
 
@@ -25,6 +25,7 @@ SANITIZE="-sanitize=fuzzer,address"
 max_len() {
     case "$1" in
         notebook|script) echo 8192 ;;
+        http) echo 20000 ;;
         safetensors|pickle) echo 4096 ;;
         *) echo 16384 ;;
     esac
@@ -47,7 +48,7 @@ up_to_date() {
         [ -x "$OUT/bin/fuzz-$target" ] || return 1
     done
     stamp="$OUT/bin/fuzz-png"  # linked last
-    newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/JSON Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script \
+    newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/JSON Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script Sources/Preview \
         Sources/COpenBLAS Sources/CPNG Fuzz -name '*.swift' -newer "$stamp" | head -n 1)
     [ -z "$newer" ]
 }
@@ -67,13 +68,14 @@ build() {
     compile_module Weights Sources/Weights
     compile_module Notebook Sources/Notebook
     compile_module Script Sources/Script
+    compile_module Preview Sources/Preview
     compile_module FuzzHarness Fuzz/Harness
     for target in $TARGETS; do
         echo "fuzz: linking $OUT/bin/fuzz-$target" >&2
         "$SWIFTC" -swift-version 6 -O -parse-as-library $SANITIZE -use-ld=lld \
             -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -L "$OUT/lib" \
             "Fuzz/$target/main.swift" -o "$OUT/bin/fuzz-$target" \
-            -lFuzzHarness -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lAtomicWrite -lTextDistance -lopenblas -lpng16
+            -lFuzzHarness -lPreview -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lAtomicWrite -lTextDistance -lopenblas -lpng16
     done
 }
 

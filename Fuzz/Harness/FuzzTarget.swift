@@ -1,5 +1,6 @@
 import Imaging
 import Notebook
+import Preview
 import Script
 import Weights
 
@@ -19,6 +20,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case checkpoint
     /// `PNG.decode(_:name:channels:)` on PNG bytes.
     case png
+    /// `HTTPRequestParser.parse` on what a client sends the preview server.
+    case http
 
     /// Feeds `bytes` to the entry point. Returns normally for input it accepts and throws the
     /// module's own error for input it refuses; anything else (a trap, a leak of another
@@ -31,6 +34,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .pickle: try runPickle(bytes)
         case .checkpoint: try runCheckpoint(bytes)
         case .png: try runPNG(bytes)
+        case .http: runHTTP(bytes)
         }
     }
 
@@ -41,6 +45,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .script: return error is ScriptError
         case .safetensors, .pickle, .checkpoint: return error is WeightsError
         case .png: return error is ImagingError
+        case .http: return false
         }
     }
 

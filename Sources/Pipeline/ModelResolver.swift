@@ -136,9 +136,11 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "text", identity: "words:" + Self.fileDigest(vocabularyPath) + " table:" + Self.fileDigest(tablePath)),
                           ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
         let identity = components.map(\.identity).joined(separator: " ")
-        return ModelChoice(displayName: "trained emoji UNet (\(found.variant.rawValue))", components: components, schedule: schedule) { [self] in
+        let displayName = "trained emoji UNet (\(found.variant.rawValue))"
+        return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
             try self.cached(identity) {
-                let denoiser = try ModelLoader.loadIF(found)
+                let loaded = try ModelLoader.loadIF(found)
+                let denoiser = IFDenoiser(unet: loaded.unet, schedule: loaded.schedule, displayName: displayName, identity: loaded.identity)
                 let file = try SafetensorsFile(path: tablePath)
                 let table = try WordTable(words: words, embeddings: try file.tensor(named: "word_embeddings"), tokens: tokens)
                 guard table.width == denoiser.unet.config.textEmbedDim else {

@@ -128,3 +128,34 @@ final class CellLoopTests: CommandTestCase {
         XCTAssertTrue(result.err.contains("| change true"), result.err)
     }
 }
+
+/// `model: trained` runs a notebook on a model folder in the training script's format (the
+/// tiny random-weight fixture of tools/train/train.py --export-random), through the same
+/// loader, UNet and sampler as DeepFloyd IF.
+final class TrainedNotebookTests: CommandTestCase {
+    func testANotebookRunsOnTheTrainedFormat() throws {
+        let project = scratch + "/project"
+        try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
+        try """
+        ---
+        title: Trained
+        seed: 2
+        model: trained
+        weights: \(Self.root)/Tests/noisebookTests/Fixtures/trained-tiny
+        ---
+        ```swift
+        print(modelName())
+        let s = sampleCFG(count: 2, prompt: "red apple xyzzy", guidance: 3, steps: 4)
+        show(s, captions: ["one", "two"])
+        print(s[0].width)
+        ```
+        """.write(toFile: project + "/Notebooks/trained.md", atomically: true, encoding: .utf8)
+        let result = try noisebook(["run", "Notebooks"], in: project)
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("| trained emoji UNet (fp16)"), result.err)
+        XCTAssertTrue(result.err.contains("| note: the trained model does not know 'xyzzy'"), result.err)
+        XCTAssertTrue(result.err.contains("| 32"), "the model samples at its own size: \(result.err)")
+        let page = try String(contentsOfFile: project + "/Output/trained.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("does not know &#39;xyzzy&#39;"), "the unknown word is named on the page")
+    }
+}
