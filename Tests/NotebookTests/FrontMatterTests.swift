@@ -111,7 +111,7 @@ final class FrontMatterTests: XCTestCase {
 
     func testModelMustBeKnown() {
         XCTAssertEqual(failure("model: IF-I-XXL"),
-                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, builtin-mean, IF-I-M, IF-I-L, IF-I-XL)")
+                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, builtin-local, builtin-mean, trained, IF-I-M, IF-I-L, IF-I-XL)")
         XCTAssertEqual(failure("model: [a]"), "fm.md:2:8: error: 'model' must be a string, found a list")
     }
 

@@ -48,10 +48,20 @@ final class PreviewBrowserTests: CommandTestCase {
         let session = try browser.open("http://127.0.0.1:\(port)/live.html")
         func text() -> String { ((try? browser.evaluate("document.body ? document.body.innerText : ''", session: session)) as? String) ?? "" }
         try wait(seconds: 20, "the page to load") { text().contains("version one") }
+        // The bar may show for well under a second on a fast machine: the page itself records
+        // that it showed, in session storage (which outlives the reload that follows).
+        _ = try browser.evaluate("""
+            new MutationObserver(function () {
+              var bar = document.getElementById('nb-live');
+              if (!bar.hidden && /step [0-9]+\\/[0-9]+/.test(bar.textContent)) sessionStorage.setItem('saw-progress', bar.textContent);
+            }).observe(document.getElementById('nb-live'), {attributes: true, childList: true, characterData: true, subtree: true});
+            """, session: session)
 
         // Edit both cells: the print, and the sampler, which runs long enough to show progress.
         try notebook("two").write(toFile: project + "/Notebooks/live.md", atomically: true, encoding: .utf8)
-        try wait(seconds: 60, "the progress bar of the running sampler") { text().contains("sample step") }
+        try wait(seconds: 60, "the progress bar of the running sampler") {
+            ((try? browser.evaluate("sessionStorage.getItem('saw-progress')", session: session)) as? String)?.contains("sample step") == true
+        }
         try wait(seconds: 120, "the page to show the edited cell") { text().contains("version two") && text().contains("sample two") }
         XCTAssertFalse(text().contains("version one"))
 
