@@ -8,8 +8,9 @@ import NN
 
 extension IFUNet {
     /// The per-(prompt, step) part of a pass: `timesteps` one per batch item,
-    /// `encoderHiddenStates` the raw text states `[B, L, text width]` (T5 output for IF).
-    public func conditioning(timesteps: [Int], encoderHiddenStates text: Tensor) throws -> Conditioning {
+    /// `encoderHiddenStates` the raw text states `[B, L, text width]` (T5 output for IF), and
+    /// for stage II the noise level of each item's low-resolution image (`classLabels`).
+    public func conditioning(timesteps: [Int], encoderHiddenStates text: Tensor, classLabels: [Int]? = nil) throws -> Conditioning {
         let batch = timesteps.count
         guard text.rank == 3, text.shape[0] == batch, text.shape[2] == config.textEmbedDim else {
             throw DiffusionError.invalidInput(what: "encoder hidden states",
@@ -19,6 +20,18 @@ extension IFUNet {
         config.activation.apply(&embedding)
         embedding = try timeLinear2(embedding)
         config.timestepPostActivation?.apply(&embedding)
+        if let classLinear1, let classLinear2 {
+            guard let classLabels, classLabels.count == batch else {
+                throw DiffusionError.invalidInput(what: "class labels",
+                                                  reason: "this UNet embeds a noise level per image: expected \(batch), got \(classLabels?.count ?? 0)")
+            }
+            // The same sinusoid as the timestep, then its own two layers; added before the text.
+            var classEmbedding = try classLinear1(timestepFeatures(classLabels))   // [B, E]
+            config.activation.apply(&classEmbedding)
+            embedding = embedding + (try classLinear2(classEmbedding))
+        } else if classLabels != nil {
+            throw DiffusionError.invalidInput(what: "class labels", reason: "this UNet takes none (its config has no class_embed_type)")
+        }
         if let addEmbedding { embedding = embedding + (try addEmbedding(text)) }
         config.timeEmbeddingActivation?.apply(&embedding)
 
@@ -80,7 +93,7 @@ extension IFUNet {
     }
 
     /// One UNet pass from its raw inputs (conditioning computed on the way).
-    public func forward(_ x: Tensor, timesteps: [Int], encoderHiddenStates: Tensor) throws -> Tensor {
-        try forward(x, conditioning: try conditioning(timesteps: timesteps, encoderHiddenStates: encoderHiddenStates))
+    public func forward(_ x: Tensor, timesteps: [Int], encoderHiddenStates: Tensor, classLabels: [Int]? = nil) throws -> Tensor {
+        try forward(x, conditioning: try conditioning(timesteps: timesteps, encoderHiddenStates: encoderHiddenStates, classLabels: classLabels))
     }
 }

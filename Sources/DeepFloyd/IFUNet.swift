@@ -14,6 +14,9 @@ public struct IFUNet: Sendable {
     let convIn: Conv2D
     let timeLinear1: Linear
     let timeLinear2: Linear
+    /// Stage II's noise-level embedding (`class_embedding.linear_1/2`), when the config has one.
+    let classLinear1: Linear?
+    let classLinear2: Linear?
     let addEmbedding: TextTimeEmbedding?
     let encoderHidProj: Linear?
     let downBlocks: [DownBlock]
@@ -47,6 +50,8 @@ public struct IFUNet: Sendable {
         convIn = try Conv2D(loader, "conv_in", inChannels: config.inChannels, outChannels: c0, kernel: config.convInKernel)
         timeLinear1 = try Linear(loader, "time_embedding.linear_1", inFeatures: c0, outFeatures: e)
         timeLinear2 = try Linear(loader, "time_embedding.linear_2", inFeatures: e, outFeatures: e)
+        classLinear1 = config.classEmbedsTimestep ? try Linear(loader, "class_embedding.linear_1", inFeatures: c0, outFeatures: e) : nil
+        classLinear2 = config.classEmbedsTimestep ? try Linear(loader, "class_embedding.linear_2", inFeatures: e, outFeatures: e) : nil
         encoderHidProj = try config.encoderHidDim.map {
             try Linear(loader, "encoder_hid_proj", inFeatures: $0, outFeatures: config.crossAttentionDim)
         }
@@ -114,7 +119,7 @@ public struct IFUNet: Sendable {
         func add(_ l: Conv2D?) { add(l?.weight); add(l?.bias) }
         func add(_ l: GroupNorm?) { add(l?.weight); add(l?.bias) }
         func add(_ l: LayerNorm?) { add(l?.weight); add(l?.bias) }
-        add(convIn); add(timeLinear1); add(timeLinear2); add(encoderHidProj)
+        add(convIn); add(timeLinear1); add(timeLinear2); add(classLinear1); add(classLinear2); add(encoderHidProj)
         if let a = addEmbedding {
             add(a.norm1); add(a.positionalEmbedding); add(a.qProj); add(a.kProj); add(a.vProj); add(a.proj); add(a.norm2)
         }

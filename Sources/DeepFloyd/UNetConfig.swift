@@ -92,6 +92,10 @@ public struct UNetConfig: Sendable, Equatable {
     /// center_input_sample: map the input from [0, 1] to [-1, 1] first.
     public var centerInputSample: Bool
 
+    /// Whether class labels (stage II's noise level) are embedded like timesteps and added
+    /// to the time embedding (`class_embed_type` "timestep").
+    public var classEmbedsTimestep: Bool = false
+
     /// The width of the text states the model takes (`encoder_hidden_states`' last axis).
     public var textEmbedDim: Int { encoderHidDim ?? crossAttentionDim }
 
@@ -199,8 +203,11 @@ public struct UNetConfig: Sendable, Equatable {
         }
         centerInputSample = try keys.bool("center_input_sample") ?? false
 
+        // Stage II embeds its noise level like a timestep, added to the time embedding.
+        let classEmbed = try keys.string("class_embed_type")
+        try expect("class_embed_type", classEmbed, in: [nil, "timestep"])
+        classEmbedsTimestep = classEmbed == "timestep"
         // Features of UNet2DConditionModel that IF does not use and this port does not implement.
-        try expect("class_embed_type", try keys.string("class_embed_type"), in: [nil])
         if let n = try keys.int("num_class_embeds") { throw keys.invalid("num_class_embeds", "unsupported value \(n) (supported: null)") }
         if let n = try keys.int("time_cond_proj_dim") { throw keys.invalid("time_cond_proj_dim", "unsupported value \(n) (supported: null)") }
         try expect("attention_type", try keys.string("attention_type") ?? "default", in: ["default"])
