@@ -30,8 +30,10 @@ public struct Sampler: Sendable {
 
     /// A sampler over `timesteps` (checked: strictly decreasing, within the schedule, ending at 0).
     public init(denoiser: any Denoiser, timesteps: [Int] = NoiseSchedule.stridedTimesteps(), rule: StepRule = .course) throws {
-        guard let last = timesteps.last, last == 0, timesteps.count >= 2 else {
-            throw DiffusionError.invalidInput(what: "timesteps", reason: "need at least two, ending at 0, got \(timesteps)")
+        // A list ends at 0 (the course's loops), or at -1 after 0: the last step, from t = 0,
+        // then returns the clean estimate itself (diffusers' loops over all its timesteps).
+        guard let last = timesteps.last, last == 0 || (last == -1 && timesteps.dropLast().last == 0), timesteps.count >= 2 else {
+            throw DiffusionError.invalidInput(what: "timesteps", reason: "need at least two, ending at 0 (or at 0 then -1), got \(timesteps)")
         }
         for (a, b) in zip(timesteps, timesteps.dropFirst()) where b >= a {
             throw DiffusionError.invalidInput(what: "timesteps", reason: "must strictly decrease, got \(a) then \(b)")
@@ -101,7 +103,8 @@ public struct Sampler: Sendable {
             if isCancelled() { throw DiffusionError.cancelled }
             let (t, previous) = (timesteps[i], timesteps[i + 1])
             let (noise, variance) = try estimate(x, t)
-            let z = random.normal(shape: x.shape)
+            // A step from t = 0 adds no noise (diffusers draws none there either).
+            let z = t > 0 ? random.normal(shape: x.shape) : Tensor(zeros: x.shape)
             x = try step(x, noise: noise, variance: variance, t: t, previous: previous, sampleNoise: z).previousSample
             if let afterStep { x = try afterStep(x, previous, &random) }
             let done = i - iStart + 1

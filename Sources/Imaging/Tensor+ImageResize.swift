@@ -87,3 +87,37 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// `[..., H, W]` resized to `height x width` by bilinear interpolation with the corners
+    /// aligned (`torch.nn.functional.interpolate(mode: "bilinear", align_corners: True)`, no
+    /// antialiasing): output pixel i samples the input at i (H - 1) / (height - 1). DeepFloyd
+    /// IF stage II upscales stage I's image this way.
+    public func upscaledAligningCorners(height: Int, width: Int) throws -> Tensor {
+        let layout = try planeLayout("upscaledAligningCorners")
+        guard height > 0, width > 0 else { throw ImagingError.invalidArgument(operation: "upscaledAligningCorners", message: "size \(width)x\(height) must be positive") }
+        let (h, w) = (layout.height, layout.width)
+        func positions(_ count: Int, _ source: Int) -> [(Int, Int, Float)] {
+            (0..<count).map { i in
+                let x = count > 1 ? Float(i) * Float(source - 1) / Float(count - 1) : 0
+                let low = Swift.min(Int(x), source - 1)
+                return (low, Swift.min(low + 1, source - 1), x - Float(low))
+            }
+        }
+        let rows = positions(height, h), columns = positions(width, w)
+        var out = [Float](repeating: 0, count: layout.planes * height * width)
+        scalars.withUnsafeBufferPointer { src in
+            for p in 0..<layout.planes {
+                let base = p * h * w, outBase = p * height * width
+                for (r, (r0, r1, fr)) in rows.enumerated() {
+                    for (c, (c0, c1, fc)) in columns.enumerated() {
+                        let top = src[base + r0 * w + c0] * (1 - fc) + src[base + r0 * w + c1] * fc
+                        let bottom = src[base + r1 * w + c0] * (1 - fc) + src[base + r1 * w + c1] * fc
+                        out[outBase + r * width + c] = top * (1 - fr) + bottom * fr
+                    }
+                }
+            }
+        }
+        return Tensor(shape: layout.leading + [height, width], scalars: out)
+    }
+}
