@@ -36,13 +36,28 @@ public struct WeightsLocator: Sendable {
         return paths
     }
 
-    /// Every usable IF stage I snapshot in the cache folders, in search-path order, then by name.
-    public func findAll() -> [FoundModel] {
+    /// Stage II models in the order tried: L is what the course loads.
+    public static let stageIIOrder = ["IF-II-L-v1.0", "IF-II-M-v1.0"]
+
+    /// The stage II (super-resolution) model: `explicit` when given, else the first of
+    /// `stageIIOrder` in the cache; nil when there is none.
+    public func resolveStageII(explicit: String?) throws -> FoundModel? {
+        if let explicit {
+            let folder = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+            return try inspect(folder: folder, name: WeightsLocator.modelName(snapshot: folder))
+        }
+        let all = findAll(stage: "II")
+        return WeightsLocator.stageIIOrder.lazy.compactMap { name in all.first { $0.name == name } }.first ?? all.first
+    }
+
+    /// Every usable IF snapshot of `stage` ("I" or "II") in the cache folders, in search-path
+    /// order, then by name.
+    public func findAll(stage: String = "I") -> [FoundModel] {
         let files = FileManager.default
         var found: [FoundModel] = []
         for root in searchPaths() {
             guard let children = try? files.contentsOfDirectory(atPath: root) else { continue }
-            for child in children.sorted() where child.hasPrefix("models--DeepFloyd--IF-I-") {
+            for child in children.sorted() where child.hasPrefix("models--DeepFloyd--IF-\(stage)-") {
                 let name = String(child.dropFirst("models--DeepFloyd--".count))
                 guard let snapshot = chooseSnapshot(repository: root + "/" + child),
                       let model = try? inspect(folder: snapshot, name: name) else { continue }

@@ -1,30 +1,33 @@
-import DeepFloyd
 import Diffusion
-import EmojiModel
 import NN
 import Tensor
 
-/// Deterministic random weights for every tensor a config implies, made on request.
+/// Deterministic random weights for every tensor a config implies, made on request (for
+/// `make bench` and for tests that need a model of a given shape).
 ///
 /// Values are uniform in +-1/sqrt(fan_in) (PyTorch's default initialisation bound), so
 /// activations keep a sane scale through the network; norm weights are 1 and biases
 /// small. Each tensor's values depend only on its name and the seed, so a tensor can be
 /// regenerated alone (and an fp16 file written one tensor at a time).
-struct RandomWeights: HalfTensorProvider {
-    let shapes: [String: [Int]]
-    let names: [String]
-    let seed: UInt64
+public struct RandomWeights: HalfTensorProvider {
+    /// The shape of every tensor the config implies.
+    public let shapes: [String: [Int]]
+    /// Their names, sorted.
+    public let names: [String]
+    /// The seed every value derives from.
+    public let seed: UInt64
 
-    init(config: UNetConfig, seed: UInt64 = 5) throws {
+    /// Weights for `config`, derived from `seed`.
+    public init(config: UNetConfig, seed: UInt64 = 5) throws {
         let list = try IFUNet.tensorShapes(config: config)
         shapes = Dictionary(list.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
         names = shapes.keys.sorted()
         self.seed = seed
     }
 
-    func shape(of name: String) -> [Int]? { shapes[name] }
+    public func shape(of name: String) -> [Int]? { shapes[name] }
 
-    func tensor(named name: String) throws -> Tensor {
+    public func tensor(named name: String) throws -> Tensor {
         guard let shape = shapes[name] else { throw TensorError.invalidArgument("no tensor '\(name)' in this config") }
         var values = [Float](repeating: 0, count: Tensor.count(of: shape))
         fill(name, shape: shape, into: &values)
@@ -33,13 +36,13 @@ struct RandomWeights: HalfTensorProvider {
 
     /// Half-precision copies of the same values (rounded), so fp16 residency can be timed
     /// without a file.
-    func halfStorage(named name: String) throws -> HalfStorage? {
+    public func halfStorage(named name: String) throws -> HalfStorage? {
         let t = try tensor(named: name)
         return HalfStorage(bits: t.scalars.map { Float16($0).bitPattern })
     }
 
     /// The values of `name`.
-    func fill(_ name: String, shape: [Int], into values: inout [Float]) {
+    public func fill(_ name: String, shape: [Int], into values: inout [Float]) {
         if name.hasSuffix("norm1.weight") || name.hasSuffix("norm2.weight") || name.hasSuffix("norm.weight")
             || name.hasSuffix("norm_cross.weight") || name.hasSuffix("conv_norm_out.weight") {
             for i in values.indices { values[i] = 1 }
