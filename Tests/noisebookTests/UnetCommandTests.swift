@@ -4,10 +4,13 @@ import Weights
 import XCTest
 
 /// `noisebook unet` on diffusers-made IF-shaped models reproduces diffusers' output.
-/// Fixtures: Tests/DiffusionTests/Fixtures/tiny-{a,b}, made by tools/make_if_fixtures.py.
+/// Fixtures: Tests/DeepFloydTests/Fixtures/tiny-{a,b}, made by tools/make_if_fixtures.py, and
+/// stage2/sr-{a,b} (stage II shaped, 6 input channels, class labels), made by
+/// tools/make_stage2_fixtures.py.
 final class UnetCommandTests: CommandTestCase {
     private struct Expected: Decodable {
         var timesteps: [Int]
+        var class_labels: [Int]?
         var output_shape: [Int]
         var output: [Float]
         var max_abs_output: Float
@@ -31,7 +34,8 @@ final class UnetCommandTests: CommandTestCase {
 
         let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy",
                                     "--timesteps", expected.timesteps.map(String.init).joined(separator: ","),
-                                    "--embeddings", "e.npy", "--out", "y.npy", "--dtype", dtype])
+                                    "--embeddings", "e.npy", "--out", "y.npy", "--dtype", dtype]
+                                   + (expected.class_labels.map { ["--class-labels", $0.map(String.init).joined(separator: ",")] } ?? []))
         XCTAssertEqual(result.status, 0, result.err)
         let output = try NPYFile.read(scratch + "/y.npy")
         XCTAssertEqual(output.shape, expected.output_shape)
@@ -54,6 +58,30 @@ final class UnetCommandTests: CommandTestCase {
 
     func testFP16OutputFile() throws {
         try check(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors", dtype: "f16")
+    }
+
+    func testStageTwoFP32WeightsMatchDiffusers() throws {
+        try check(model: "stage2/sr-a", weightsFile: "diffusion_pytorch_model.safetensors")
+    }
+
+    func testStageTwoFP16WeightsMatchDiffusers() throws {
+        try check(model: "stage2/sr-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors")
+    }
+
+    func testStageTwoWithoutClassLabelsSaysSo() throws {
+        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures/stage2/sr-a"
+        let snapshot = scratch + "/snapshot"
+        try FileManager.default.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixtures + "/config.json", toPath: snapshot + "/unet/config.json")
+        try FileManager.default.copyItem(atPath: fixtures + "/diffusion_pytorch_model.safetensors", toPath: snapshot + "/unet/diffusion_pytorch_model.safetensors")
+        let inputs = try SafetensorsFile(path: fixtures + "/inputs.safetensors")
+        try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")
+        try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy")
+        let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy", "--timesteps", "900",
+                                    "--embeddings", "e.npy", "--out", "y.npy"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.err.contains("give --class-labels"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/y.npy"))
     }
 
     func testMissingOptionIsAUsageError() throws {
