@@ -84,7 +84,12 @@ final class DiffusionCall {
     }
 
     private func configured(_ timesteps: [Int]) throws -> Sampler {
-        var sampler = try Sampler(denoiser: try denoiser(), timesteps: timesteps)
+        wired(try Sampler(denoiser: try denoiser(), timesteps: timesteps))
+    }
+
+    /// `sampler` reporting its steps as the cell's progress and stopping when the run is cancelled.
+    func wired(_ sampler: Sampler) -> Sampler {
+        var sampler = sampler
         let (session, operation) = (self.session, self.operation)
         sampler.progress = { step, total in session.progress(step, total, operation) }
         sampler.isCancelled = session.isCancelled
@@ -143,7 +148,8 @@ final class DiffusionCall {
     /// every k-th step's image followed by the final one).
     func denoise(_ sampler: Sampler, x: Tensor, iStart: Int, prompt: String, operation: String,
                  estimate: Sampler.Estimator,
-                 afterStep: ((Tensor, Int, inout CallNoise) throws -> Tensor)? = nil) throws -> Value {
+                 afterStep: ((Tensor, Int, inout CallNoise) throws -> Tensor)? = nil,
+                 modelName: String? = nil) throws -> Value {
         let keepEvery = arguments.isPresent("keepEvery") ? try arguments.int("keepEvery") : nil
         if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", "keepEvery") }
         let steps = sampler.timesteps.count - 1 - iStart
@@ -160,19 +166,20 @@ final class DiffusionCall {
         var values = [Value]()
         if keepEvery != nil {
             for (t, image) in result.intermediates where t > 0 {
-                values.append(self.image(image, prompt: prompt, steps: steps, operation: "\(operation) at t = \(t)"))
+                values.append(self.image(image, prompt: prompt, steps: steps, operation: "\(operation) at t = \(t)", modelName: modelName))
             }
         }
         for b in 0..<result.image.shape[0] {
-            values.append(self.image(result.image.slice(b).reshaped1(), prompt: prompt, steps: steps, operation: operation))
+            values.append(self.image(result.image.slice(b).reshaped1(), prompt: prompt, steps: steps, operation: operation, modelName: modelName))
         }
         return values.count == 1 ? values[0] : .array(values)
     }
 
-    /// A model-range `[1, 3, H, W]` (or `[3, H, W]`) tensor as a cell image with provenance.
-    func image(_ x: Tensor, prompt: String, steps: Int, operation: String) -> Value {
+    /// A model-range `[1, 3, H, W]` (or `[3, H, W]`) tensor as a cell image with provenance
+    /// (made by the notebook's model unless `modelName` says otherwise).
+    func image(_ x: Tensor, prompt: String, steps: Int, operation: String, modelName: String? = nil) -> Value {
         let pixels = x.rank == 4 ? x.slice(0) : x
-        let provenance = Provenance(model: model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps, operation: operation)
+        let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps, operation: operation)
         return .native(ImageValue(pixels.fromModelRange(), provenance: provenance))
     }
 }

@@ -14,6 +14,8 @@ public enum NotebookLibrary {
         public static let model = "model"
         /// The noise schedule alone: `ModelChoice.scheduleIdentity`.
         public static let schedule = "schedule"
+        /// Stage II alone: `ModelChoice.upsamplerIdentity`.
+        public static let upsampler = "upsampler"
     }
 
     /// The library bound to `session`.
@@ -23,6 +25,7 @@ public enum NotebookLibrary {
         addImageFunctions(to: &library, session: session)
         addNoiseFunctions(to: &library, session: session)
         addDiffusionFunctions(to: &library, session: session)
+        addUpsamplingFunctions(to: &library, session: session)
         addPrimitiveFunctions(to: &library, session: session)
         addMeasureFunctions(to: &library)
         addPlotFunctions(to: &library, session: session)

@@ -58,6 +58,7 @@ public final class NotebookSession: @unchecked Sendable {
     /// The model the notebook runs on (loaded when a cell first calls it).
     public let modelChoice: ModelChoice
     private var loadedModel: LoadedModel?
+    private var loadedUpsampler: Upsampler?
     /// Reports progress of long built-ins: (step, total, label).
     public var progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }
     /// When set, every call draws from a stream seeded with this instead: lets a test run a
@@ -138,6 +139,15 @@ public final class NotebookSession: @unchecked Sendable {
         let model = try load()
         loadedModel = model
         return model
+    }
+
+    /// Stage II, loaded on first use.
+    public func upsampler() throws -> Upsampler {
+        if let loadedUpsampler { return loadedUpsampler }
+        guard let choice = modelChoice.upsampler else { throw BindingsError.noUpsampler(model: modelChoice.displayName) }
+        let upsampler = try choice.load()
+        loadedUpsampler = upsampler
+        return upsampler
     }
 
     /// The noise schedule of the notebook's model, known before the model is loaded, so

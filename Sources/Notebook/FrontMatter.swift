@@ -8,13 +8,15 @@ public struct FrontMatter: Sendable {
     public var model: String?
     /// A directory of weights (`weights:`), as written.
     public var weights: String?
+    /// A directory of stage II (super-resolution) weights (`weights2:`), as written.
+    public var weights2: String?
     /// A prompt-embedding file (`embeddings:`, the course's `prompt_embeds_dict.pth`), as written.
     public var embeddings: String?
     /// The entries under `parameters:`, in file order.
     public var parameters: [Parameter]
 
     /// The top-level keys the front matter accepts.
-    public static let knownKeys = ["title", "seed", "model", "weights", "embeddings", "parameters"]
+    public static let knownKeys = ["title", "seed", "model", "weights", "weights2", "embeddings", "parameters"]
     /// The values `model:` accepts.
     public static let knownModels = ["auto", "builtin", "builtin-local", "builtin-mean", "trained", "IF-I-M", "IF-I-L", "IF-I-XL"]
 

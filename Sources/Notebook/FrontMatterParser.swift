@@ -87,6 +87,7 @@ struct FrontMatterParser {
                 switch name {
                 case "title": frontMatter.title = text
                 case "weights": frontMatter.weights = text
+                case "weights2": frontMatter.weights2 = text
                 case "embeddings": frontMatter.embeddings = text
                 default:
                     guard FrontMatter.knownModels.contains(text) else {

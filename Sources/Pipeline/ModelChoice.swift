@@ -29,8 +29,7 @@ public struct LoadedModel: Sendable {
     }
 }
 
-/// One part of a model pipeline (its text conditioning, its stage I denoiser; later stage
-/// II), with an identity that changes whenever what it computes can.
+/// One part of a model pipeline (its text conditioning, its stage I denoiser), with an identity that changes whenever what it computes can.
 public struct ModelComponent: Sendable, Equatable {
     /// What the part does: "text", "stage I", "schedule".
     public var role: String
@@ -58,13 +57,16 @@ public struct ModelChoice: Sendable {
     public var schedule: NoiseSchedule
     /// Loads the model; nil when the notebook has no model.
     public var load: (@Sendable () throws -> LoadedModel)?
+    /// Stage II, when its weights are here and the model can feed it prompt embeddings.
+    public var upsampler: UpsamplerChoice?
 
     /// A choice from its parts.
     public init(displayName: String, components: [ModelComponent], schedule: NoiseSchedule,
-                load: (@Sendable () throws -> LoadedModel)?) {
+                upsampler: UpsamplerChoice? = nil, load: (@Sendable () throws -> LoadedModel)?) {
         self.displayName = displayName
         self.components = components
         self.schedule = schedule
+        self.upsampler = upsampler
         self.load = load
     }
 
@@ -72,6 +74,11 @@ public struct ModelChoice: Sendable {
     public var identity: String {
         components.map { "\($0.role)=\($0.identity)" }.joined(separator: " ")
     }
+
+    /// The identity of stage II alone ("none" without one): what `upsample` and
+    /// `hasUpsampler` depend on besides the model, so that adding stage II weights leaves
+    /// every 64x64 figure cached.
+    public var upsamplerIdentity: String { upsampler?.identity ?? "none" }
 
     /// The identity of the schedule alone: what `forward` and `alphaBar` depend on.
     public var scheduleIdentity: String { Self.identity(of: schedule) }

@@ -28,6 +28,22 @@ public enum ModelLoader {
         return IFDenoiser(unet: unet, schedule: try schedule(model), displayName: displayName(model), identity: identity(model))
     }
 
+    /// The stage II model in `model`'s folder: its UNet and scheduler, and the schedule of
+    /// `image_noising_scheduler/` (IF's plain squared cosine when the snapshot has none).
+    public static func loadStageII(_ model: FoundModel) throws -> Upsampler {
+        let denoiser = try loadIF(model)
+        let noising = model.folder + "/image_noising_scheduler/scheduler_config.json"
+        let imageNoising: NoiseSchedule
+        if let data = FileManager.default.contents(atPath: noising) {
+            imageNoising = try NoiseSchedule(schedulerConfig: data, file: noising)
+        } else {
+            imageNoising = NoiseSchedule.squaredCosine()
+        }
+        let stageII = try SuperResolutionDenoiser(unet: denoiser.unet, schedule: denoiser.schedule,
+                                                  displayName: denoiser.displayName, identity: denoiser.identity)
+        return Upsampler(denoiser: stageII, side: denoiser.unet.config.sampleSize, imageNoising: imageNoising)
+    }
+
     /// "DeepFloyd IF-I-L v1.0 (fp16)".
     public static func displayName(_ model: FoundModel) -> String {
         let name = model.name.replacingOccurrences(of: "-v1.0", with: " v1.0")

@@ -21,20 +21,23 @@ public final class ModelResolver: @unchecked Sendable {
 
     private let projectRoot: String
     private let weights: String?
+    private let weights2: String?
     private let embeddings: String?
     private let model: String?
     private let lock = NSLock()
     private var loaded: [String: LoadedModel] = [:]
+    private var loadedUpsamplers: [String: Upsampler] = [:]
     private var warned = Set<String>()
     private let warn: @Sendable (String) -> Void
 
-    /// A resolver for notebooks in `projectRoot`; `weights`, `embeddings` and `model` are the
-    /// command line's choices (nil: the front matter's, else automatic); `warn` prints a
-    /// one-time remark (e.g. weights found without embeddings).
-    public init(projectRoot: String, weights: String?, embeddings: String?, model: String?,
+    /// A resolver for notebooks in `projectRoot`; `weights`, `weights2` (stage II),
+    /// `embeddings` and `model` are the command line's choices (nil: the front matter's, else
+    /// automatic); `warn` prints a one-time remark (e.g. weights found without embeddings).
+    public init(projectRoot: String, weights: String?, weights2: String? = nil, embeddings: String?, model: String?,
                 warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.projectRoot = projectRoot
         self.weights = weights
+        self.weights2 = weights2
         self.embeddings = embeddings
         self.model = model
         self.warn = warn
@@ -55,7 +58,9 @@ public final class ModelResolver: @unchecked Sendable {
             guard let folder = explicitWeights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
                 throw PipelineError(usage: true, "the trained emoji model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
             }
-            return try trained(folder: folder)
+            var choice = try trained(folder: folder)
+            choice.upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: false)
+            return choice
         }
         let preferred = name == "auto" ? nil : name
         guard let found = try WeightsLocator().resolve(explicit: explicitWeights, preferred: preferred) else {
@@ -75,7 +80,9 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "text", identity: "embeddings:" + Self.fileDigest(embeddingsFile)),
                           ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
         let identity = components.map(\.identity).joined(separator: " ")
-        return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule) { [self] in
+        let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
+        return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule,
+                           upsampler: upsampler) { [self] in
             try self.cached(identity) {
                 let denoiser = try ModelLoader.loadIF(found)
                 let table = try PromptEmbeddings.load(embeddingsFile)
@@ -84,6 +91,19 @@ public final class ModelResolver: @unchecked Sendable {
                     return Condition(prompt: prompt, embedding: embedding.rank == 3 ? embedding.slice(0) : embedding)
                 })
             }
+        }
+    }
+
+    /// Stage II for a model that conditions on prompt embeddings: the folder `--weights2` or
+    /// `weights2:` names, else (with `search`) IF-II-L or IF-II-M in the Hugging Face cache.
+    private func upsampler(_ frontMatter: FrontMatter, notebookFolder: String, search: Bool) throws -> UpsamplerChoice? {
+        let explicit = weights2 ?? frontMatter.weights2.map { Self.absolute($0, in: notebookFolder) }
+        guard explicit != nil || search, let found = try WeightsLocator().resolveStageII(explicit: explicit) else { return nil }
+        let noising = found.folder + "/image_noising_scheduler/scheduler_config.json"
+        let identity = "stage II:" + ModelLoader.identity(found) + " noising:"
+            + (FileManager.default.fileExists(atPath: noising) ? Self.fileDigest(noising) : "default")
+        return UpsamplerChoice(displayName: ModelLoader.displayName(found), identity: identity) { [self] in
+            try self.cachedUpsampler(identity) { try ModelLoader.loadStageII(found) }
         }
     }
 
@@ -168,6 +188,13 @@ public final class ModelResolver: @unchecked Sendable {
         let model = try load()
         lock.withLock { loaded[identity] = model }
         return model
+    }
+
+    private func cachedUpsampler(_ identity: String, _ load: () throws -> Upsampler) throws -> Upsampler {
+        if let upsampler = lock.withLock({ loadedUpsamplers[identity] }) { return upsampler }
+        let upsampler = try load()
+        lock.withLock { loadedUpsamplers[identity] = upsampler }
+        return upsampler
     }
 
     private func warnOnce(_ message: String) {

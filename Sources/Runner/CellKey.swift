@@ -17,6 +17,8 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
     var model: String?
     /// The noise schedule's identity, for cells that call a built-in that reads it.
     var schedule: String?
+    /// Stage II's identity, for cells that upsample or ask whether they can.
+    var upsampler: String? = nil
 
     /// The cache key: SHA-256 over a canonical rendering of the inputs.
     var key: String {
@@ -24,6 +26,7 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
         for name in reads.keys.sorted() { text += "read \(name)=\(reads[name] ?? "")\n" }
         text += "model=\(model ?? "-")\n"
         text += "schedule=\(schedule ?? "-")\n"
+        if let upsampler { text += "upsampler=\(upsampler)\n" }
         return SHA256.hex(text)
     }
 
@@ -40,6 +43,7 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
         }
         if previous.model != model { return "model changed" }
         if previous.schedule != schedule { return "noise schedule changed" }
+        if previous.upsampler != upsampler { return "stage II model changed" }
         return "cache entry missing"
     }
 

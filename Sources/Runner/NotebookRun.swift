@@ -87,7 +87,8 @@ final class NotebookRun {
             let state = library.hostState(readByCalling: called)
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
                                        model: state.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
-                                       schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil)
+                                       schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil,
+                                       upsampler: state.contains(NotebookLibrary.HostState.upsampler) ? model.upsamplerIdentity : nil)
             let key = inputs.key
             recorded.append(inputs)
             // What this cell declares with `let` is constant for the cells after it, whatever

@@ -34,7 +34,7 @@ struct CommandLineTool {
     noisebook: run diffusion-model notebooks into a web page.
 
     usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--cache DIR] [--allow DIR] [--no-wait]
-                         [--model NAME] [--weights DIR] [--embeddings FILE]
+                         [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
            noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]
            noisebook cache size [--cache DIR]
            noisebook cache clean --keep-latest [--cache DIR]
@@ -48,6 +48,8 @@ struct CommandLineTool {
              --fresh     ignore cached results
              --embed     put the images inside each page (one self-contained file per page)
              --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
+             --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L
+                         or IF-II-M from the Hugging Face cache
              --cache DIR use another cache folder
              --allow DIR let cells read and write files in DIR (outside the project)
              --no-wait   fail (status 65) instead of waiting when another run holds the project

@@ -9,7 +9,7 @@ struct RunCommand {
     let arguments: [String]
 
     /// The options `run` and `preview` share; each adds its own.
-    static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--embeddings", "--model", "--project"]
+    static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--weights2", "--embeddings", "--model", "--project"]
     static let flags: Set<String> = ["--fresh", "--embed", "--no-wait", "--submission"]
 
     func run() throws -> Int32 {
@@ -67,6 +67,7 @@ struct RunSetup {
         }
         log.summary("noisebook: project \(root)")
         resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
+                                 weights2: parsed.value("--weights2").map(absolute),
                                  embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
                                  warn: { printError($0) })
     }
