@@ -33,6 +33,14 @@ struct DoctorCommand {
         for model in found {
             print(String(format: "  found %@ (%@, %.1f GB) at %@", model.name, model.variant.rawValue, Double(model.sizeBytes) / 1e9, model.folder))
         }
+        print("Stage II:      \(WeightsLocator.stageIIOrder.joined(separator: ", then ")) in the same folders (for upsample())")
+        let stageII = locator.findAll(stage: "II")
+        if stageII.isEmpty {
+            print("                 none found: upsample() is unavailable (pass --weights2 DIR to use a folder)")
+        }
+        for model in stageII {
+            print(String(format: "  found %@ (%@, %.1f GB) at %@", model.name, model.variant.rawValue, Double(model.sizeBytes) / 1e9, model.folder))
+        }
         return ExitCode.success
     }
 }
