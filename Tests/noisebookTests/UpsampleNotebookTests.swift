@@ -57,7 +57,7 @@ final class UpsampleNotebookTests: CommandTestCase {
         let small = sampleCFG(prompt: "a rocket ship", steps: 3)
         let big = upsample(small, prompt: "a rocket ship", steps: 4)
         print(small.width, big.width, big.height)
-        show(big, caption: "256")
+        show([small, big], captions: ["16", "32"])
         ```
 
         ```swift
@@ -72,6 +72,10 @@ final class UpsampleNotebookTests: CommandTestCase {
         let images = try FileManager.default.contentsOfDirectory(atPath: project + "/Output/images").filter { $0.hasSuffix(".json") }
         let sidecars = try images.map { try String(contentsOfFile: project + "/Output/images/" + $0, encoding: .utf8) }
         XCTAssertTrue(sidecars.contains { $0.contains("upsample(noiseLevel: 250") && $0.contains("\"steps\" : \"4\"") }, sidecars.joined())
+        // Each image is shown at its own size (small images enlarged 3x), side by side.
+        let page = try String(contentsOfFile: project + "/Output/up.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("alt=\"16\"") && page.contains("width=\"48\" height=\"48\""), page)
+        XCTAssertTrue(page.contains("alt=\"32\"") && page.contains("width=\"96\" height=\"96\""), page)
 
         // Stage II is keyed apart from stage I: the whole first cell is served from the cache.
         let again = try noisebook(["run", "Notebooks"], in: project)
