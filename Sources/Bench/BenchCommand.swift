@@ -6,7 +6,7 @@ import Foundation
 import Tensor
 
 /// `bench`: times the IF UNet forward for the IF-I-M and IF-I-L shapes (and IF-I-XL from an
-/// fp16 file), a full CFG sample, the built-in model's CFG step, and PyTorch's forward on
+/// fp16 file), stage II's IF-II-L at 256x256 and one whole upsampling, a full CFG sample, the built-in model's CFG step, and PyTorch's forward on
 /// the same shapes when it is installed.
 ///
 /// Each measurement runs in a child process (this executable with a sub-command), so that
@@ -14,9 +14,10 @@ import Tensor
 struct BenchCommand {
     static let usage = """
     usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-pytorch] [--no-sample]
-                 [--xl-file PATH] [--python PATH]
-           bench forward --model M|L|XL --batch B [--runs N] [--half]
+                 [--no-stage2] [--upsample-steps 50] [--xl-file PATH] [--python PATH]
+           bench forward --model M|L|XL|II-L --batch B [--runs N] [--half]
            bench sample --model M [--steps 33]
+           bench upsample [--steps 50]
            bench builtin
            bench xl --file PATH [--keep] [--runs N]
     """
@@ -28,6 +29,7 @@ struct BenchCommand {
         switch options.subcommand {
         case "forward": try ForwardRun(options: &options).run()
         case "sample": try SampleRun(options: &options).run()
+        case "upsample": try UpsampleRun(options: &options).run()
         case "builtin": try BuiltinRun(options: &options).run()
         case "xl": try XLRun(options: &options).run()
         case nil: try Suite(options: &options).run()

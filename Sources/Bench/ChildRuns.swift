@@ -36,7 +36,7 @@ struct ForwardRun {
         line.add("kind", "forward")
         line.add("model", model.name)
         line.add("batch", String(batch))
-        ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: 64, tokens: 77).flopsPerItem * Double(batch))
+        ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: config.sampleSize, tokens: 77).flopsPerItem * Double(batch))
         line.add("load_s", loadSeconds)
         line.add("weights_gb", Double(unet.weightByteCount) / 1e9)
         line.print()
@@ -45,14 +45,17 @@ struct ForwardRun {
     /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs.
     static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true) throws -> (wall: [Double], cpu: [Double]) {
         var random = SeededRandom(seed: 7)
-        let x = random.normal(shape: [batch, 3, 64, 64])
+        let side = unet.config.sampleSize
+        let x = random.normal(shape: [batch, unet.config.inChannels, side, side])
         let text = random.normal(shape: [batch, 77, unet.config.textEmbedDim])
         let timesteps = [Int](repeating: 500, count: batch)
-        if warmUp { _ = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text) }
+        // Stage II also sees the noise level of its upscaled input (the course's 250).
+        let labels = unet.config.classEmbedsTimestep ? [Int](repeating: 250, count: batch) : nil
+        if warmUp { _ = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text, classLabels: labels) }
         var times = [Double](), cpu = [Double]()
         for _ in 0..<runs {
             let (start, cpuStart) = (ProcessStats.now, ProcessStats.cpuSeconds)
-            let out = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text)
+            let out = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text, classLabels: labels)
             times.append(ProcessStats.now - start)
             cpu.append(ProcessStats.cpuSeconds - cpuStart)
             guard out.scalars.allSatisfy(\.isFinite) else {
@@ -106,6 +109,49 @@ struct SampleRun {
         line.add("steps", String(sampler.timesteps.count - 1))
         line.add("seconds", seconds)
         line.add("per_step_s", seconds / Double(sampler.timesteps.count - 1))
+        line.add("finite", result.image.scalars.allSatisfy(\.isFinite) ? "yes" : "no")
+        line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
+        line.print()
+    }
+}
+
+/// `bench upsample`: one whole super-resolution (IF-II-L shapes, random weights): a 64x64
+/// image upscaled to 256 and noised to level 250, then `steps` leading steps with CFG 4,
+/// each one batched forward of the unconditional and conditional halves.
+struct UpsampleRun {
+    let steps: Int
+    init(options: inout Options) throws {
+        steps = try options.int("steps", default: 50)
+    }
+
+    func run() throws {
+        let model = BenchModel.stageIILarge
+        let config = try model.config()
+        let loadStart = ProcessStats.now
+        let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: .float32)
+        let loadSeconds = ProcessStats.now - loadStart
+        let schedule = NoiseSchedule.squaredCosine()                       // learned range, dynamic thresholding
+        let denoiser = try SuperResolutionDenoiser(unet: unet, schedule: schedule, displayName: model.name, identity: model.name)
+        var random = SeededRandom(seed: 17)
+        let prompt = Condition(prompt: "a rocket ship", embedding: random.normal(shape: [77, config.textEmbedDim]))
+        let empty = Condition(prompt: "", embedding: random.normal(shape: [77, config.textEmbedDim]))
+        let side = config.sampleSize
+        let low = random.normal(shape: [1, 3, 64, 64]).clamped(to: -1...1)
+        let start = ProcessStats.now
+        let noised = try Sampler.noisedUpscale(low, side: side, noiseLevel: 250, imageNoising: .squaredCosine(),
+                                               noise: random.normal(shape: [1, 3, side, side])).noised
+        let sampler = try Sampler(denoiser: denoiser, timesteps: Sampler.leadingTimesteps(steps: steps), rule: .scheduler)
+        let result = try sampler.denoise(random.normal(shape: [1, 3, side, side]), iStart: 0, random: &random,
+                                         estimate: sampler.superResolution(prompt, unconditional: empty, guidance: 4,
+                                                                           lowResolution: noised, noiseLevel: 250))
+        let seconds = ProcessStats.now - start
+        var line = ResultLine()
+        line.add("kind", "upsample")
+        line.add("model", model.name)
+        line.add("steps", String(steps))
+        line.add("seconds", seconds)
+        line.add("per_step_s", seconds / Double(steps))
+        line.add("load_s", loadSeconds)
         line.add("finite", result.image.scalars.allSatisfy(\.isFinite) ? "yes" : "no")
         line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
         line.print()

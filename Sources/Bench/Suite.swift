@@ -12,6 +12,8 @@ struct Suite {
     let sample: Bool
     let python: String
     let xlFile: String?
+    let stageII: Bool
+    let upsampleSteps: Int
 
     init(options: inout Options) throws {
         runs = try options.int("runs", default: 5)
@@ -28,6 +30,8 @@ struct Suite {
         sample = !options.flag("no-sample")
         python = options.string("python") ?? "/usr/bin/python3"
         xlFile = options.string("xl-file")
+        stageII = !options.flag("no-stage2")
+        upsampleSteps = try options.int("upsample-steps", default: 50)
     }
 
     func run() throws {
@@ -62,6 +66,18 @@ struct Suite {
             if let xlFile { arguments += ["--file", xlFile] }
             let r = try child(arguments)
             say("IF-I-XL batch 1 (fp16 file, weights kept fp16): first pass \(r["first_s"] ?? "?") s, then \(r["seconds"] ?? "?") s; \(r["gflop_per_s"] ?? "?") GFLOP/s; peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); file written in \(r["write_s"] ?? "?") s")
+        }
+        if stageII {
+            // One CFG step of stage II is one batch-2 forward at 256x256; two timed passes
+            // after the warm-up, as each takes tens of seconds on a small machine.
+            let model = BenchModel.stageIILarge
+            let r = try child(["forward", "--model", model.name, "--batch", "2", "--runs", String(min(runs, 2))])
+            ours["\(model.name)/2"] = r
+            say(String(format: "%@ batch 2 at 256x256 (one CFG step): %@ s (min %@, max %@; %@ CPU s per pass), %@ GFLOP -> %@ GFLOP/s (%.0f%% of SGEMM peak), peak RSS %@ GB (weights %@ GB)",
+                       model.name, r["seconds"] ?? "?", r["min_s"] ?? "?", r["max_s"] ?? "?", r["cpu_s"] ?? "?", r["gflops"] ?? "?",
+                       r["gflop_per_s"] ?? "?", 100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, r["rss_gb"] ?? "?", r["weights_gb"] ?? "?"))
+            let u = try child(["upsample", "--steps", String(upsampleSteps)])
+            say("\(model.name) upsampling 64 -> 256, \(u["steps"] ?? "?") steps with CFG: \(u["seconds"] ?? "?") s (\(u["per_step_s"] ?? "?") s per step), peak RSS \(u["rss_gb"] ?? "?") GB")
         }
         if pytorch { try comparePyTorch(ours) }
     }
