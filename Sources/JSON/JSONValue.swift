@@ -74,11 +74,13 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal; with `escapingMarkup`, `<` is written `\u003c` so the
+    /// literal can sit inside an HTML `<script>` or an event stream read by one.
+    public static func quoted(_ text: String, escapingMarkup: Bool = false) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
+            case "<" where escapingMarkup: out += "\\u003c"
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"

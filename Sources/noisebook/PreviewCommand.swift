@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Preview
 import Runner
 
@@ -145,32 +146,14 @@ enum LivePage {
             control.setPage(page)
             server.send(event: "running", data: "{}", page: page)
         case let .progress(cell, line, label, step, total, left):
-            let json = "{\"cell\":\(cell),\"line\":\(line),\"label\":\(quoted(label)),\"step\":\(step),\"total\":\(total),\"left\":\(left.map { String(format: "%.1f", $0) } ?? "null")}"
+            let json = "{\"cell\":\(cell),\"line\":\(line),\"label\":\(JSONValue.quoted(label, escapingMarkup: true)),\"step\":\(step),\"total\":\(total),\"left\":\(left.map { String(format: "%.1f", $0) } ?? "null")}"
             server.send(event: "progress", data: json, page: control.currentPage)
         case let .cellFailed(cell, line, message):
-            server.send(event: "cell-error", data: "{\"cell\":\(cell),\"line\":\(line),\"message\":\(quoted(message))}", page: control.currentPage)
+            server.send(event: "cell-error", data: "{\"cell\":\(cell),\"line\":\(line),\"message\":\(JSONValue.quoted(message, escapingMarkup: true))}", page: control.currentPage)
         case let .notebookFinished(_, page):
             server.send(event: "reload", data: page, page: page)
             server.send(event: "reload", data: page, page: "index.html")
         }
-    }
-
-    /// `text` as a JSON string.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 
     /// Opens `url` in the system browser, when there is one.

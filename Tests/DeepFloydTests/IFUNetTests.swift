@@ -162,8 +162,8 @@ final class IFUNetTests: XCTestCase {
         XCTAssertEqual("\(activation)", #"config.json: "act_fn": unsupported value "mish" (supported: gelu, silu, swish)"#)
         let block = try XCTUnwrap(try configError { $0["down_block_types"] = ["DownBlock2D", "SimpleCrossAttnDownBlock2D", "SimpleCrossAttnDownBlock2D", "SimpleCrossAttnDownBlock2D"] })
         XCTAssertEqual("\(block)", #"config.json: "down_block_types": unsupported block "DownBlock2D" (supported: ResnetDownsampleBlock2D, SimpleCrossAttnDownBlock2D)"#)
-        let classEmbedding = try XCTUnwrap(try configError { $0["class_embed_type"] = "timestep" })
-        XCTAssertEqual("\(classEmbedding)", #"config.json: "class_embed_type": unsupported value "timestep" (supported: null)"#)
+        let classEmbedding = try XCTUnwrap(try configError { $0["class_embed_type"] = "projection" })
+        XCTAssertEqual("\(classEmbedding)", #"config.json: "class_embed_type": unsupported value "projection" (supported: null, "timestep")"#)
         let heads = try XCTUnwrap(try configError { $0["attention_head_dim"] = 5 })
         XCTAssertEqual("\(heads)", #"config.json: "attention_head_dim": 5 does not divide 16 channels of down block 1"#)
     }

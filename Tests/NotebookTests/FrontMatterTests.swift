@@ -98,7 +98,7 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertEqual(failure("title: x\ntilte: y"), "fm.md:3:1: error: unknown front-matter key 'tilte'; did you mean 'title'?")
         XCTAssertEqual(failure("paramters:"), "fm.md:2:1: error: unknown front-matter key 'paramters'; did you mean 'parameters'?")
         XCTAssertEqual(failure("colour: red"),
-                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, embeddings, parameters)")
+                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, weights2, embeddings, parameters)")
     }
 
     func testSeedErrors() {

@@ -9,22 +9,7 @@ import XCTest
 /// text width 64), so the images mean nothing; the test is about the path, not the pictures.
 final class DeepFloydNotebookTests: CommandTestCase {
     private func makeProject() throws -> String {
-        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
-        let project = scratch + "/project"
-        let files = FileManager.default
-        for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
-            try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
-        }
-        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
-        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
-                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
-        var random = SeededRandom(seed: 3)
-        var prompts = [String: Tensor]()
-        for prompt in ["", "a high quality photo", "a rocket ship"] {
-            prompts[prompt] = random.normal(shape: [1, 77, 64])
-        }
-        try SafetensorsWriter.write(prompts, to: project + "/embeddings.safetensors", dtype: .f16)
+        let project = try makeIFProject(prompts: ["", "a high quality photo", "a rocket ship"], embeddingSeed: 3, dtype: .f16)
         try """
         ---
         title: IF path
@@ -77,19 +62,7 @@ final class DeepFloydNotebookTests: CommandTestCase {
 /// numbered noise.
 final class CellLoopTests: CommandTestCase {
     func testACellWrittenCFGLoopEqualsTheBuiltIn() throws {
-        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
-        let project = scratch + "/project"
-        let files = FileManager.default
-        for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
-            try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
-        }
-        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
-        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
-                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
-        var random = SeededRandom(seed: 9)
-        try SafetensorsWriter.write(["": random.normal(shape: [1, 77, 64]), "a rocket ship": random.normal(shape: [1, 77, 64])],
-                                    to: project + "/embeddings.safetensors", dtype: .f32)
+        let project = try makeIFProject(prompts: ["", "a rocket ship"], embeddingSeed: 9, dtype: .f32)
         try """
         ---
         title: Own loop

@@ -12,17 +12,11 @@ import XCTest
 final class UpsampleNotebookTests: CommandTestCase {
     private func makeProject() throws -> String {
         let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
-        let project = scratch + "/project"
+        let project = try makeIFProject(prompts: ["", "a rocket ship"], embeddingSeed: 3, dtype: .f32)
         let files = FileManager.default
-        for folder in ["weights/unet", "weights/scheduler", "weights2/unet", "weights2/scheduler",
-                       "weights2/image_noising_scheduler", "Notebooks"] {
+        for folder in ["weights2/unet", "weights2/scheduler", "weights2/image_noising_scheduler"] {
             try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
         }
-        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
-        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
-                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
-
         var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixtures + "/stage2/sr-a/config.json"))) as? [String: Any])
         config["encoder_hid_dim"] = 64
         let configData = try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys])
@@ -34,11 +28,6 @@ final class UpsampleNotebookTests: CommandTestCase {
         try files.copyItem(atPath: fixtures + "/stage2/loop/scheduler_config.json", toPath: project + "/weights2/scheduler/scheduler_config.json")
         try files.copyItem(atPath: fixtures + "/stage2/loop/image_noising_scheduler_config.json",
                            toPath: project + "/weights2/image_noising_scheduler/scheduler_config.json")
-
-        var noise = SeededRandom(seed: 3)
-        var prompts = [String: Tensor]()
-        for prompt in ["", "a rocket ship"] { prompts[prompt] = noise.normal(shape: [1, 77, 64]) }
-        try SafetensorsWriter.write(prompts, to: project + "/embeddings.safetensors", dtype: .f32)
         return project
     }
 
