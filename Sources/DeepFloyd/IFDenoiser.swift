@@ -32,17 +32,7 @@ public struct IFDenoiser: Denoiser {
         for t in timesteps where !schedule.contains(t) {
             throw DiffusionError.invalidInput(what: "predict", reason: "timestep \(t) is outside 0..<\(schedule.trainTimesteps)")
         }
-        let width = unet.config.textEmbedDim
-        var embeddings = [Tensor]()
-        for condition in conditions {
-            guard let e = condition.embedding else { throw DiffusionError.missingEmbedding(prompt: condition.prompt) }
-            guard e.rank == 2, e.shape[1] == width else {
-                throw DiffusionError.invalidInput(what: "embedding of \"\(condition.prompt)\"",
-                                                  reason: "expected [tokens, \(width)], got \(Tensor.format(e.shape))")
-            }
-            embeddings.append(e)
-        }
-        let text = try Tensor.stack(embeddings)                              // [B, L, width]
+        let text = try unet.textStates(conditions)                           // [B, L, width]
         let output = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text)  // [B, 6, H, W]
         let channels = output.shape[1]
         guard channels == 2 * x.shape[1] else {

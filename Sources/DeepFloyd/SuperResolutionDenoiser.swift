@@ -31,13 +31,8 @@ public struct SuperResolutionDenoiser: Denoiser {
         guard let low = input.lowResolution, let levels = input.noiseLevels else {
             throw DiffusionError.invalidInput(what: "predict", reason: "stage II refines an image: give the noised upscaled image and its noise level")
         }
-        var embeddings = [Tensor]()
-        for condition in input.conditions {
-            guard let e = condition.embedding else { throw DiffusionError.missingEmbedding(prompt: condition.prompt) }
-            embeddings.append(e)
-        }
         let x = try Tensor.concatenate([input.sample, low], axis: 1)                       // [B, 6, H, W]
-        let output = try unet.forward(x, timesteps: input.timesteps, encoderHiddenStates: try Tensor.stack(embeddings),
+        let output = try unet.forward(x, timesteps: input.timesteps, encoderHiddenStates: try unet.textStates(input.conditions),
                                       classLabels: levels)
         let parts = output.splitChannels(at: input.sample.shape[1])
         return Prediction(noise: parts.0, variance: parts.1)
