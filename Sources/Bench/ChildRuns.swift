@@ -130,17 +130,18 @@ struct UpsampleRun {
         let loadStart = ProcessStats.now
         let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: .float32)
         let loadSeconds = ProcessStats.now - loadStart
-        let schedule = NoiseSchedule.squaredCosine()                       // learned range, dynamic thresholding
-        let denoiser = try SuperResolutionDenoiser(unet: unet, schedule: schedule, displayName: model.name, identity: model.name)
+        // IF's stage II scheduler (learned range, dynamic thresholding) and the plain schedule
+        // that noises the upscaled image, as a snapshot without scheduler files gets them.
+        let upsampler = Upsampler(denoiser: try SuperResolutionDenoiser(unet: unet, schedule: .squaredCosine(), displayName: model.name, identity: model.name),
+                                  side: config.sampleSize, imageNoising: .squaredCosine())
         var random = SeededRandom(seed: 17)
         let prompt = Condition(prompt: "a rocket ship", embedding: random.normal(shape: [77, config.textEmbedDim]))
         let empty = Condition(prompt: "", embedding: random.normal(shape: [77, config.textEmbedDim]))
-        let side = config.sampleSize
+        let side = upsampler.side
         let low = random.normal(shape: [1, 3, 64, 64]).clamped(to: -1...1)
         let start = ProcessStats.now
-        let noised = try Sampler.noisedUpscale(low, side: side, noiseLevel: 250, imageNoising: .squaredCosine(),
-                                               noise: random.normal(shape: [1, 3, side, side])).noised
-        let sampler = try Sampler(denoiser: denoiser, timesteps: Sampler.leadingTimesteps(steps: steps), rule: .scheduler)
+        let noised = try upsampler.lowResolution(low, noiseLevel: 250, noise: random.normal(shape: [1, 3, side, side]))
+        let sampler = try upsampler.sampler(steps: steps)
         let result = try sampler.denoise(random.normal(shape: [1, 3, side, side]), iStart: 0, random: &random,
                                          estimate: sampler.superResolution(prompt, unconditional: empty, guidance: 4,
                                                                            lowResolution: noised, noiseLevel: 250))

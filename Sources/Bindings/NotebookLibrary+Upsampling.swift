@@ -39,9 +39,8 @@ extension NotebookLibrary {
             // image, then one draw per step.
             let start = run.random.normal(shape: [1, 3, upsampler.side, upsampler.side])
             let levelNoise = run.random.normal(shape: [1, 3, upsampler.side, upsampler.side])
-            let noised = try Sampler.noisedUpscale(low, side: upsampler.side, noiseLevel: noiseLevel,
-                                                   imageNoising: upsampler.imageNoising, noise: levelNoise).noised
-            let sampler = run.wired(try Sampler(denoiser: upsampler.denoiser, timesteps: Sampler.leadingTimesteps(steps: steps), rule: .scheduler))
+            let noised = try upsampler.lowResolution(low, noiseLevel: noiseLevel, noise: levelNoise)
+            let sampler = run.wired(try upsampler.sampler(steps: steps))
             return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt,
                                    operation: "upsample(noiseLevel: \(noiseLevel), γ \(format(Double(guidance))))",
                                    estimate: sampler.superResolution(condition, unconditional: try run.unconditional(), guidance: guidance,

@@ -32,7 +32,7 @@ public enum ModelLoader {
     /// `image_noising_scheduler/` (IF's plain squared cosine when the snapshot has none).
     public static func loadStageII(_ model: FoundModel) throws -> Upsampler {
         let denoiser = try loadIF(model)
-        let noising = model.folder + "/image_noising_scheduler/scheduler_config.json"
+        let noising = imageNoisingConfig(model)
         let imageNoising: NoiseSchedule
         if let data = FileManager.default.contents(atPath: noising) {
             imageNoising = try NoiseSchedule(schedulerConfig: data, file: noising)
@@ -42,6 +42,11 @@ public enum ModelLoader {
         let stageII = try SuperResolutionDenoiser(unet: denoiser.unet, schedule: denoiser.schedule,
                                                   displayName: denoiser.displayName, identity: denoiser.identity)
         return Upsampler(denoiser: stageII, side: denoiser.unet.config.sampleSize, imageNoising: imageNoising)
+    }
+
+    /// Where a stage II snapshot keeps the schedule that noises its upscaled input.
+    public static func imageNoisingConfig(_ model: FoundModel) -> String {
+        model.folder + "/image_noising_scheduler/scheduler_config.json"
     }
 
     /// "DeepFloyd IF-I-L v1.0 (fp16)".

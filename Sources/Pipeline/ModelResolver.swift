@@ -83,7 +83,7 @@ public final class ModelResolver: @unchecked Sendable {
         let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
         return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
-            try self.cached(identity) {
+            try self.memo(\.loaded, identity) {
                 let denoiser = try ModelLoader.loadIF(found)
                 let table = try PromptEmbeddings.load(embeddingsFile)
                 return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize, condition: { prompt in
@@ -99,11 +99,11 @@ public final class ModelResolver: @unchecked Sendable {
     private func upsampler(_ frontMatter: FrontMatter, notebookFolder: String, search: Bool) throws -> UpsamplerChoice? {
         let explicit = weights2 ?? frontMatter.weights2.map { Self.absolute($0, in: notebookFolder) }
         guard explicit != nil || search, let found = try WeightsLocator().resolveStageII(explicit: explicit) else { return nil }
-        let noising = found.folder + "/image_noising_scheduler/scheduler_config.json"
+        let noising = ModelLoader.imageNoisingConfig(found)
         let identity = "stage II:" + ModelLoader.identity(found) + " noising:"
             + (FileManager.default.fileExists(atPath: noising) ? Self.fileDigest(noising) : "default")
         return UpsamplerChoice(displayName: ModelLoader.displayName(found), identity: identity) { [self] in
-            try self.cachedUpsampler(identity) { try ModelLoader.loadStageII(found) }
+            try self.memo(\.loadedUpsamplers, identity) { try ModelLoader.loadStageII(found) }
         }
     }
 
@@ -121,7 +121,7 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "stage I", identity: identity),
                           ModelComponent(role: "schedule", identity: ModelChoice.identity(of: schedule))]
         return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
-            try self.cached(identity) {
+            try self.memo(\.loaded, identity) {
                 guard let atlasBytes = FileManager.default.contents(atPath: atlasPath) else { throw PipelineError("cannot read \(atlasPath)") }
                 let atlas = try PNG.decode([UInt8](atlasBytes), name: atlasPath)
                 let set = try EmojiSet(atlas: atlas, captionsJSON: captions, file: captionsPath)
@@ -158,7 +158,7 @@ public final class ModelResolver: @unchecked Sendable {
         let identity = components.map(\.identity).joined(separator: " ")
         let displayName = "trained emoji UNet (\(found.variant.rawValue))"
         return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
-            try self.cached(identity) {
+            try self.memo(\.loaded, identity) {
                 let loaded = try ModelLoader.loadIF(found)
                 let denoiser = IFDenoiser(unet: loaded.unet, schedule: loaded.schedule, displayName: displayName, identity: loaded.identity)
                 let file = try SafetensorsFile(path: tablePath)
@@ -183,18 +183,13 @@ public final class ModelResolver: @unchecked Sendable {
         return match.summary
     }
 
-    private func cached(_ identity: String, _ load: () throws -> LoadedModel) throws -> LoadedModel {
-        if let model = lock.withLock({ loaded[identity] }) { return model }
-        let model = try load()
-        lock.withLock { loaded[identity] = model }
-        return model
-    }
-
-    private func cachedUpsampler(_ identity: String, _ load: () throws -> Upsampler) throws -> Upsampler {
-        if let upsampler = lock.withLock({ loadedUpsamplers[identity] }) { return upsampler }
-        let upsampler = try load()
-        lock.withLock { loadedUpsamplers[identity] = upsampler }
-        return upsampler
+    /// What `load` makes, made at most once per identity per run.
+    private func memo<Value>(_ store: ReferenceWritableKeyPath<ModelResolver, [String: Value]>, _ identity: String,
+                             _ load: () throws -> Value) throws -> Value {
+        if let value = lock.withLock({ self[keyPath: store][identity] }) { return value }
+        let value = try load()
+        lock.withLock { self[keyPath: store][identity] = value }
+        return value
     }
 
     private func warnOnce(_ message: String) {

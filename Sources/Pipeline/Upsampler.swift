@@ -1,4 +1,5 @@
 import Diffusion
+import Tensor
 
 /// DeepFloyd IF stage II ready to run: the super-resolution denoiser, the side it refines
 /// to, and the plain schedule that noises the upscaled image to its noise level.
@@ -16,6 +17,18 @@ public struct Upsampler: Sendable {
         self.denoiser = denoiser
         self.side = side
         self.imageNoising = imageNoising
+    }
+
+    /// `image` (`[1, 3, h, w]`, model range) as stage II sees it beside its sample: upscaled
+    /// to `side` with corners aligned and noised to `noiseLevel` with `noise`.
+    public func lowResolution(_ image: Tensor, noiseLevel: Int, noise: Tensor) throws -> Tensor {
+        try Sampler.noisedUpscale(image, side: side, noiseLevel: noiseLevel, imageNoising: imageNoising, noise: noise).noised
+    }
+
+    /// The sampler of `IFSuperResolutionPipeline`: `steps` leading timesteps, the scheduler's
+    /// own step (learned range, dynamic thresholding).
+    public func sampler(steps: Int) throws -> Sampler {
+        try Sampler(denoiser: denoiser, timesteps: Sampler.leadingTimesteps(steps: steps), rule: .scheduler)
     }
 }
 
