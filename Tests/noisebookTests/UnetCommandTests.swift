@@ -16,9 +16,12 @@ final class UnetCommandTests: CommandTestCase {
         var max_abs_output: Float
     }
 
-    /// Lays the fixture out as a snapshot folder (unet/, scheduler/) and runs the command.
-    private func check(model: String, weightsFile: String, dtype: String = "f32") throws {
-        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
+    private static let fixtures = root + "/Tests/DeepFloydTests/Fixtures"
+
+    /// Lays the fixture `model` out as a snapshot folder (unet/, scheduler/) and writes its
+    /// inputs as x.npy and e.npy (the embeddings as `embeddingsType`); returns the folder.
+    private func layOut(model: String, weightsFile: String, embeddingsType: DType) throws -> String {
+        let fixtures = Self.fixtures
         let snapshot = scratch + "/snapshot"
         let files = FileManager.default
         try files.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
@@ -26,10 +29,16 @@ final class UnetCommandTests: CommandTestCase {
         try files.copyItem(atPath: "\(fixtures)/\(model)/config.json", toPath: snapshot + "/unet/config.json")
         try files.copyItem(atPath: "\(fixtures)/\(model)/\(weightsFile)", toPath: snapshot + "/unet/" + weightsFile)
         try files.copyItem(atPath: "\(fixtures)/loop/scheduler_config.json", toPath: snapshot + "/scheduler/scheduler_config.json")
-
         let inputs = try SafetensorsFile(path: "\(fixtures)/\(model)/inputs.safetensors")
         try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")
-        try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy", dtype: .f16)
+        try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy", dtype: embeddingsType)
+        return snapshot
+    }
+
+    /// Runs the command on the laid-out fixture and compares with diffusers' output.
+    private func check(model: String, weightsFile: String, dtype: String = "f32") throws {
+        let fixtures = Self.fixtures
+        let snapshot = try layOut(model: model, weightsFile: weightsFile, embeddingsType: .f16)
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(model)/expected.json")))
 
         let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy",
@@ -69,14 +78,7 @@ final class UnetCommandTests: CommandTestCase {
     }
 
     func testStageTwoWithoutClassLabelsSaysSo() throws {
-        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures/stage2/sr-a"
-        let snapshot = scratch + "/snapshot"
-        try FileManager.default.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: fixtures + "/config.json", toPath: snapshot + "/unet/config.json")
-        try FileManager.default.copyItem(atPath: fixtures + "/diffusion_pytorch_model.safetensors", toPath: snapshot + "/unet/diffusion_pytorch_model.safetensors")
-        let inputs = try SafetensorsFile(path: fixtures + "/inputs.safetensors")
-        try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")
-        try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy")
+        let snapshot = try layOut(model: "stage2/sr-a", weightsFile: "diffusion_pytorch_model.safetensors", embeddingsType: .f32)
         let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy", "--timesteps", "900",
                                     "--embeddings", "e.npy", "--out", "y.npy"])
         XCTAssertEqual(result.status, 64)
