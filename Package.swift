@@ -32,7 +32,7 @@ let package = Package(
         // DeepFloyd IF's networks, built from config.json on the layer library.
         .target(name: "DeepFloyd", dependencies: ["NN", "Diffusion", "Tensor", "JSON"]),
         // The built-in closed-form emoji model.
-        .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor"]),
+        .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor", "JSON"]),
         // Finds and assembles a model's components; used by the CLI, the runner and the bench.
         .target(name: "Pipeline", dependencies: ["DeepFloyd", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
@@ -42,7 +42,7 @@ let package = Package(
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
         .target(name: "Preview"),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DeepFloydTests", dependencies: ["DeepFloyd", "NN", "Diffusion", "Weights", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeepFloydTests", dependencies: ["DeepFloyd", "NN", "Diffusion", "Weights", "Tensor", "Imaging", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Runner", "Bindings", "Pipeline", "Notebook", "Digest", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "noisebookTests", dependencies: ["Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "noisebookTests", dependencies: ["DeepFloyd", "Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,6 +13,7 @@ log=$(mktemp)
 trap 'rm -f "$log" "$log.status"' EXIT
 
 sh tools/test-summary-selftest.sh || { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+sh tools/check-imports.sh || { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # POSIX sh has no pipefail: the test command's status travels through a file.
 { "$SWIFT" test -c release --scratch-path "$SCRATCH" --disable-swift-testing 2>&1; echo $? > "$log.status"; } | tee "$log"
