@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "DeepFloyd", dependencies: ["NN", "Diffusion", "Tensor", "JSON"]),
         // T5's SentencePiece unigram tokenizer, read from `spiece.model`.
         .target(name: "SentencePiece"),
+        // The T5 v1.1 text encoder (`T5EncoderModel`), built from config.json on the layer library.
+        .target(name: "T5", dependencies: ["NN", "Tensor", "JSON"]),
         // The built-in closed-form emoji model.
         .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor", "JSON"]),
         // Finds and assembles a model's components; used by the CLI, the runner and the bench.
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DeepFloydTests", dependencies: ["DeepFloyd", "NN", "Diffusion", "Weights", "Tensor", "Imaging", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "T5Tests", dependencies: ["T5", "NN", "Weights", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),

@@ -88,6 +88,12 @@ public struct Parameter: Sendable {
         }
     }
 
+    /// Drops the resident pages of a half-precision view into a mapped file
+    /// (`HalfStorage.releaseResidentPages`); nothing for values held in memory.
+    public func releaseResidentPages() {
+        if case let .float16(half) = storage { half.releaseResidentPages() }
+    }
+
     /// True when the values are held in half precision.
     public var isHalf: Bool {
         if case .float16 = storage { return true }

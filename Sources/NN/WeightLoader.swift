@@ -62,6 +62,17 @@ public final class WeightLoader {
         return Parameter(name: name, value: value)
     }
 
+    /// Accepts `name`, when present, as a tied copy of a tensor the model loads under
+    /// another name (T5's `encoder.embed_tokens.weight` beside `shared.weight`): it must
+    /// have `shape` and counts as used, but its values are never read. Absent is fine.
+    public func acceptTiedCopy(_ name: String, shape: [Int]) throws {
+        guard let provider, let actual = provider.shape(of: name) else { return }
+        guard actual == shape else {
+            throw NNError.misshapenTensor(name: name, shape: actual, expectedShape: shape)
+        }
+        unused.remove(name)
+    }
+
     /// Throws when some tensors were never asked for.
     public func finish() throws {
         if !unused.isEmpty { throw NNError.unexpectedTensors(unused.sorted()) }

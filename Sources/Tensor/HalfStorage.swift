@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// IEEE half-precision values held as they are stored, widened to Float32 only when used.
 ///
 /// A half-precision checkpoint of several gigabytes stays half the size of its Float32
@@ -52,6 +58,22 @@ public final class HalfStorage: @unchecked Sendable {
             initialized = count
         }
         return Tensor(shape: shape, scalars: values)
+    }
+
+    /// Lets the kernel take a view's pages out of this process's resident memory: they stay
+    /// in the page cache and are read back (a minor fault per page) on the next use. A model
+    /// that runs each weight once per load, such as a text encoder, can so hold one layer
+    /// resident at a time instead of all of them. Sound because the mapping is read-only:
+    /// dropped pages come back from the file unchanged. Owned storage is left alone.
+    public func releaseResidentPages() {
+        guard let base, owner != nil, count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        // Only whole pages inside the view: a partial page at either end may hold a neighbour.
+        let first = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + count * 2) / page * page
+        guard end > first, let start = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(start, end - first, Int32(MADV_DONTNEED))
     }
 
     /// Bytes held by this object itself (zero for a view into a mapping).

@@ -3,6 +3,8 @@
 /// Unlike `pickle.load`, it never calls anything: the only globals it accepts are
 /// `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` and the half, float and
 /// bfloat16 storage classes, and REDUCE on them builds inert descriptions (`PickleValue`).
+/// A state dict saved whole is an OrderedDict with a `_metadata` attribute (set by BUILD);
+/// the attribute is read as data and dropped.
 /// Any other global (`posix.system`, `builtins.eval`, ...) stops the read at once.
 struct PickleMachine {
     /// Tuples nest this deep at most; torch.save needs 3.
@@ -178,8 +180,10 @@ struct PickleMachine {
                 switch state {
                 case .none: break
                 case let .tuple(items, _) where items.isEmpty: break
-                case let .dict(d) where d.pairs.isEmpty: break
-                default: throw fail("BUILD with state is only accepted on an empty OrderedDict")
+                // Attributes of the dict, e.g. the `_metadata` (module versions) that
+                // `model.state_dict()` carries and torch.save keeps: plain data, discarded.
+                case let .dict(d) where d.pairs.allSatisfy({ if case .string = $0.0 { return true } else { return false } }): break
+                default: throw fail("BUILD is only accepted on a dict, with attributes named by strings")
                 }
             default:
                 throw fail("opcode 0x\(String(op, radix: 16)) is not among those torch.save uses for tensors")

@@ -29,6 +29,10 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
     case notASnapshot(folder: String, reason: String)
     /// The model asked for by name is not among those found.
     case modelNotFound(name: String, searched: [String], found: [String])
+    /// A checkpoint index names a shard file that is not there; `tensor` is one it should hold.
+    case missingShard(index: String, shard: String, tensor: String)
+    /// A folder holds none of the checkpoint files looked for (`tried`, in order).
+    case noCheckpoint(folder: String, tried: [String])
 
     /// A one-line human explanation.
     public var description: String {
@@ -65,6 +69,10 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
             let where_ = searched.isEmpty ? "no cache folder" : searched.joined(separator: ", ")
             let have = found.isEmpty ? "none found" : "found: " + found.joined(separator: ", ")
             return "model '\(name)' not found in \(where_) (\(have))"
+        case let .missingShard(index, shard, tensor):
+            return "\(index): shard '\(shard)' is missing (the weight_map puts tensor '\(tensor)' in it)"
+        case let .noCheckpoint(folder, tried):
+            return "\(folder) holds no checkpoint: none of \(tried.joined(separator: ", ")) is present"
         }
     }
 }

@@ -57,6 +57,12 @@ public final class ZipArchive: @unchecked Sendable {
 
     /// The stored bytes of `entry`, checked against its CRC; valid while the archive lives.
     public func contents(of entry: ZipEntry) throws -> UnsafeRawBufferPointer {
+        try contents(of: entry, checkingCRC: true)
+    }
+
+    /// The stored bytes of `entry`, checked against its CRC when `checkingCRC` (a caller
+    /// that serves one entry many times checks it the first time only).
+    func contents(of entry: ZipEntry, checkingCRC: Bool) throws -> UnsafeRawBufferPointer {
         func fail(_ reason: String) -> WeightsError { .malformed(file: path, reason: "zip entry '\(entry.name)': \(reason)") }
         guard entry.flags & 1 == 0 else { throw fail("is encrypted") }
         guard entry.method == 0 else {
@@ -74,7 +80,7 @@ public final class ZipArchive: @unchecked Sendable {
             throw fail("data runs past the end of the file (\(mapping.count) bytes)")
         }
         let data = UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + entry.compressedSize)])
-        guard CRC32.checksum(data) == entry.crc32 else { throw fail("CRC-32 mismatch: the archive is corrupt") }
+        if checkingCRC, CRC32.checksum(data) != entry.crc32 { throw fail("CRC-32 mismatch: the archive is corrupt") }
         return data
     }
 

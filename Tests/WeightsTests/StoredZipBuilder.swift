@@ -12,13 +12,22 @@ struct StoredZipBuilder {
         (0..<width).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) }
     }
 
-    mutating func add(_ name: String, _ data: [UInt8]) {
+    /// Adds a stored entry whose data starts at a file offset that is `remainder` modulo
+    /// `alignment` (torch.save pads the local extra field so storages start 64-byte aligned).
+    mutating func add(_ name: String, _ data: [UInt8], alignment: Int = 1, remainder: Int = 0) {
         let nameBytes = Array(name.utf8)
         let crc = data.withUnsafeBytes { Int(CRC32.checksum($0)) }
         let offset = local.count
+        var padding = 0
+        if alignment > 1 {
+            // An extra field of at least its 4-byte header, grown until the data lands right.
+            padding = 4
+            while (offset + 30 + nameBytes.count + padding) % alignment != remainder { padding += 1 }
+        }
+        let extra = padding == 0 ? [] : Self.le(0x4B46, 2) + Self.le(padding - 4, 2) + [UInt8](repeating: 0x5A, count: padding - 4)
         local += [0x50, 0x4B, 0x03, 0x04] + Self.le(20, 2) + Self.le(0, 2) + Self.le(0, 2) + Self.le(0, 4)
             + Self.le(crc, 4) + Self.le(data.count, 4) + Self.le(data.count, 4)
-            + Self.le(nameBytes.count, 2) + Self.le(0, 2) + nameBytes + data
+            + Self.le(nameBytes.count, 2) + Self.le(extra.count, 2) + nameBytes + extra + data
         central += [0x50, 0x4B, 0x01, 0x02] + Self.le(20, 2) + Self.le(20, 2) + Self.le(0, 2) + Self.le(0, 2)
             + Self.le(0, 4) + Self.le(crc, 4) + Self.le(data.count, 4) + Self.le(data.count, 4)
             + Self.le(nameBytes.count, 2) + Self.le(0, 2) + Self.le(0, 2) + Self.le(0, 2) + Self.le(0, 2)

@@ -1,0 +1,13 @@
+/// What can go wrong running a T5 encoder on its inputs. (A config.json that cannot be
+/// used throws JSON's `ConfigError`, weights that do not match it NN's `NNError`.)
+public enum T5Error: Error, Equatable, CustomStringConvertible {
+    /// An input the encoder cannot take, with the offending value named.
+    case invalidInput(String)
+
+    /// The message as users see it.
+    public var description: String {
+        switch self {
+        case let .invalidInput(reason): return "error: \(reason)"
+        }
+    }
+}
