@@ -38,7 +38,7 @@ let package = Package(
         // The built-in closed-form emoji model.
         .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor", "JSON"]),
         // Finds and assembles a model's components; used by the CLI, the runner and the bench.
-        .target(name: "Pipeline", dependencies: ["DeepFloyd", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
+        .target(name: "Pipeline", dependencies: ["DeepFloyd", "T5", "SentencePiece", "NN", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
@@ -46,11 +46,11 @@ let package = Package(
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
         .target(name: "Preview"),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "SentencePiece", "T5", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
-        .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
+        .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "T5", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
 
         // Tests mirror Sources; TestSupport holds what several test targets share.
         .target(name: "TestSupport", dependencies: ["Tensor", "Diffusion"], path: "Tests/TestSupport"),

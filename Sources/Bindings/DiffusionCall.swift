@@ -14,6 +14,9 @@ final class DiffusionCall {
     let operation: String
     /// Every random draw of this call (its own stream, or numbered draws of its `seed:`).
     var random: CallNoise
+    /// Where the embeddings of this call's prompts came from, in first-use order (the
+    /// unconditional prompt's left out: it is not what a reader asks about).
+    private(set) var embeddingSources: [String] = []
 
     init(_ session: NotebookSession, _ arguments: Arguments, operation: String) throws {
         self.session = session
@@ -51,6 +54,9 @@ final class DiffusionCall {
         do {
             let condition = try model.condition(prompt)
             if let note = model.promptNote(prompt) { session.noteOnce(note) }
+            if !prompt.isEmpty, let source = condition.embeddingSource, !embeddingSources.contains(source) {
+                embeddingSources.append(source)
+            }
             return condition
         } catch let failure as BuiltinFailure {
             throw failure
@@ -179,7 +185,8 @@ final class DiffusionCall {
     /// (made by the notebook's model unless `modelName` says otherwise).
     func image(_ x: Tensor, prompt: String, steps: Int, operation: String, modelName: String? = nil) -> Value {
         let pixels = x.rank == 4 ? x.slice(0) : x
-        let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps, operation: operation)
+        let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps,
+                                    operation: operation, embedding: embeddingSources.isEmpty ? nil : embeddingSources.joined(separator: ", "))
         return .native(ImageValue(pixels.fromModelRange(), provenance: provenance))
     }
 }

@@ -13,16 +13,20 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var operation: String?
     /// The file it was loaded from.
     public var source: String?
+    /// Where the prompts' text embeddings came from ("prompt_embeds_dict.pth", "T5 encoder
+    /// of IF-I-L-v1.0"), for models that read embeddings.
+    public var embedding: String?
 
     /// A provenance with the given fields.
     public init(model: String? = nil, prompt: String? = nil, seed: UInt64? = nil, steps: Int? = nil,
-                operation: String? = nil, source: String? = nil) {
+                operation: String? = nil, source: String? = nil, embedding: String? = nil) {
         self.model = model
         self.prompt = prompt
         self.seed = seed
         self.steps = steps
         self.operation = operation
         self.source = source
+        self.embedding = embedding
     }
 
     /// The fields both provenances agree on (used for arithmetic on two images).
@@ -32,7 +36,8 @@ public struct Provenance: Sendable, Codable, Equatable {
                    seed: seed == other.seed ? seed : nil,
                    steps: steps == other.steps ? steps : nil,
                    operation: nil,
-                   source: source == other.source ? source : nil)
+                   source: source == other.source ? source : nil,
+                   embedding: embedding == other.embedding ? embedding : nil)
     }
 
     /// The fields as strings, for the JSON sidecar of each published image.
@@ -44,6 +49,7 @@ public struct Provenance: Sendable, Codable, Equatable {
         if let steps { f["steps"] = String(steps) }
         if let operation { f["operation"] = operation }
         if let source { f["source"] = source }
+        if let embedding { f["embedding"] = embedding }
         return f
     }
 }

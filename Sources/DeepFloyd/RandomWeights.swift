@@ -19,7 +19,11 @@ public struct RandomWeights: HalfTensorProvider {
 
     /// Weights for `config`, derived from `seed`.
     public init(config: UNetConfig, seed: UInt64 = 5) throws {
-        let list = try IFUNet.tensorShapes(config: config)
+        self.init(shapes: try IFUNet.tensorShapes(config: config), seed: seed)
+    }
+
+    /// Weights for any model's tensor list (e.g. `T5EncoderModel.tensorShapes(config:)`).
+    public init(shapes list: [(name: String, shape: [Int])], seed: UInt64 = 5) {
         shapes = Dictionary(list.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
         names = shapes.keys.sorted()
         self.seed = seed
@@ -44,7 +48,8 @@ public struct RandomWeights: HalfTensorProvider {
     /// The values of `name`.
     public func fill(_ name: String, shape: [Int], into values: inout [Float]) {
         if name.hasSuffix("norm1.weight") || name.hasSuffix("norm2.weight") || name.hasSuffix("norm.weight")
-            || name.hasSuffix("norm_cross.weight") || name.hasSuffix("conv_norm_out.weight") {
+            || name.hasSuffix("norm_cross.weight") || name.hasSuffix("conv_norm_out.weight")
+            || name.hasSuffix("layer_norm.weight") {
             for i in values.indices { values[i] = 1 }
             return
         }

@@ -8,11 +8,15 @@ public struct Condition: Sendable {
     public var prompt: String
     /// The prompt's text embedding, `[tokens, width]`, when the model uses one.
     public var embedding: Tensor?
+    /// Where the embedding came from ("prompt_embeds_dict.pth", "T5 encoder of IF-I-L-v1.0"),
+    /// for the page's provenance line; nil for models that read the words themselves.
+    public var embeddingSource: String?
 
-    /// A condition for `prompt`, with its embedding when the model needs one.
-    public init(prompt: String, embedding: Tensor? = nil) {
+    /// A condition for `prompt`, with its embedding (and where it came from) when the model needs one.
+    public init(prompt: String, embedding: Tensor? = nil, embeddingSource: String? = nil) {
         self.prompt = prompt
         self.embedding = embedding
+        self.embeddingSource = embeddingSource
     }
 }
 

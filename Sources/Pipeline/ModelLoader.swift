@@ -63,17 +63,21 @@ public enum ModelLoader {
         hasher.update(model.name)
         if let config = FileManager.default.contents(atPath: model.unetConfig) { hasher.update([UInt8](config)) }
         if let path = model.schedulerConfig, let config = FileManager.default.contents(atPath: path) { hasher.update([UInt8](config)) }
-        if let handle = FileHandle(forReadingAtPath: model.unetWeights) {
-            defer { try? handle.close() }
-            let size = (try? handle.seekToEnd()) ?? 0
-            hasher.update(String(size))
-            try? handle.seek(toOffset: 0)
-            if let head = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](head)) }
-            if size > 1 << 20 {
-                try? handle.seek(toOffset: size - (1 << 20))
-                if let tail = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](tail)) }
-            }
-        }
+        hashEnds(of: model.unetWeights, into: &hasher)
         return "if:" + hasher.hexDigest()
+    }
+
+    /// Adds a file's size and its first and last megabyte to `hasher`.
+    static func hashEnds(of path: String, into hasher: inout SHA256) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        hasher.update(String(size))
+        try? handle.seek(toOffset: 0)
+        if let head = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](head)) }
+        if size > 1 << 20 {
+            try? handle.seek(toOffset: size - (1 << 20))
+            if let tail = try? handle.read(upToCount: 1 << 20) { hasher.update([UInt8](tail)) }
+        }
     }
 }

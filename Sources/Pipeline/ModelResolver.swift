@@ -69,29 +69,59 @@ public final class ModelResolver: @unchecked Sendable {
         let embeddingsFile = embeddings ?? frontMatter.embeddings.map { Self.absolute($0, in: notebookFolder) }
             ?? [projectRoot, notebookFolder, found.folder].map { $0 + "/" + Self.embeddingsFileName }
                 .first { FileManager.default.fileExists(atPath: $0) }
-        guard let embeddingsFile else {
+        let textEncoder = WeightsLocator().textEncoder(for: found)
+        if embeddingsFile == nil && textEncoder == nil {
+            let needs = "no text encoder (text_encoder/ and tokenizer/ of the snapshot) and no \(Self.embeddingsFileName)"
             if name == "auto" {
-                warnOnce("noisebook: found \(found.name) at \(found.folder) but no \(Self.embeddingsFileName) (put it in the project folder or pass --embeddings FILE); running on the built-in model")
+                warnOnce("noisebook: found \(found.name) at \(found.folder) but \(needs) (download them, or put the embeddings file in the project folder or pass --embeddings FILE); running on the built-in model")
                 return try builtin(posteriorMean: false)
             }
-            throw PipelineError(usage: true, "\(found.name) needs the course's prompt embeddings: put \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
+            throw PipelineError(usage: true, "\(found.name) has \(needs): download its text_encoder/ and tokenizer/ folders (README: Using DeepFloyd IF), or put the course's \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
         }
         let schedule = try ModelLoader.schedule(found)
-        let components = [ModelComponent(role: "text", identity: "embeddings:" + Self.fileDigest(embeddingsFile)),
+        var textIdentities = [String]()
+        if let embeddingsFile { textIdentities.append("embeddings:" + Self.fileDigest(embeddingsFile)) }
+        if let textEncoder { textIdentities.append(ModelLoader.identity(textEncoder)) }
+        let components = [ModelComponent(role: "text", identity: textIdentities.joined(separator: " + ")),
                           ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
         let identity = components.map(\.identity).joined(separator: " ")
         let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
+        let promptCache = projectRoot + "/.noisebook/prompts"
         return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
             try self.memo(\.loaded, identity) {
                 let denoiser = try ModelLoader.loadIF(found)
-                let table = try PromptEmbeddings.load(embeddingsFile)
+                let table = try embeddingsFile.map { try PromptEmbeddings.load($0) }
+                let encoder = textEncoder.map { encoder in
+                    PromptEncoder(found: encoder, identity: ModelLoader.identity(encoder), cacheFolder: promptCache) {
+                        try ModelLoader.loadTextEncoder(encoder)
+                    }
+                }
                 return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize, condition: { prompt in
-                    let embedding = try table.lookup(prompt)                    // [1, 77, 4096]
-                    return Condition(prompt: prompt, embedding: embedding.rank == 3 ? embedding.slice(0) : embedding)
+                    try Self.condition(prompt, table: table, encoder: encoder)
                 })
             }
         }
+    }
+
+    /// A prompt's condition for DeepFloyd IF: the embeddings file's when it holds exactly that
+    /// prompt (the course's own numbers), else the T5 encoder's; without an encoder, an error
+    /// naming the closest stored prompts and what to download.
+    static func condition(_ prompt: String, table: PromptEmbeddings?, encoder: PromptEncoder?) throws -> Condition {
+        if let table, let stored = table.entries.first(where: { $0.prompt == prompt }) {
+            let embedding = stored.embedding.rank == 3 ? stored.embedding.slice(0) : stored.embedding   // [77, 4096]
+            return Condition(prompt: prompt, embedding: embedding, embeddingSource: (table.file as NSString).lastPathComponent)
+        }
+        guard let encoder else {
+            let missing = table.map { "\(WeightsError.unknownPrompt(file: $0.file, prompt: prompt, suggestions: $0.closest(to: prompt, limit: 3)))" }
+                ?? "no embedding for prompt '\(prompt)'"
+            throw PipelineError("\(missing); for any prompt, download the text encoder (text_encoder/ and tokenizer/ of DeepFloyd/IF-I-L-v1.0; README: Using DeepFloyd IF)")
+        }
+        // Classifier-free guidance asks for "" next: encode it in the same pass unless stored.
+        let unconditionalStored = table?.entries.contains { $0.prompt == "" } ?? false
+        let batch = prompt.isEmpty || unconditionalStored ? [prompt] : [prompt, ""]
+        let embedding = try encoder.embeddings(for: batch)[0]                                  // [77, d_model]
+        return Condition(prompt: prompt, embedding: embedding, embeddingSource: "T5 encoder of \(encoder.found.name)")
     }
 
     /// Stage II for a model that conditions on prompt embeddings: the folder `--weights2` or

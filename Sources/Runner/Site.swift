@@ -195,7 +195,9 @@ final class Site {
         var parts = [String]()
         if let op = fields["operation"] { parts.append(op) }
         if let model = fields["model"] { parts.append(model) }
-        if let prompt = fields["prompt"] { parts.append("“\(prompt)”") }
+        if let prompt = fields["prompt"] {
+            parts.append("“\(prompt)”" + (fields["embedding"].map { " (embedding: \($0))" } ?? ""))
+        }
         if let seed = fields["seed"] { parts.append("seed \(seed)") }
         if let steps = fields["steps"] { parts.append(steps == "1" ? "1 step" : "\(steps) steps") }
         if let source = fields["source"] { parts.append(source) }

@@ -63,14 +63,34 @@ public enum NPYFile {
         case .f16: descr = "<f2"
         default: throw WeightsError.io(file: path, reason: "cannot write dtype \(dtype.rawValue) as .npy; only F32 and F16 are written")
         }
+        try write(descr: descr, shape: tensor.shape, to: path) { out in
+            if dtype == .f16 {
+                try out.write(tensor.scalars.map(DType.floatToHalf))
+            } else {
+                try out.write(tensor.scalars)
+            }
+        }
+    }
+
+    /// Writes integers (`shape`'s element count, row-major) as a little-endian int64 .npy
+    /// file, the type of PyTorch's token ids.
+    public static func write(integers values: [Int], shape: [Int], to path: String) throws {
+        guard Tensor.count(of: shape) == values.count else {
+            throw WeightsError.io(file: path, reason: "\(values.count) integers for shape \(Tensor.format(shape))")
+        }
+        try write(descr: "<i8", shape: shape, to: path) { out in try out.write(values.map { Int64($0).littleEndian }) }
+    }
+
+    /// The magic, version, header and then `body`'s data, written atomically.
+    private static func write(descr: String, shape: [Int], to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
         // numpy pads the header with spaces and a newline so that the data starts on a
         // 64-byte boundary; readers rely only on the length field, but matching keeps files identical.
-        var header = Array(NPYHeader.text(descr: descr, shape: tensor.shape).utf8)
+        var header = Array(NPYHeader.text(descr: descr, shape: shape).utf8)
         let unpadded = 10 + header.count + 1
         header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (64 - unpadded % 64) % 64))
         header.append(UInt8(ascii: "\n"))
         guard header.count <= Int(UInt16.max) else {
-            throw WeightsError.io(file: path, reason: "shape \(Tensor.format(tensor.shape)) makes a header too long for .npy 1.0")
+            throw WeightsError.io(file: path, reason: "shape \(Tensor.format(shape)) makes a header too long for .npy 1.0")
         }
         let length = UInt16(header.count).littleEndian
         try WeightsError.mappingWriteErrors(of: path) {
@@ -78,11 +98,7 @@ public enum NPYFile {
                 try out.write(magic + [1, 0])
                 try withUnsafeBytes(of: length) { try out.write($0) }
                 try out.write(header)
-                if dtype == .f16 {
-                    try out.write(tensor.scalars.map(DType.floatToHalf))
-                } else {
-                    try out.write(tensor.scalars)
-                }
+                try body(out)
             }
         }
     }

@@ -148,7 +148,7 @@ public struct WeightsLocator: Sendable {
 
     /// The model name for an explicit snapshot: from an enclosing cache folder when there
     /// is one (`.../models--DeepFloyd--IF-I-M-v1.0/snapshots/<rev>`), else the folder's name.
-    static func modelName(snapshot: String) -> String {
+    public static func modelName(snapshot: String) -> String {
         let parts = snapshot.split(separator: "/").map(String.init)
         if parts.count >= 3, parts[parts.count - 2] == "snapshots", parts[parts.count - 3].hasPrefix("models--") {
             return modelName(repositoryFolder: parts[parts.count - 3])

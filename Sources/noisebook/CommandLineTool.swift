@@ -5,6 +5,8 @@ import NN
 import Pipeline
 import Preview
 import Runner
+import SentencePiece
+import T5
 import TextDistance
 import Weights
 
@@ -41,6 +43,7 @@ struct CommandLineTool {
            noisebook doctor
            noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy
            noisebook prompts FILE [--export PROMPT --out e.npy]
+           noisebook encode --weights DIR --out e.npy [--ids-out ids.npy] [--raw] PROMPT...
            noisebook --help | --version
 
     run      Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
@@ -63,6 +66,7 @@ struct CommandLineTool {
     doctor   Show the BLAS kernel and its measured speed, and where model weights are looked for.
     unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
     prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
+    encode   Encode prompts with a snapshot's T5 text encoder into [N, 77, d_model] float32 .npy.
 
     Exit status: 0 success, 64 usage error, 65 a notebook or cell failed, 70 internal error,
     130 interrupted.
@@ -95,8 +99,10 @@ struct CommandLineTool {
                 return try UnetCommand(arguments: rest).run()
             case "prompts":
                 return try PromptsCommand(arguments: rest).run()
+            case "encode":
+                return try EncodeCommand(arguments: rest).run()
             default:
-                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "preview", "cache", "doctor", "unet", "prompts", "help"]))")
+                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "preview", "cache", "doctor", "unet", "prompts", "encode", "help"]))")
             }
         } catch let error as UsageError {
             printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
@@ -118,6 +124,12 @@ struct CommandLineTool {
             return ExitCode.notebookError
         } catch let error as DiffusionError {
             printError("noisebook: error: \(error)")
+            return ExitCode.notebookError
+        } catch let error as SentencePieceError {
+            printError("\(error)")
+            return ExitCode.notebookError
+        } catch let error as T5Error {
+            printError("noisebook: \(error)")
             return ExitCode.notebookError
         } catch let error as RunnerError {
             printError("\(error)")

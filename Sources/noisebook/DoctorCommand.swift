@@ -33,6 +33,17 @@ struct DoctorCommand {
         for model in found {
             print(String(format: "  found %@ (%@, %.1f GB) at %@", model.name, model.variant.rawValue, Double(model.sizeBytes) / 1e9, model.folder))
         }
+        print("Text encoder:  text_encoder/ and tokenizer/ of an IF-I snapshot (for prompts no embeddings file holds)")
+        let encoders = found.compactMap { locator.textEncoder(inSnapshot: $0.folder, name: $0.name) }
+        if encoders.isEmpty {
+            print("                 none found: prompts must come from prompt_embeds_dict.pth (README: Using DeepFloyd IF)")
+        }
+        for encoder in encoders {
+            let bytes = ((try? FileManager.default.contentsOfDirectory(atPath: encoder.encoderFolder)) ?? []).reduce(Int64(0)) { total, name in
+                total + (((try? FileManager.default.attributesOfItem(atPath: encoder.encoderFolder + "/" + name))?[.size] as? NSNumber)?.int64Value ?? 0)
+            }
+            print(String(format: "  found T5 of %@ (%.1f GB) at %@", encoder.name, Double(bytes) / 1e9, encoder.encoderFolder))
+        }
         print("Stage II:      \(WeightsLocator.stageIIOrder.joined(separator: ", then ")) in the same folders (for upsample())")
         let stageII = locator.findAll(stage: "II")
         if stageII.isEmpty {

@@ -1,0 +1,56 @@
+import Foundation
+import Pipeline
+import Tensor
+import Weights
+
+/// `noisebook encode`: prompts through a snapshot's T5 text encoder into an .npy file, the
+/// tool that checks the encoder against transformers and feeds `noisebook unet`.
+struct EncodeCommand {
+    let arguments: [String]
+
+    static let usage = """
+    usage: noisebook encode --weights DIR --out e.npy [--ids-out ids.npy] [--raw] PROMPT...
+
+      --weights DIR      a snapshot folder holding text_encoder/ and tokenizer/
+      --out e.npy        where the float32 [N, 77, d_model] last hidden states go
+      --ids-out ids.npy  also write the int64 token ids [N, 77]
+      --raw              encode the prompts as given; by default they are lower-cased and
+                         trimmed first, as DeepFloyd IF's encode_prompt does
+    """
+
+    func run() throws -> Int32 {
+        let parsed = try OptionParser(arguments, valued: ["--weights", "--out", "--ids-out"], flags: ["--raw"])
+        guard let weights = parsed.value("--weights") else { throw UsageError(description: "noisebook encode needs --weights DIR\n\n\(Self.usage)") }
+        guard let out = parsed.value("--out") else { throw UsageError(description: "noisebook encode needs --out FILE\n\n\(Self.usage)") }
+        guard !parsed.positional.isEmpty else { throw UsageError(description: "noisebook encode needs at least one prompt (\"\" is the empty prompt)\n\n\(Self.usage)") }
+        let found = try Self.textEncoder(weights)
+        let texts = parsed.flag("--raw") ? parsed.positional : parsed.positional.map(PromptEncoder.preprocess)
+        let start = Date()
+        let encoder = try ModelLoader.loadTextEncoder(found)
+        let loaded = Date()
+        let tokens = texts.map(encoder.tokenize)
+        var rows = [Tensor]()
+        for first in stride(from: 0, to: tokens.count, by: 4) {
+            let batch = tokens[first..<min(first + 4, tokens.count)]
+            let states = try encoder.run(batch.map(\.ids), batch.map(\.mask))      // [b, 77, d_model]
+            rows += (0..<states.shape[0]).map { states.slice($0) }
+        }
+        let output = try Tensor.stack(rows)                                           // [N, 77, d_model]
+        if let idsOut = parsed.value("--ids-out") {
+            try NPYFile.write(integers: tokens.flatMap(\.ids), shape: [tokens.count, tokens.first?.ids.count ?? 0], to: idsOut)
+        }
+        try NPYFile.write(output, to: out)
+        printError(String(format: "noisebook: T5 encoder of %@: loaded in %.2f s, %d prompt(s) encoded in %.2f s -> %@ %@",
+                          found.name, loaded.timeIntervalSince(start), texts.count, Date().timeIntervalSince(loaded), out, Tensor.format(output.shape)))
+        return ExitCode.success
+    }
+
+    /// The text encoder in the snapshot `folder`.
+    static func textEncoder(_ folder: String) throws -> FoundTextEncoder {
+        let snapshot = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        guard let found = WeightsLocator().textEncoder(inSnapshot: snapshot, name: WeightsLocator.modelName(snapshot: snapshot)) else {
+            throw UsageError(description: "\(folder) holds no text encoder: it needs text_encoder/config.json, a checkpoint in text_encoder/ (\(ShardedCheckpoint.defaultFileNames.joined(separator: ", "))) and tokenizer/spiece.model")
+        }
+        return found
+    }
+}
