@@ -54,7 +54,8 @@ golden: deps
 	@echo "golden files re-recorded; review them with git diff"
 
 # Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's
-# step and IF-I-XL's memory, then the same in PyTorch when it is installed, and the ratios.
+# step, IF-I-XL's memory, the T5-XXL text encoder and stage II (IF-II-L), then the same UNets
+# in PyTorch (2.x preferred) when it is installed, and the ratios.
 bench: deps
 	$(BUILD) --product Bench
 	.build/release/Bench

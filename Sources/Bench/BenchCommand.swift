@@ -13,13 +13,14 @@ import Tensor
 /// each reports its own peak resident memory.
 struct BenchCommand {
     static let usage = """
-    usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-pytorch] [--no-sample]
+    usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-t5] [--no-pytorch] [--no-sample]
                  [--no-stage2] [--upsample-steps 50] [--xl-file PATH] [--python PATH]
            bench forward --model M|L|XL|II-L --batch B [--runs N] [--half]
            bench sample --model M [--steps 33]
            bench upsample [--steps 50]
            bench builtin
            bench xl --file PATH [--keep] [--runs N]
+           bench t5 [--file PATH] [--keep] [--runs N] [--release-pages]
     """
 
     let arguments: [String]
@@ -32,6 +33,7 @@ struct BenchCommand {
         case "upsample": try UpsampleRun(options: &options).run()
         case "builtin": try BuiltinRun(options: &options).run()
         case "xl": try XLRun(options: &options).run()
+        case "t5": try T5Run(options: &options).run()
         case nil: try Suite(options: &options).run()
         case let other?: throw BenchError.usage("unknown sub-command '\(other)'")
         }

@@ -8,9 +8,12 @@ struct Suite {
     let models: [BenchModel]
     let batches: [Int]
     let xl: Bool
+    let t5: Bool
     let pytorch: Bool
     let sample: Bool
-    let python: String
+    /// The Python to time PyTorch with (`--python`); nil: the first with PyTorch 2.x of
+    /// `python3` on the PATH and Debian's `/usr/bin/python3`, else whichever has PyTorch.
+    let python: String?
     let xlFile: String?
     let stageII: Bool
     let upsampleSteps: Int
@@ -26,9 +29,10 @@ struct Suite {
             return b
         }
         xl = !options.flag("no-xl")
+        t5 = !options.flag("no-t5")
         pytorch = !options.flag("no-pytorch")
         sample = !options.flag("no-sample")
-        python = options.string("python") ?? "/usr/bin/python3"
+        python = options.string("python")
         xlFile = options.string("xl-file")
         stageII = !options.flag("no-stage2")
         upsampleSteps = try options.int("upsample-steps", default: 50)
@@ -67,6 +71,18 @@ struct Suite {
             let r = try child(arguments)
             say("IF-I-XL batch 1 (fp16 file, weights kept fp16): first pass \(r["first_s"] ?? "?") s, then \(r["seconds"] ?? "?") s; \(r["gflop_per_s"] ?? "?") GFLOP/s; peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); file written in \(r["write_s"] ?? "?") s")
         }
+        if t5 {
+            let r = try child(["t5", "--runs", "2", "--keep", "--file", T5Run.defaultFile])
+            let share = { (key: String) in String(format: "%.0f%%", 100 * (Double(r[key] ?? "") ?? .nan) / peak) }
+            say("T5-XXL text encoder (fp16 file, weights kept fp16: \(r["half"] ?? "?")): loaded in \(r["load_s"] ?? "?") s; "
+                + "1 prompt: first \(r["first_s"] ?? "?") s, then \(r["b1_s"] ?? "?") s (\(r["b1_gflop_per_s"] ?? "?") GFLOP/s, \(share("b1_gflop_per_s")) of SGEMM peak); "
+                + "4 prompts: \(r["b4_s"] ?? "?") s (\(r["b4_gflop_per_s"] ?? "?") GFLOP/s, \(share("b4_gflop_per_s")) of SGEMM peak); "
+                + "peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); file written in \(r["write_s"] ?? "?") s")
+            // As notebooks encode: each block's pages leave resident memory after use.
+            let p = try child(["t5", "--runs", "1", "--release-pages", "--file", T5Run.defaultFile])
+            say("T5-XXL as notebooks run it (each block's weight pages released after use): 1 prompt \(p["first_s"] ?? "?") s, "
+                + "4 prompts \(p["b4_s"] ?? "?") s; peak RSS \(p["rss_gb"] ?? "?") GB")
+        }
         if stageII {
             // One CFG step of stage II is one batch-2 forward at 256x256; two timed passes
             // after the warm-up, as each takes tens of seconds on a small machine.
@@ -82,21 +98,35 @@ struct Suite {
         if pytorch { try comparePyTorch(ours) }
     }
 
+    /// The Python command (as arguments) with torch and diffusers to time against, and its
+    /// torch version: a current PyTorch (2.x, e.g. from PyPI) before Debian's 1.13.
+    private func choosePython() throws -> (command: [String], torch: String)? {
+        let candidates: [[String]] = python.map { [[$0]] } ?? [["/usr/bin/env", "python3"], ["/usr/bin/python3"]]
+        var found: [(command: [String], torch: String)] = []
+        for command in candidates where FileManager.default.isExecutableFile(atPath: command[0]) {
+            let check = try capture(command + ["-c", "import torch, diffusers; print(torch.__version__)"])
+            guard check.status == 0, let version = check.output.split(separator: "\n").last.map(String.init) else { continue }
+            found.append((command, version))
+        }
+        return found.first { !$0.torch.hasPrefix("1.") } ?? found.first
+    }
+
     /// Runs tools/bench/pytorch_unet.py when torch and diffusers import, and prints ratios.
     private func comparePyTorch(_ ours: [String: [String: String]]) throws {
         let script = "tools/bench/pytorch_unet.py"
-        guard FileManager.default.fileExists(atPath: script), FileManager.default.isExecutableFile(atPath: python) else {
-            say("PyTorch: skipped (\(script) or \(python) missing)")
+        guard FileManager.default.fileExists(atPath: script) else {
+            say("PyTorch: skipped (\(script) missing)")
             return
         }
-        let check = try capture([python, "-c", "import torch, diffusers"])
-        guard check.status == 0 else {
-            say("PyTorch: skipped (torch or diffusers do not import with \(python))")
+        guard let (command, version) = try choosePython() else {
+            say("PyTorch: skipped (torch and diffusers do not import with \(python ?? "python3 or /usr/bin/python3"))")
             return
         }
-        let arguments = [python, script, "--runs", String(runs),
-                         "--models", models.map(\.name).joined(separator: ","),
-                         "--batches", batches.map(String.init).joined(separator: ",")]
+        say("PyTorch \(version) (\(command.joined(separator: " ")); best of 1 and 2 threads, OMP_WAIT_POLICY=PASSIVE)")
+        var arguments = command + [script, "--runs", String(runs),
+                                   "--models", models.map(\.name).joined(separator: ","),
+                                   "--batches", batches.map(String.init).joined(separator: ",")]
+        if stageII { arguments += ["--stage2-runs", String(min(runs, 2))] }
         let result = try capture(arguments)
         guard result.status == 0 else { throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output) }
         say("| model | batch | noisebook s | PyTorch s (threads) | ratio | noisebook GFLOP/s |")
