@@ -57,8 +57,11 @@ struct Suite {
             }
         }
         if sample {
-            let r = try child(["sample", "--model", "M"])
-            say("IF-I-M CFG sample, \(r["steps"] ?? "?") steps at batch 2: \(r["seconds"] ?? "?") s (\(r["per_step_s"] ?? "?") s per step), peak RSS \(r["rss_gb"] ?? "?") GB")
+            // A whole sample as the course runs it: 33 strided steps, each a batch-2 CFG forward.
+            for model in models {
+                let r = try child(["sample", "--model", model.name])
+                say("\(model.name) CFG sample, \(r["steps"] ?? "?") steps at batch 2: \(r["seconds"] ?? "?") s (\(r["per_step_s"] ?? "?") s per step), peak RSS \(r["rss_gb"] ?? "?") GB")
+            }
         }
         if let r = try? child(["builtin"]) {
             say("built-in model CFG step (\(r["side"] ?? "?")px): median \(r["median_step_s"] ?? "?") s, slowest \(r["max_step_s"] ?? "?") s over \(r["steps"] ?? "?") steps")
@@ -129,14 +132,31 @@ struct Suite {
         if stageII { arguments += ["--stage2-runs", String(min(runs, 2))] }
         let result = try capture(arguments)
         guard result.status == 0 else { throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output) }
-        say("| model | batch | noisebook s | PyTorch s (threads) | ratio | noisebook GFLOP/s |")
-        say("|---|---|---|---|---|---|")
+        // OpenVINO on the same shapes, converted from the same diffusers model, when installed.
+        var openVINO = [String: [String: String]]()
+        let openVINOScript = "tools/bench/openvino_unet.py"
+        if try capture(command + ["-c", "import openvino"]).status == 0, FileManager.default.fileExists(atPath: openVINOScript) {
+            let ov = command + [openVINOScript, "--runs", String(runs), "--models", models.map(\.name).joined(separator: ","),
+                                "--batches", batches.map(String.init).joined(separator: ",")]
+            let converted = try capture(ov)
+            guard converted.status == 0 else { throw BenchError.childFailed(command: ov.joined(separator: " "), status: converted.status, output: converted.output) }
+            for r in ResultLine.parse(converted.output) {
+                if let model = r["model"], let batch = r["batch"] { openVINO["\(model)/\(batch)"] = r }
+            }
+            say("OpenVINO \(openVINO.values.first?["version"] ?? "?") (f32, latency mode, converted from the same diffusers model)")
+        } else {
+            say("OpenVINO: not installed for \(command.joined(separator: " ")) (pip install openvino to compare)")
+        }
+        say("| model | batch | noisebook s | PyTorch s (threads) | ratio | OpenVINO s | ratio | noisebook GFLOP/s |")
+        say("|---|---|---|---|---|---|---|---|")
         for r in ResultLine.parse(result.output) {
             guard let model = r["model"], let batch = r["batch"], let theirs = Double(r["seconds"] ?? "") else { continue }
             let mine = ours["\(model)/\(batch)"]
             let seconds = Double(mine?["seconds"] ?? "") ?? .nan
-            say(String(format: "| %@ | %@ | %.3f | %.3f (%@) | %.2f | %@ |", model, batch, seconds, theirs,
-                       r["threads"] ?? "?", seconds / theirs, mine?["gflop_per_s"] ?? "?"))
+            let ov = Double(openVINO["\(model)/\(batch)"]?["seconds"] ?? "")
+            let ovColumns = ov.map { String(format: "%.3f | %.2f", $0, seconds / $0) } ?? " | "
+            say(String(format: "| %@ | %@ | %.3f | %.3f (%@) | %.2f | %@ | %@ |", model, batch, seconds, theirs,
+                       r["threads"] ?? "?", seconds / theirs, ovColumns, mine?["gflop_per_s"] ?? "?"))
         }
     }
 

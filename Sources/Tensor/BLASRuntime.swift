@@ -51,6 +51,20 @@ public enum BLASRuntime {
         return nil
     }
 
+    /// Every OpenBLAS kernel this CPU can run, fastest first: "SkylakeX" (AVX-512), "Haswell"
+    /// (AVX2 and FMA), "Sandybridge" (AVX), "Prescott" (SSE3, every x86-64 CPU). Each can be
+    /// forced with `NOISEBOOK_BLAS_KERNEL`, so the tests run every GEMM path a user's CPU might
+    /// take, on any machine that can execute it.
+    public static var runnableKernels: [String] {
+        let flags = CPUFeatures.current
+        var kernels = [String]()
+        if flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") { kernels.append("SkylakeX") }
+        if flags.contains("avx2") && flags.contains("fma") { kernels.append("Haswell") }
+        if flags.contains("avx") { kernels.append("Sandybridge") }
+        kernels.append("Prescott")
+        return kernels
+    }
+
     /// The kernel to request through `OPENBLAS_CORETYPE` when the loaded one is not the
     /// fastest for this CPU, or nil when it already is.
     ///

@@ -36,7 +36,7 @@ final class UnetCommandTests: CommandTestCase {
     }
 
     /// Runs the command on the laid-out fixture and compares with diffusers' output.
-    private func check(model: String, weightsFile: String, dtype: String = "f32") throws {
+    private func check(model: String, weightsFile: String, dtype: String = "f32", environment: [String: String] = [:]) throws {
         let fixtures = Self.fixtures
         let snapshot = try layOut(model: model, weightsFile: weightsFile, embeddingsType: .f16)
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(model)/expected.json")))
@@ -44,7 +44,8 @@ final class UnetCommandTests: CommandTestCase {
         let result = try noisebook(["unet", "--weights", snapshot, "--sample", "x.npy",
                                     "--timesteps", expected.timesteps.map(String.init).joined(separator: ","),
                                     "--embeddings", "e.npy", "--out", "y.npy", "--dtype", dtype]
-                                   + (expected.class_labels.map { ["--class-labels", $0.map(String.init).joined(separator: ",")] } ?? []))
+                                   + (expected.class_labels.map { ["--class-labels", $0.map(String.init).joined(separator: ",")] } ?? []),
+                                   environment: environment)
         XCTAssertEqual(result.status, 0, result.err)
         let output = try NPYFile.read(scratch + "/y.npy")
         XCTAssertEqual(output.shape, expected.output_shape)
@@ -59,6 +60,20 @@ final class UnetCommandTests: CommandTestCase {
 
     func testFP32WeightsMatchDiffusers() throws {
         try check(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors")
+    }
+
+    /// Each OpenBLAS kernel this CPU can execute, forced as users (and CI) can force it, gives
+    /// diffusers' output: every GEMM path is exercised here, not only the one this CPU prefers.
+    func testEveryBLASKernelThisCPUCanRunMatchesDiffusers() throws {
+        let kernels = BLASRuntime.runnableKernels
+        XCTAssertEqual(kernels.last, "Prescott", "the baseline kernel runs everywhere")
+        for kernel in kernels {
+            let environment = ["NOISEBOOK_BLAS_KERNEL": kernel]
+            try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
+            let doctor = try noisebook(["doctor"], environment: environment)
+            XCTAssertTrue(doctor.out.lowercased().contains("blas kernel:   \(kernel.lowercased())"), "\(kernel): \(doctor.out)")
+            try check(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors", environment: environment)
+        }
     }
 
     func testFP16WeightsMatchDiffusers() throws {
