@@ -79,9 +79,11 @@ public final class ModelResolver: @unchecked Sendable {
             throw PipelineError(usage: true, "\(found.name) has \(needs): download its text_encoder/ and tokenizer/ folders (README: Using DeepFloyd IF), or put the course's \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
         }
         let schedule = try ModelLoader.schedule(found)
+        // Hashed once: the identity reads the ends of every checkpoint shard.
+        let encoderIdentity = textEncoder.map(ModelLoader.identity)
         var textIdentities = [String]()
         if let embeddingsFile { textIdentities.append("embeddings:" + Self.fileDigest(embeddingsFile)) }
-        if let textEncoder { textIdentities.append(ModelLoader.identity(textEncoder)) }
+        if let encoderIdentity { textIdentities.append(encoderIdentity) }
         let components = [ModelComponent(role: "text", identity: textIdentities.joined(separator: " + ")),
                           ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
         let identity = components.map(\.identity).joined(separator: " ")
@@ -92,11 +94,11 @@ public final class ModelResolver: @unchecked Sendable {
             try self.memo(\.loaded, identity) {
                 let denoiser = try ModelLoader.loadIF(found)
                 let table = try embeddingsFile.map { try PromptEmbeddings.load($0) }
-                let encoder = textEncoder.map { encoder in
-                    PromptEncoder(found: encoder, identity: ModelLoader.identity(encoder), cacheFolder: promptCache) {
-                        try ModelLoader.loadTextEncoder(encoder)
+                let encoder: PromptEncoder? = if let textEncoder, let encoderIdentity {
+                    PromptEncoder(found: textEncoder, identity: encoderIdentity, cacheFolder: promptCache) {
+                        try ModelLoader.loadTextEncoder(textEncoder)
                     }
-                }
+                } else { nil }
                 return LoadedModel(denoiser: denoiser, side: denoiser.unet.config.sampleSize, condition: { prompt in
                     try Self.condition(prompt, table: table, encoder: encoder)
                 })
@@ -108,17 +110,16 @@ public final class ModelResolver: @unchecked Sendable {
     /// prompt (the course's own numbers), else the T5 encoder's; without an encoder, an error
     /// naming the closest stored prompts and what to download.
     static func condition(_ prompt: String, table: PromptEmbeddings?, encoder: PromptEncoder?) throws -> Condition {
-        if let table, let stored = table.entries.first(where: { $0.prompt == prompt }) {
-            let embedding = stored.embedding.rank == 3 ? stored.embedding.slice(0) : stored.embedding   // [77, 4096]
+        if let table, let stored = table.embedding(for: prompt) {
+            let embedding = stored.rank == 3 ? stored.slice(0) : stored                         // [77, 4096]
             return Condition(prompt: prompt, embedding: embedding, embeddingSource: (table.file as NSString).lastPathComponent)
         }
         guard let encoder else {
-            let missing = table.map { "\(WeightsError.unknownPrompt(file: $0.file, prompt: prompt, suggestions: $0.closest(to: prompt, limit: 3)))" }
-                ?? "no embedding for prompt '\(prompt)'"
+            let missing = table.map { "\($0.missing(prompt))" } ?? "no embedding for prompt '\(prompt)'"
             throw PipelineError("\(missing); for any prompt, download the text encoder (text_encoder/ and tokenizer/ of DeepFloyd/IF-I-L-v1.0; README: Using DeepFloyd IF)")
         }
         // Classifier-free guidance asks for "" next: encode it in the same pass unless stored.
-        let unconditionalStored = table?.entries.contains { $0.prompt == "" } ?? false
+        let unconditionalStored = table?.embedding(for: "") != nil
         let batch = prompt.isEmpty || unconditionalStored ? [prompt] : [prompt, ""]
         let embedding = try encoder.embeddings(for: batch)[0]                                  // [77, d_model]
         return Condition(prompt: prompt, embedding: embedding, embeddingSource: "T5 encoder of \(encoder.found.name)")

@@ -39,26 +39,21 @@ public final class PromptEncoder: @unchecked Sendable {
     /// The embedding of each prompt, `[tokens, d_model]` (77 rows for IF), in order. Prompts
     /// found neither in memory nor on disk are encoded together, the encoder loaded once.
     public func embeddings(for prompts: [String]) throws -> [Tensor] {
-        try lock.withLock {
+        let texts = prompts.map(Self.preprocess)
+        return try lock.withLock {
             var missing = [String]()
-            for prompt in prompts where memory[Self.preprocess(prompt)] == nil {
-                let text = Self.preprocess(prompt)
-                if let stored = readStored(text) { memory[text] = stored } else if !missing.contains(text) { missing.append(text) }
+            for text in texts where memory[text] == nil && !missing.contains(text) {
+                if let stored = readStored(text) { memory[text] = stored } else { missing.append(text) }
             }
             if !missing.isEmpty {
                 let encoder = try load()
-                for start in stride(from: 0, to: missing.count, by: batchSize) {
-                    let batch = Array(missing[start..<min(start + batchSize, missing.count)])
-                    let states = try encoder.encode(batch)                // [B, 77, d_model]
-                    for (b, text) in batch.enumerated() {
-                        let embedding = states.slice(b)                 // [77, d_model]
-                        memory[text] = embedding
-                        try store(text, embedding)
-                    }
+                try encoder.encode(missing.map(encoder.tokenize), batchSize: batchSize) { row, embedding in   // [77, d_model]
+                    memory[missing[row]] = embedding
+                    try store(missing[row], embedding)
                 }
             }
-            return try prompts.map { prompt in
-                guard let embedding = memory[Self.preprocess(prompt)] else {
+            return try zip(prompts, texts).map { prompt, text in
+                guard let embedding = memory[text] else {
                     throw PipelineError("the text encoder gave no embedding for \"\(prompt)\"")
                 }
                 return embedding
@@ -102,9 +97,15 @@ public struct LoadedTextEncoder: Sendable {
         self.run = run
     }
 
-    /// `[B, L, d_model]` for texts (already preprocessed, as `PromptEncoder.preprocess` does).
-    public func encode(_ texts: [String]) throws -> Tensor {
-        let tokens = texts.map(tokenize)
-        return try run(tokens.map(\.ids), tokens.map(\.mask))
+    /// Runs tokenized rows `batchSize` at a time and hands each row's `[L, d_model]` states
+    /// to `body` (with its index) as soon as its batch is done.
+    public func encode(_ tokens: [(ids: [Int], mask: [Int])], batchSize: Int,
+                       _ body: (_ row: Int, _ states: Tensor) throws -> Void) throws {
+        let size = max(1, batchSize)
+        for start in stride(from: 0, to: tokens.count, by: size) {
+            let batch = tokens[start..<min(start + size, tokens.count)]
+            let states = try run(batch.map(\.ids), batch.map(\.mask))                  // [b, L, d_model]
+            for b in 0..<states.shape[0] { try body(start + b, states.slice(b)) }
+        }
     }
 }

@@ -38,11 +38,21 @@ public struct PromptEmbeddings: Sendable {
     /// Every stored prompt, in stored order.
     public var prompts: [String] { entries.map(\.prompt) }
 
-    /// The embedding stored for exactly `prompt`; otherwise an error naming the three
-    /// closest stored prompts, since an embedding only fits the exact text it encodes.
+    /// The embedding stored for exactly `prompt`, or nil when the file does not hold it.
+    public func embedding(for prompt: String) -> Tensor? {
+        entries.first { $0.prompt == prompt }?.embedding
+    }
+
+    /// The error for a prompt the file does not hold, naming the three closest stored
+    /// prompts, since an embedding only fits the exact text it encodes.
+    public func missing(_ prompt: String) -> WeightsError {
+        .unknownPrompt(file: file, prompt: prompt, suggestions: closest(to: prompt, limit: 3))
+    }
+
+    /// The embedding stored for exactly `prompt`; otherwise `missing(prompt)`.
     public func lookup(_ prompt: String) throws -> Tensor {
-        if let hit = entries.first(where: { $0.prompt == prompt }) { return hit.embedding }
-        throw WeightsError.unknownPrompt(file: file, prompt: prompt, suggestions: closest(to: prompt, limit: 3))
+        guard let embedding = embedding(for: prompt) else { throw missing(prompt) }
+        return embedding
     }
 
     /// Up to `limit` stored prompts most like `prompt`: fewest character edits relative to

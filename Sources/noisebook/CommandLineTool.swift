@@ -107,7 +107,8 @@ struct CommandLineTool {
         } catch let error as UsageError {
             printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
             return ExitCode.usage
-        } catch let error as WeightsError {
+        } catch where error is WeightsError || error is ConfigError || error is NNError || error is DiffusionError {
+            // Unusable input files or values; each message names the file, tensor or value.
             printError("noisebook: error: \(error)")
             return ExitCode.notebookError
         } catch let error as PreviewError {
@@ -116,15 +117,6 @@ struct CommandLineTool {
         } catch let error as PipelineError {
             printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n\n\(Self.usage)" : ""))
             return error.isUsage ? ExitCode.usage : ExitCode.notebookError
-        } catch let error as ConfigError {
-            printError("noisebook: error: \(error)")
-            return ExitCode.notebookError
-        } catch let error as NNError {
-            printError("noisebook: error: \(error)")
-            return ExitCode.notebookError
-        } catch let error as DiffusionError {
-            printError("noisebook: error: \(error)")
-            return ExitCode.notebookError
         } catch let error as SentencePieceError {
             printError("\(error)")
             return ExitCode.notebookError

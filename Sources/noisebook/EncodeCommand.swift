@@ -30,11 +30,7 @@ struct EncodeCommand {
         let loaded = Date()
         let tokens = texts.map(encoder.tokenize)
         var rows = [Tensor]()
-        for first in stride(from: 0, to: tokens.count, by: 4) {
-            let batch = tokens[first..<min(first + 4, tokens.count)]
-            let states = try encoder.run(batch.map(\.ids), batch.map(\.mask))      // [b, 77, d_model]
-            rows += (0..<states.shape[0]).map { states.slice($0) }
-        }
+        try encoder.encode(tokens, batchSize: 4) { _, states in rows.append(states) }   // [77, d_model] each
         let output = try Tensor.stack(rows)                                           // [N, 77, d_model]
         if let idsOut = parsed.value("--ids-out") {
             try NPYFile.write(integers: tokens.flatMap(\.ids), shape: [tokens.count, tokens.first?.ids.count ?? 0], to: idsOut)
