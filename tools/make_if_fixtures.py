@@ -94,22 +94,29 @@ def perturb(model, gen):
                 p.add_(0.1 * torch.randn(p.shape, generator=gen))
 
 
-def make_model(name, spec):
+def save_random_model(spec, folder):
+    """A seeded random UNet2DConditionModel of spec["config"], perturbed, saved to `folder`
+    as spec["variant"] says; returns it in fp32 and the generator, for drawing inputs next.
+
+    With variant "fp16" the file is what a user downloads, and the model returned holds the
+    fp16-rounded weights widened back to fp32, as the Swift port runs them."""
     torch.manual_seed(spec["seed"])
     gen = torch.Generator().manual_seed(100 + spec["seed"])
     model = UNet2DConditionModel(**spec["config"]).eval()
     perturb(model, gen)
-    folder = os.path.join(MODEL_ROOT, name)
     os.makedirs(folder, exist_ok=True)
-
     if spec["variant"] == "fp16":
-        # What a user downloads: the fp16 file. The reference output is computed from the
-        # fp16-rounded weights widened back to fp32, as the Swift port runs them.
         model = model.half().float()
         model.half().save_pretrained(folder, variant="fp16", safe_serialization=True)
         model = model.float()
     else:
         model.save_pretrained(folder, safe_serialization=True)
+    return model, gen
+
+
+def make_model(name, spec):
+    folder = os.path.join(MODEL_ROOT, name)
+    model, gen = save_random_model(spec, folder)
 
     cfg = model.config
     b, size = 2, spec["size"]

@@ -29,32 +29,15 @@ Floats in expected.json are written with the shortest decimal that reads back as
 float32, which keeps the file small without losing anything.
 """
 
-import importlib.util
 import json
 import os
 import sys
 
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, TOOLS)
+import debian_numpy  # noqa: E402
 
-def _numpy_for_debian_torch():
-    """Imports Debian's numpy 1.x when torch is Debian's python3-torch (1.13, built against it).
-
-    A pip numpy 2 in /usr/local comes first on sys.path and breaks torch's numpy bridge
-    ("Numpy is not available" from torch.from_numpy, which DDPMScheduler.__init__ calls).
-    Only numpy is taken from the Debian folder; sys.path is left as it was.
-    """
-    debian = "/usr/lib/python3/dist-packages"
-    torch_spec = importlib.util.find_spec("torch")
-    if (torch_spec is None or not (torch_spec.origin or "").startswith(debian + "/")
-            or not os.path.isdir(os.path.join(debian, "numpy")) or "numpy" in sys.modules):
-        return
-    sys.path.insert(0, debian)
-    try:
-        import numpy  # noqa: F401
-    finally:
-        sys.path.remove(debian)
-
-
-_numpy_for_debian_torch()
+debian_numpy.prefer()
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -62,8 +45,6 @@ import diffusers.schedulers.scheduling_ddpm as scheduling_ddpm  # noqa: E402
 from diffusers import DDPMScheduler, UNet2DConditionModel  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
-TOOLS = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, TOOLS)
 from make_if_fixtures import IF_SCHEDULER  # noqa: E402
 
 FIXTURES = os.path.join(TOOLS, "..", "Tests", "DeepFloydTests", "Fixtures")

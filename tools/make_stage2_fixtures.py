@@ -61,8 +61,8 @@ it is absent, the pipeline module is imported against a stand-in that only provi
 imports (no text encoder or safety checker is ever built).
 
 Floats in expected.json are written with the shortest decimal that reads back as the same
-float32. Helpers come from make_if_fixtures.py (if_config, perturb, IF_SCHEDULER) and
-make_sampling_fixtures.py (the Debian numpy workaround, PredrawnNoise, f32).
+float32. Helpers come from make_if_fixtures.py (if_config, save_random_model, IF_SCHEDULER) and
+make_sampling_fixtures.py (PredrawnNoise, f32; importing it applies debian_numpy.prefer()).
 """
 
 import json
@@ -74,7 +74,7 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS)
 # Importing make_sampling_fixtures first applies its Debian-numpy workaround before torch loads.
 from make_sampling_fixtures import PredrawnNoise, f32  # noqa: E402
-from make_if_fixtures import IF_SCHEDULER, TOKENS, if_config, perturb  # noqa: E402
+from make_if_fixtures import IF_SCHEDULER, TOKENS, if_config, save_random_model  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -191,20 +191,8 @@ def load_model(name):
 
 
 def make_model(name, spec):
-    torch.manual_seed(spec["seed"])
-    gen = torch.Generator().manual_seed(100 + spec["seed"])
-    model = UNet2DConditionModel(**spec["config"]).eval()
-    perturb(model, gen)
     folder = os.path.join(ROOT, name)
-    os.makedirs(folder, exist_ok=True)
-
-    if spec["variant"] == "fp16":
-        # The fp16 file; the reference runs its weights widened back to fp32 (as make_if_fixtures).
-        model = model.half().float()
-        model.half().save_pretrained(folder, variant="fp16", safe_serialization=True)
-        model = model.float()
-    else:
-        model.save_pretrained(folder, safe_serialization=True)
+    model, gen = save_random_model(spec, folder)
 
     cfg = model.config
     size = cfg.sample_size

@@ -37,7 +37,6 @@ import contextlib  # noqa: E402
 import copy  # noqa: E402
 import glob  # noqa: E402
 import hashlib  # noqa: E402
-import importlib.util  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
@@ -64,27 +63,11 @@ def _limit_threads():
 _limit_threads()
 
 
-def _numpy_for_debian_torch():
-    """Imports Debian's numpy 1.x when torch is Debian's python3-torch (1.13, built against it).
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, TOOLS)
+import debian_numpy  # noqa: E402  (Debian's numpy under Debian's torch; nothing elsewhere)
 
-    The same workaround as tools/make_sampling_fixtures.py: a pip numpy 2 in /usr/local comes
-    first on sys.path and breaks torch's numpy bridge (torch.from_numpy, which
-    DDPMScheduler.__init__ calls). Only numpy is taken from the Debian folder; sys.path is
-    left as it was. Elsewhere (a pip torch on a GPU machine) this does nothing.
-    """
-    debian = "/usr/lib/python3/dist-packages"
-    torch_spec = importlib.util.find_spec("torch")
-    if (torch_spec is None or not (torch_spec.origin or "").startswith(debian + "/")
-            or not os.path.isdir(os.path.join(debian, "numpy")) or "numpy" in sys.modules):
-        return
-    sys.path.insert(0, debian)
-    try:
-        import numpy  # noqa: F401
-    finally:
-        sys.path.remove(debian)
-
-
-_numpy_for_debian_torch()
+debian_numpy.prefer()
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -94,9 +77,7 @@ from PIL import Image  # noqa: E402
 from diffusers import DDPMScheduler, UNet2DConditionModel  # noqa: E402
 from safetensors.torch import load_file, save_file  # noqa: E402
 
-TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
 from make_if_fixtures import IF_SCHEDULER, if_config, perturb  # noqa: E402
 
 EMOJI = os.path.join(REPO, "Models", "emoji")
