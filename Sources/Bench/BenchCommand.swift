@@ -14,8 +14,8 @@ import Tensor
 struct BenchCommand {
     static let usage = """
     usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-t5] [--no-pytorch] [--no-sample]
-                 [--no-stage2] [--upsample-steps 50] [--xl-file PATH] [--python PATH]
-           bench forward --model M|L|XL|II-L --batch B [--runs N] [--half]
+                 [--no-stage2] [--no-algorithms] [--upsample-steps 50] [--xl-file PATH] [--python PATH]
+           bench forward --model M|L|XL|II-L --batch B [--runs N] [--half] [--save OUT.npy]
            bench sample --model M [--steps 33]
            bench upsample [--steps 50]
            bench builtin
@@ -27,16 +27,35 @@ struct BenchCommand {
 
     func run() throws {
         var options = Options(arguments)
+        if options.flag("help") {
+            print(BenchCommand.usage)
+            return
+        }
         switch options.subcommand {
-        case "forward": try ForwardRun(options: &options).run()
-        case "sample": try SampleRun(options: &options).run()
-        case "upsample": try UpsampleRun(options: &options).run()
-        case "builtin": try BuiltinRun(options: &options).run()
-        case "xl": try XLRun(options: &options).run()
-        case "t5": try T5Run(options: &options).run()
-        case nil: try Suite(options: &options).run()
+        case "forward": try start(ForwardRun.self, &options)
+        case "sample": try start(SampleRun.self, &options)
+        case "upsample": try start(UpsampleRun.self, &options)
+        case "builtin": try start(BuiltinRun.self, &options)
+        case "xl": try start(XLRun.self, &options)
+        case "t5": try start(T5Run.self, &options)
+        case nil: try start(Suite.self, &options)
         case let other?: throw BenchError.usage("unknown sub-command '\(other)'")
         }
+    }
+}
+
+/// A sub-command: reads its options, then runs.
+protocol BenchRun {
+    init(options: inout Options) throws
+    func run() throws
+}
+
+extension BenchCommand {
+    /// Builds `kind` from the options, refuses any option it did not read, and runs it.
+    private func start<Run: BenchRun>(_ kind: Run.Type, _ options: inout Options) throws {
+        let run = try Run(options: &options)
+        try options.rejectUnread()
+        try run.run()
     }
 }
 
@@ -63,15 +82,28 @@ struct Options {
         }
     }
 
-    func string(_ name: String) -> String? { values[name] }
-    func flag(_ name: String) -> Bool { flags.contains(name) }
-    func int(_ name: String, default value: Int) throws -> Int {
+    /// Names the sub-command has read; any other is a usage error (`rejectUnread`).
+    private var read: Set<String> = []
+
+    mutating func string(_ name: String) -> String? { read.insert(name); return values[name] }
+    mutating func flag(_ name: String) -> Bool { read.insert(name); return flags.contains(name) }
+    mutating func int(_ name: String, default value: Int) throws -> Int {
+        read.insert(name)
         guard let text = values[name] else { return value }
         guard let n = Int(text), n > 0 else { throw BenchError.usage("--\(name) needs a positive integer, got '\(text)'") }
         return n
     }
-    func list(_ name: String, default value: [String]) -> [String] {
-        values[name].map { $0.split(separator: ",").map(String.init) } ?? value
+    mutating func list(_ name: String, default value: [String]) -> [String] {
+        read.insert(name)
+        return values[name].map { $0.split(separator: ",").map(String.init) } ?? value
+    }
+
+    /// Throws a usage error naming the first option no reader asked for (a typo would
+    /// otherwise run the whole suite with defaults).
+    func rejectUnread() throws {
+        if let unknown = (Set(values.keys).union(flags)).subtracting(read).sorted().first {
+            throw BenchError.usage("unknown option '--\(unknown)'")
+        }
     }
 }
 

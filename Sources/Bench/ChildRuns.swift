@@ -9,11 +9,13 @@ import Tensor
 import Weights
 
 /// `bench forward`: one model size at one batch size, random weights, 64x64, 77 tokens.
-struct ForwardRun {
+struct ForwardRun: BenchRun {
     let model: BenchModel
     let batch: Int
     let runs: Int
     let half: Bool
+    /// Where to write the last pass's output (`.npy`), for comparing convolution algorithms.
+    let save: String?
 
     init(options: inout Options) throws {
         guard let name = options.string("model"), let model = BenchModel.named(name) else {
@@ -23,6 +25,7 @@ struct ForwardRun {
         batch = try options.int("batch", default: 1)
         runs = try options.int("runs", default: 5)
         half = options.flag("half")
+        save = options.string("save")
     }
 
     func run() throws {
@@ -31,9 +34,10 @@ struct ForwardRun {
         let weights = try RandomWeights(config: config)
         let unet = try IFUNet(config: config, weights: weights, residency: half ? .float16 : .float32)
         let loadSeconds = ProcessStats.now - loadStart
-        let times = try ForwardRun.time(unet, batch: batch, runs: runs)
+        let times = try ForwardRun.time(unet, batch: batch, runs: runs, save: save)
         var line = ResultLine()
         line.add("kind", "forward")
+        line.add("convolution", ConvolutionPolicy.current.name)
         line.add("model", model.name)
         line.add("batch", String(batch))
         ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: config.sampleSize, tokens: 77).flopsPerItem * Double(batch))
@@ -43,7 +47,8 @@ struct ForwardRun {
     }
 
     /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs.
-    static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true) throws -> (wall: [Double], cpu: [Double]) {
+    static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true,
+                     save: String? = nil) throws -> (wall: [Double], cpu: [Double]) {
         var random = SeededRandom(seed: 7)
         let side = unet.config.sampleSize
         let x = random.normal(shape: [batch, unet.config.inChannels, side, side])
@@ -61,6 +66,7 @@ struct ForwardRun {
             guard out.scalars.allSatisfy(\.isFinite) else {
                 throw DiffusionError.invalidInput(what: "bench", reason: "the forward produced non-finite values")
             }
+            if let save { try NPYFile.write(out, to: save) }
         }
         return (times, cpu)
     }
@@ -84,7 +90,7 @@ struct ForwardRun {
 
 /// `bench sample`: a full classifier-free-guided sample (33 strided steps, each one batched
 /// forward of the conditional and unconditional passes) with IF-I-M shapes.
-struct SampleRun {
+struct SampleRun: BenchRun {
     let model: BenchModel
     init(options: inout Options) throws {
         model = BenchModel.named(options.string("model") ?? "M") ?? .medium
@@ -118,7 +124,7 @@ struct SampleRun {
 /// `bench upsample`: one whole super-resolution (IF-II-L shapes, random weights): a 64x64
 /// image upscaled to 256 and noised to level 250, then `steps` leading steps with CFG 4,
 /// each one batched forward of the unconditional and conditional halves.
-struct UpsampleRun {
+struct UpsampleRun: BenchRun {
     let steps: Int
     init(options: inout Options) throws {
         steps = try options.int("steps", default: 50)
@@ -161,7 +167,7 @@ struct UpsampleRun {
 
 /// `bench builtin`: the built-in model's CFG sample at 64x64, timed per step. The model is
 /// assembled by the same pipeline as a notebook's (`ModelResolver`).
-struct BuiltinRun {
+struct BuiltinRun: BenchRun {
     init(options: inout Options) throws {}
 
     func run() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import Tensor
+import Weights
 
 /// The whole benchmark: BLAS kernel and SGEMM peak first, then every measurement in its
 /// own child process, then PyTorch's times on the same shapes and the ratios.
-struct Suite {
+struct Suite: BenchRun {
     let runs: Int
     let models: [BenchModel]
     let batches: [Int]
@@ -17,6 +18,7 @@ struct Suite {
     let xlFile: String?
     let stageII: Bool
     let upsampleSteps: Int
+    let algorithms: Bool
 
     init(options: inout Options) throws {
         runs = try options.int("runs", default: 5)
@@ -36,6 +38,7 @@ struct Suite {
         xlFile = options.string("xl-file")
         stageII = !options.flag("no-stage2")
         upsampleSteps = try options.int("upsample-steps", default: 50)
+        algorithms = !options.flag("no-algorithms")
     }
 
     func run() throws {
@@ -56,6 +59,7 @@ struct Suite {
                            r["rss_gb"] ?? "?"))
             }
         }
+        if algorithms { try compareConvolutionAlgorithms(peak: peak) }
         if sample {
             // A whole sample as the course runs it: 33 strided steps, each a batch-2 CFG forward.
             for model in models {
@@ -99,6 +103,35 @@ struct Suite {
             say("\(model.name) upsampling 64 -> 256, \(u["steps"] ?? "?") steps with CFG: \(u["seconds"] ?? "?") s (\(u["per_step_s"] ?? "?") s per step), peak RSS \(u["rss_gb"] ?? "?") GB")
         }
         if pytorch { try comparePyTorch(ours) }
+    }
+
+    /// Each model at its largest batch under every convolution policy (`NOISEBOOK_WINOGRAD`):
+    /// the time, and the output's largest difference from direct convolution's relative to
+    /// its largest value (same weights and inputs; direct is the parity path's arithmetic).
+    private func compareConvolutionAlgorithms(peak: Double) throws {
+        guard let batch = batches.max() else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for model in models {
+            var outputs = [String: Tensor]()
+            for policy in [ConvolutionPolicy.off, .forced(.f2x2), .forced(.f4x4), .automatic].map(\.name) {
+                let path = folder.appendingPathComponent("\(model.name)-\(policy).npy").path
+                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs), "--save", path],
+                                  environment: ["NOISEBOOK_WINOGRAD": policy])
+                outputs[policy] = try NPYFile.read(path)
+                var difference = ""
+                if policy != "off", let direct = outputs["off"], let out = outputs[policy] {
+                    let scale = direct.scalars.map(abs).max() ?? 1
+                    let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? .nan
+                    difference = String(format: "; largest difference from direct %.1e of the largest output", worst / scale)
+                }
+                let summary = (try? ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": policy]).summary) ?? "?"
+                say(String(format: "%@ batch %d, NOISEBOOK_WINOGRAD=%@ (%@): %@ s, %@ GFLOP/s (%.0f%% of SGEMM peak)%@",
+                           model.name, batch, policy, summary, r["seconds"] ?? "?", r["gflop_per_s"] ?? "?",
+                           100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, difference))
+            }
+        }
     }
 
     /// The Python command (as arguments) with torch and diffusers to time against, and its
@@ -161,18 +194,21 @@ struct Suite {
     }
 
     /// Runs this executable with `arguments` and returns its RESULT fields.
-    private func child(_ arguments: [String]) throws -> [String: String] {
-        let result = try capture(["/proc/self/exe"] + arguments)
+    private func child(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: String] {
+        let result = try capture(["/proc/self/exe"] + arguments, environment: environment)
         guard result.status == 0, let fields = ResultLine.parse(result.output).last else {
             throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output)
         }
         return fields
     }
 
-    private func capture(_ command: [String]) throws -> (status: Int32, output: String) {
+    private func capture(_ command: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

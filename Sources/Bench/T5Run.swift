@@ -8,7 +8,7 @@ import Weights
 /// `bench t5`: the T5-XXL encoder of DeepFloyd IF from an fp16 safetensors file (written
 /// first from deterministic random weights, ~9.5 GB), weights kept half precision and mapped:
 /// the time to load, to encode 1 and 4 prompts of 77 tokens, and peak resident memory.
-struct T5Run {
+struct T5Run: BenchRun {
     let path: String
     let keep: Bool
     let runs: Int

@@ -9,7 +9,7 @@ import Weights
 /// `bench xl`: IF-I-XL shapes from an fp16 safetensors file (written first from
 /// deterministic random weights, ~8.6 GB), one forward at batch 1, 64x64, with the
 /// weights kept half precision in memory; reports peak resident memory and time.
-struct XLRun {
+struct XLRun: BenchRun {
     let path: String
     let keep: Bool
     let runs: Int

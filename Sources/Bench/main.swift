@@ -19,5 +19,6 @@ do {
     try BenchCommand(arguments: Array(CommandLine.arguments.dropFirst())).run()
 } catch {
     FileHandle.standardError.write(Data("bench: error: \(error)\n".utf8))
-    exit(1)
+    if case BenchError.usage = error { exit(64) }
+    exit(70)
 }

@@ -21,6 +21,8 @@ struct DoctorCommand {
         print("BLAS kernel:   \(BLASRuntime.coreName) (\(origin))")
         print("BLAS threads:  OpenBLAS runs each call on one thread; noisebook splits large products over \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("BLAS config:   \(BLASRuntime.configuration)")
+        let policy = ConvolutionPolicy.current
+        print("Convolution:   \(policy.summary) (NOISEBOOK_WINOGRAD=\(policy.name); auto, f4, f2 or off)")
         let gflops = BLASRuntime.measureSGEMM()
         print(String(format: "SGEMM speed:   %.0f GFLOP/s (1024x1024x1024, best of 5)", gflops))
         let locator = WeightsLocator()

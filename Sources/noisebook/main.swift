@@ -16,5 +16,13 @@ if let kernel = BLASRuntime.kernelOverride(), ProcessInfo.processInfo.environmen
     FileHandle.standardError.write(Data("noisebook: warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on its generic kernel\n".utf8))
 }
 
+// A mistyped algorithm name would otherwise run the default silently.
+do {
+    _ = try ConvolutionPolicy.from(environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("noisebook: error: \(error)\n".utf8))
+    exit(64)
+}
+
 MemoryRuntime.keepFreedBlocks()
 exit(CommandLineTool(arguments: Array(CommandLine.arguments.dropFirst())).run())

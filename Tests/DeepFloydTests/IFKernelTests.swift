@@ -39,22 +39,24 @@ final class IFKernelTests: XCTestCase {
 
     func testWinogradMatchesDirectConvolution() throws {
         var random = SeededRandom(seed: 3)
-        // Odd and even sides: partial 2x2 tiles at the right and bottom edges must be cut.
-        for (h, w) in [(8, 8), (7, 5), (16, 12)] {
+        // Odd and even sides, wider than eight tiles: partial tiles at the right and bottom edges must be cut.
+        for (h, w) in [(8, 8), (7, 5), (16, 12), (9, 37)] {
             let x = random.normal(shape: [2, 12, h, w])
             let weight = random.normal(shape: [10, 12, 3, 3]) * (1 / Float(12 * 9).squareRoot())
             let bias = random.normal(shape: [10])
             let reference = referenceConv(x, weight, bias)
-            let winograd = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .winograd)
             let direct = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .direct)
-            XCTAssertEqual(winograd.shape, [2, 10, h, w])
             let scale = reference.map(abs).max() ?? 1
-            let winogradError = zip(winograd.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
             let directError = zip(direct.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
-            // Float32 rounding over 108-term sums: both within 1e-5 of the output's scale;
-            // Winograd's extra additions cost at most a few times direct's error.
-            XCTAssertLessThan(winogradError, 1e-5 * scale, "\(h)x\(w): Winograd error \(winogradError)")
+            // Float32 rounding over 108-term sums: every algorithm within 1e-5 of the output's
+            // scale; Winograd's extra additions cost at most a few times direct's error.
             XCTAssertLessThan(directError, 1e-5 * scale, "\(h)x\(w): direct error \(directError)")
+            for tile in WinogradTile.allCases {
+                let winograd = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .winograd(tile))
+                XCTAssertEqual(winograd.shape, [2, 10, h, w])
+                let winogradError = zip(winograd.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+                XCTAssertLessThan(winogradError, 1e-5 * scale, "\(h)x\(w) \(tile): Winograd error \(winogradError)")
+            }
         }
     }
 
@@ -132,7 +134,14 @@ final class IFKernelTests: XCTestCase {
         XCTAssertLessThan(kept.weightByteCount, widened.weightByteCount * 3 / 4, "large tensors stay two bytes per value")
         let a = try widened.forward(x, timesteps: [1, 500], encoderHiddenStates: text)
         let b = try kept.forward(x, timesteps: [1, 500], encoderHiddenStates: text)
-        XCTAssertEqual(a, b, "the same Float32 values reach the arithmetic either way")
+        // The same Float32 values reach the arithmetic either way, but not always the same
+        // algorithm: layers that keep their Winograd-transformed weights (Float32-resident)
+        // use Winograd on smaller images than half-resident ones, which transform on every
+        // call (ConvolutionPolicy). So the outputs agree to Winograd's rounding, not bit for
+        // bit; a widening mistake would be off by far more.
+        let scale = a.scalars.map(abs).max() ?? 1
+        let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThan(worst, 2e-5 * scale, "largest difference \(worst) of \(scale)")
     }
 
     func testTensorShapesListEveryCheckpointTensor() throws {

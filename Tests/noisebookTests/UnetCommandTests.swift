@@ -76,6 +76,22 @@ final class UnetCommandTests: CommandTestCase {
         }
     }
 
+    /// Each convolution policy, forced as users can force it, gives diffusers' output on the
+    /// 32x32 model at batch 2 (Winograd at every level when weights are kept); a misspelt
+    /// policy is a usage error.
+    func testEveryConvolutionPolicyMatchesDiffusers() throws {
+        for policy in ["auto", "f4", "f2", "off"] {
+            let environment = ["NOISEBOOK_WINOGRAD": policy]
+            let doctor = try noisebook(["doctor"], environment: environment)
+            XCTAssertTrue(doctor.out.contains("NOISEBOOK_WINOGRAD=\(policy);"), "\(policy): \(doctor.out)")
+            try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
+            try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors", environment: environment)
+        }
+        let bad = try noisebook(["doctor"], environment: ["NOISEBOOK_WINOGRAD": "f3"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.err.contains("NOISEBOOK_WINOGRAD=f3: expected auto, f4, f2 or off"), bad.err)
+    }
+
     func testFP16WeightsMatchDiffusers() throws {
         try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors")
     }

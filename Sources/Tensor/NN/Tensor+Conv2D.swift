@@ -1,16 +1,16 @@
 /// How `conv2d` computes a convolution.
 public enum ConvolutionAlgorithm: Sendable, Equatable {
-    /// Winograd F(2x2, 3x3) for 3x3 kernels with padding 1 when the image has enough
-    /// 2x2 tiles for its GEMMs to run well, im2col and one GEMM otherwise.
+    /// `ConvolutionPolicy.current`: Winograd for 3x3 kernels with padding 1 when the
+    /// output has enough pixels for its GEMMs to run well, im2col and one GEMM otherwise.
     case automatic
     /// im2col and one GEMM (direct convolution's arithmetic).
     case direct
-    /// Winograd F(2x2, 3x3); only for 3x3 kernels with padding 1 (others run direct).
-    case winograd
+    /// The given Winograd algorithm; only for 3x3 kernels with padding 1 (others run direct).
+    case winograd(WinogradTile)
 }
 
-/// 2-D convolution (cross-correlation, PyTorch layout): Winograd F(2x2, 3x3) where it
-/// pays, otherwise im2col and one SGEMM. Every convolution in the project goes through
+/// 2-D convolution (cross-correlation, PyTorch layout): Winograd where it pays, otherwise
+/// im2col and one SGEMM. Every convolution in the project goes through
 /// `conv2d`, so the algorithm is chosen in a single place.
 extension Tensor {
     /// Convolution with stride 1 and zero padding `padding` on every side:
@@ -45,22 +45,21 @@ extension Tensor {
         if let bias, bias.shape != [cout] {
             throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
         }
-        let winogradShape = kh == 3 && kw == 3 && padding == 1
-        let tiles = batch * ((h + 1) / 2) * ((w + 1) / 2)
-        if winogradShape && (algorithm == .winograd || (algorithm == .automatic && tiles >= Winograd.minimumTiles)) {
+        if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, pixels: batch * h * w,
+                                   weightsCached: winogradCache != nil) {
             var out = [Float](repeating: 0, count: batch * cout * h * w)
             scalars.withUnsafeBufferPointer { ip in
                 out.withUnsafeMutableBufferPointer { op in
                     guard let input = ip.baseAddress, let output = op.baseAddress else { return }
                     let run = { (b: UnsafePointer<Float>?) in
                         if let winogradCache {
-                            winogradCache.withTransformed(weights, outChannels: cout, inChannels: cin) { u in
+                            winogradCache.withTransformed(weights, tile: tile, outChannels: cout, inChannels: cin) { u in
                                 Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
-                                                  transformedWeights: u, outChannels: cout, bias: b, into: output)
+                                                  transformedWeights: u, outChannels: cout, bias: b, tile: tile, into: output)
                             }
                         } else {
                             Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
-                                              outChannels: cout, bias: b, into: output)
+                                              outChannels: cout, bias: b, tile: tile, into: output)
                         }
                     }
                     if let bias { bias.scalars.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
@@ -124,6 +123,17 @@ extension Tensor {
             }
         }
         return Tensor(shape: [batch, cout, ho, wo], scalars: out)
+    }
+
+    /// The Winograd algorithm `algorithm` asks for on this shape, or nil for direct.
+    private func winogradTile(_ algorithm: ConvolutionAlgorithm, kernel: (Int, Int), padding: Int,
+                              pixels: Int, weightsCached: Bool) -> WinogradTile? {
+        guard kernel == (3, 3), padding == 1 else { return nil }
+        switch algorithm {
+        case .direct: return nil
+        case .winograd(let tile): return tile
+        case .automatic: return ConvolutionPolicy.current.tile(pixels: pixels, weightsCached: weightsCached)
+        }
     }
 
     /// `[B, C, S]` values rearranged to `[C, B * S]`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// 3x3 convolution (stride 1, padding 1) by Winograd's minimal filtering F(2x2, 3x3)
 /// (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015).
 ///
@@ -8,12 +10,6 @@
 /// fewer. The transforms use only 0, +-1 and +-1/2, so rounding stays close to direct
 /// convolution's (checked in WinogradTests).
 enum Winograd {
-    /// Tiles (B x ceil(H/2) x ceil(W/2)) below which the 16 GEMMs are too thin to beat
-    /// one im2col GEMM. The same with cached transformed weights: a lower threshold for
-    /// cached layers only would make Float32- and half-resident models choose different
-    /// algorithms, and their outputs would no longer agree bit for bit.
-    static let minimumTiles = 256
-
     typealias Four = (Float, Float, Float, Float)
 
     /// G applied to a column of three: G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
@@ -174,32 +170,78 @@ enum Winograd {
     /// `output` `[B, Cout, H, W]`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         into output: UnsafeMutablePointer<Float>) {
-        let u = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outChannels * inChannels)
+                         tile: WinogradTile, into output: UnsafeMutablePointer<Float>) {
+        let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.elements * outChannels * inChannels)
         defer { u.deallocate() }
-        transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, transformedWeights: u,
-                 outChannels: outChannels, bias: bias, into: output)
+                 outChannels: outChannels, bias: bias, tile: tile, into: output)
     }
 
-    /// The same with the weights already transformed: `transformedWeights` `[Cout, 16, Cin]`
-    /// as `transformWeights` writes them.
+    /// The same with the weights already transformed: `transformedWeights`
+    /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         into output: UnsafeMutablePointer<Float>) {
-        let tiles = batch * ((height + 1) / 2) * ((width + 1) / 2)
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * inChannels * tiles)
-        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outChannels * tiles)
+                         tile: WinogradTile, into output: UnsafeMutablePointer<Float>) {
+        let tiles = tile.tiles(batch: batch, height: height, width: width)
+        let elements = tile.elements
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: elements * inChannels * tiles)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: elements * outChannels * tiles)
         defer { v.deallocate(); m.deallocate() }
-        transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
-        // Element e: U[:, e, :] [Cout, Cin] x V[:, e, :] [Cin, tiles] -> M[:, e, :], all
-        // strided views of the interleaved layouts.
-        for e in 0..<16 {
-            Tensor.gemm(m: outChannels, n: tiles, k: inChannels,
-                        a: u + e * inChannels, lda: 16 * inChannels,
-                        b: v + e * tiles, ldb: 16 * tiles,
-                        c: m + e * tiles, ldc: 16 * tiles)
+        switch tile {
+        case .f2x2: transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
+        case .f4x4: Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
         }
-        transformOutput(m, batch: batch, channels: outChannels, height: height, width: width, bias: bias, into: output)
+        // Element e: U[:, e, :] [Cout, Cin] x V[:, e, :] [Cin, tiles] -> M[:, e, :], all
+        // strided views of the interleaved layouts. The elements are independent, so the
+        // cores take whole products (one hand-off for all of them, no operand packed twice).
+        let su = SharedPointer(base: u), sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
+        let product = { @Sendable (e: Int) in
+            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: outChannels, n: tiles, k: inChannels, alpha: 1,
+                                     a: su.base + e * inChannels, lda: elements * inChannels,
+                                     b: sv.base + e * tiles, ldb: elements * tiles, beta: 0,
+                                     c: sm.base + e * tiles, ldc: elements * tiles)
+        }
+        BLASRuntime.singleThreaded()
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            DispatchQueue.concurrentPerform(iterations: elements, execute: product)
+        } else {
+            for e in 0..<elements { product(e) }
+        }
+        switch tile {
+        case .f2x2:
+            transformOutput(m, batch: batch, channels: outChannels, height: height, width: width, bias: bias, into: output)
+        case .f4x4:
+            Winograd4.transformOutput(m, batch: batch, channels: outChannels, height: height, width: width,
+                                      bias: bias, into: output)
+        }
+    }
+}
+
+/// Which Winograd algorithm a 3x3 convolution uses: F(2x2, 3x3) or F(4x4, 3x3).
+public enum WinogradTile: String, Sendable, CaseIterable {
+    /// F(2x2, 3x3): 16 products per 2x2 outputs (2.25x fewer than direct), transforms in 0, +-1, +-1/2.
+    case f2x2 = "f2"
+    /// F(4x4, 3x3): 36 products per 4x4 outputs (4x fewer than direct), larger rounding error.
+    case f4x4 = "f4"
+
+    /// Elements of a transformed tile (the number of GEMMs).
+    var elements: Int { self == .f2x2 ? 16 : Winograd4.elements }
+
+    /// Outputs along each side of a tile.
+    var side: Int { self == .f2x2 ? 2 : 4 }
+
+    /// Tiles covering a `[batch, _, height, width]` output.
+    func tiles(batch: Int, height: Int, width: Int) -> Int {
+        batch * ((height + side - 1) / side) * ((width + side - 1) / side)
+    }
+
+    /// U for every (out, in) pair: `[Cout, Cin, 3, 3]` -> `[Cout, elements, Cin]`.
+    func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+                          into u: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .f2x2: Winograd.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        case .f4x4: Winograd4.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        }
     }
 }

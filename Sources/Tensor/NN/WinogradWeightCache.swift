@@ -2,14 +2,15 @@ import Foundation
 
 /// A 3x3 convolution's Winograd-transformed weights, computed on first use and kept.
 ///
-/// Transforming `[Cout, Cin, 3, 3]` weights into the `[Cout, 16, Cin]` form the 16 GEMMs
-/// read costs a pass over 16/9 of the weights on every call; for a layer whose weights
-/// never change, one transform serves every later forward. The cache is filled lazily,
-/// only by calls that choose Winograd, so layers that always run direct (small images)
-/// hold no copy. It costs 16/9 of the layer's Float32 weights once filled.
+/// Transforming `[Cout, Cin, 3, 3]` weights into the `[Cout, elements, Cin]` form the
+/// GEMMs read costs a pass over the weights on every call; for a layer whose weights never
+/// change, one transform serves every later forward. The cache is filled lazily, only by
+/// calls that choose Winograd, so layers that always run direct (small images) hold no
+/// copy. Filled, it costs 16/9 (F(2x2, 3x3)) or 36/9 (F(4x4, 3x3)) of the layer's Float32
+/// weights.
 public final class WinogradWeightCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var transformed: [Float]?
+    private var transformed: (tile: WinogradTile, values: [Float])?
 
     /// An empty cache; the first Winograd call through it fills it.
     public init() {}
@@ -17,22 +18,23 @@ public final class WinogradWeightCache: @unchecked Sendable {
     /// Whether a Winograd call has filled the cache.
     public var isFilled: Bool { lock.withLock { transformed != nil } }
 
-    /// Calls `body` with the transformed weights `[Cout, 16, Cin]` of `weights`
-    /// `[Cout, Cin, 3, 3]`, transforming them first if this is the first call. Every call
-    /// must pass the same weights.
-    func withTransformed<R>(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+    /// Calls `body` with the transformed weights `[Cout, elements, Cin]` of `weights`
+    /// `[Cout, Cin, 3, 3]` for `tile`, transforming them first if this is the first call
+    /// (or the first for this tile). Every call must pass the same weights.
+    func withTransformed<R>(_ weights: UnsafePointer<Float>, tile: WinogradTile, outChannels: Int, inChannels: Int,
                             _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        let count = tile.elements * outChannels * inChannels
         let values: [Float] = {
             lock.lock()
             defer { lock.unlock() }
-            if let transformed, transformed.count == 16 * outChannels * inChannels { return transformed }
-            let fresh = [Float](unsafeUninitializedCapacity: 16 * outChannels * inChannels) { buffer, count in
+            if let transformed, transformed.tile == tile, transformed.values.count == count { return transformed.values }
+            let fresh = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if let base = buffer.baseAddress {
-                    Winograd.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: base)
+                    tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: base)
                 }
-                count = 16 * outChannels * inChannels
+                initialized = count
             }
-            transformed = fresh
+            transformed = (tile, fresh)
             return fresh
         }()
         return try values.withUnsafeBufferPointer { buffer in

@@ -1,0 +1,97 @@
+import XCTest
+@testable import Tensor
+
+/// The rounding error of each convolution algorithm against direct convolution computed in
+/// Float64, on IF's channel counts: the study behind `ConvolutionPolicy`'s default.
+final class WinogradTests: XCTestCase {
+    /// Direct 3x3 convolution (padding 1) in Double: `x` `[1, Cin, H, W]`, `w` `[Cout, Cin, 3, 3]`.
+    private func reference(_ x: Tensor, _ w: Tensor) -> [Double] {
+        let (cin, h, wd, cout) = (x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        let xs = x.scalars.map(Double.init), ws = w.scalars.map(Double.init)
+        var out = [Double](repeating: 0, count: cout * h * wd)
+        for co in 0..<cout {
+            for ci in 0..<cin {
+                let plane = ci * h * wd, kernel = (co * cin + ci) * 9
+                for y in 0..<h {
+                    for xx in 0..<wd {
+                        var s = 0.0
+                        for ky in 0..<3 {
+                            let iy = y + ky - 1
+                            guard iy >= 0, iy < h else { continue }
+                            for kx in 0..<3 {
+                                let ix = xx + kx - 1
+                                guard ix >= 0, ix < wd else { continue }
+                                s += xs[plane + iy * wd + ix] * ws[kernel + ky * 3 + kx]
+                            }
+                        }
+                        out[(co * h + y) * wd + xx] += s
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Largest error relative to the largest output, and RMS error relative to RMS output.
+    private func errors(_ values: [Float], _ reference: [Double]) -> (max: Double, rms: Double) {
+        let scale = reference.map(abs).max() ?? 1
+        let rmsScale = (reference.map { $0 * $0 }.reduce(0, +) / Double(reference.count)).squareRoot()
+        let diffs = zip(values, reference).map { Double($0) - $1 }
+        let rms = (diffs.map { $0 * $0 }.reduce(0, +) / Double(diffs.count)).squareRoot()
+        return ((diffs.map(abs).max() ?? 0) / scale, rms / rmsScale)
+    }
+
+    func testWinogradErrorAgainstFloat64StaysWithinAFewTimesDirect() throws {
+        var random = SeededRandom(seed: 11)
+        // Activations after group norm (unit scale, some large values) and weights at
+        // PyTorch's default initialization scale: IF's 64x64 and 32x32 channel counts.
+        for cin in [64, 320, 1024] {
+            let x = random.normal(shape: [1, cin, 16, 16])
+            let w = random.normal(shape: [4, cin, 3, 3]) * (1 / Float(cin * 9).squareRoot())
+            let exact = reference(x, w)
+            let direct = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .direct).scalars, exact)
+            let f2 = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .winograd(.f2x2)).scalars, exact)
+            let f4 = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .winograd(.f4x4)).scalars, exact)
+            print(String(format: "Cin %4d  max/RMS relative error: direct %.2e / %.2e, F(2x2,3x3) %.2e / %.2e, F(4x4,3x3) %.2e / %.2e",
+                         cin, direct.max, direct.rms, f2.max, f2.rms, f4.max, f4.rms))
+            // Float32's epsilon is 1.2e-7. Measured here: direct and F(2x2, 3x3) stay near
+            // it (RMS 3e-7 to 9e-7 of the output's RMS), F(4x4, 3x3) is 5-20x worse (its
+            // transforms multiply by 4, 5 and 8 before the sums), up to 1.3e-5 of the
+            // largest output at 1024 channels: far inside the 1e-4 the parity tests allow.
+            for (name, e) in [("direct", direct), ("F(2x2,3x3)", f2), ("F(4x4,3x3)", f4)] {
+                XCTAssertLessThan(e.max, 2e-5, "Cin \(cin) \(name): max error \(e.max)")
+            }
+            XCTAssertLessThan(f2.rms, 4 * direct.rms, "Cin \(cin): F(2x2,3x3) RMS error \(f2.rms) vs direct \(direct.rms)")
+            XCTAssertLessThan(f4.rms, 25 * direct.rms, "Cin \(cin): F(4x4,3x3) RMS error \(f4.rms) vs direct \(direct.rms)")
+        }
+    }
+
+    func testPolicyReadsTheEnvironmentAndNamesABadValue() throws {
+        XCTAssertEqual(try ConvolutionPolicy.from(environment: [:]), .automatic)
+        XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": "auto"]), .automatic)
+        XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": "f2"]), .forced(.f2x2))
+        XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": "f4"]), .forced(.f4x4))
+        XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": "off"]), .off)
+        XCTAssertThrowsError(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": "f6"])) { error in
+            XCTAssertTrue("\(error)".contains("NOISEBOOK_WINOGRAD=f6"), "\(error)")
+        }
+        for policy in [ConvolutionPolicy.automatic, .forced(.f2x2), .forced(.f4x4), .off] {
+            XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": policy.name]), policy)
+        }
+    }
+
+    func testAutomaticPolicyFollowsTheMeasuredSizes() {
+        let policy = ConvolutionPolicy.automatic
+        // Kept weights: F(4x4) from 16x16 at batch 1, F(2x2) at 8x8, direct below.
+        XCTAssertEqual(policy.tile(pixels: 64 * 64, weightsCached: true), .f4x4)
+        XCTAssertEqual(policy.tile(pixels: 16 * 16, weightsCached: true), .f4x4)
+        XCTAssertEqual(policy.tile(pixels: 2 * 8 * 8, weightsCached: true), .f2x2)
+        XCTAssertNil(policy.tile(pixels: 4 * 4, weightsCached: true))
+        // Transformed on every call: only the larger images pay.
+        XCTAssertEqual(policy.tile(pixels: 2 * 32 * 32, weightsCached: false), .f4x4)
+        XCTAssertEqual(policy.tile(pixels: 32 * 32, weightsCached: false), .f2x2)
+        XCTAssertNil(policy.tile(pixels: 2 * 16 * 16, weightsCached: false))
+        XCTAssertEqual(ConvolutionPolicy.forced(.f2x2).tile(pixels: 64 * 64, weightsCached: true), .f2x2)
+        XCTAssertNil(ConvolutionPolicy.off.tile(pixels: 64 * 64, weightsCached: true))
+    }
+}
