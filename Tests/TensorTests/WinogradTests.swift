@@ -82,16 +82,17 @@ final class WinogradTests: XCTestCase {
 
     func testAutomaticPolicyFollowsTheMeasuredSizes() {
         let policy = ConvolutionPolicy.automatic
-        // Kept weights: F(4x4) from 16x16 at batch 1, F(2x2) at 8x8, direct below.
-        XCTAssertEqual(policy.tile(pixels: 64 * 64, weightsCached: true), .f4x4)
-        XCTAssertEqual(policy.tile(pixels: 16 * 16, weightsCached: true), .f4x4)
-        XCTAssertEqual(policy.tile(pixels: 2 * 8 * 8, weightsCached: true), .f2x2)
-        XCTAssertNil(policy.tile(pixels: 4 * 4, weightsCached: true))
-        // Transformed on every call: only the larger images pay.
-        XCTAssertEqual(policy.tile(pixels: 2 * 32 * 32, weightsCached: false), .f4x4)
-        XCTAssertEqual(policy.tile(pixels: 32 * 32, weightsCached: false), .f2x2)
-        XCTAssertNil(policy.tile(pixels: 2 * 16 * 16, weightsCached: false))
-        XCTAssertEqual(ConvolutionPolicy.forced(.f2x2).tile(pixels: 64 * 64, weightsCached: true), .f2x2)
-        XCTAssertNil(ConvolutionPolicy.off.tile(pixels: 64 * 64, weightsCached: true))
+        // Kept weights: F(4x4) from 32x32, direct below (memory, see tile(height:width:)).
+        XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: true), .f4x4)
+        XCTAssertEqual(policy.tile(height: 32, width: 32, weightsCached: true), .f4x4)
+        XCTAssertNil(policy.tile(height: 16, width: 16, weightsCached: true))
+        // Transformed on every call: F(2x2) at 32x32, F(4x4) from 64x64.
+        XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: false), .f4x4)
+        XCTAssertEqual(policy.tile(height: 32, width: 32, weightsCached: false), .f2x2)
+        XCTAssertNil(policy.tile(height: 16, width: 16, weightsCached: false))
+        XCTAssertEqual(ConvolutionPolicy.forced(.f2x2).tile(height: 64, width: 64, weightsCached: true), .f2x2)
+        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 32, width: 32, weightsCached: false), .f4x4)
+        XCTAssertNil(ConvolutionPolicy.forced(.f4x4).tile(height: 8, width: 8, weightsCached: true))
+        XCTAssertNil(ConvolutionPolicy.off.tile(height: 64, width: 64, weightsCached: true))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// How `conv2d(algorithm: .automatic)` chooses between Winograd and direct convolution.
 ///
 /// Read once from the environment so that every path can be forced on any machine:
-/// `NOISEBOOK_WINOGRAD=auto` (the default: the measured table in `tile(pixels:weightsCached:)`),
+/// `NOISEBOOK_WINOGRAD=auto` (the default: the measured table in `tile(height:width:weightsCached:)`),
 /// `f4` or `f2` (that algorithm wherever Winograd runs), or `off` (every convolution
 /// direct). Tests run each.
 public enum ConvolutionPolicy: Sendable, Equatable {
@@ -32,30 +32,31 @@ public enum ConvolutionPolicy: Sendable, Equatable {
     public static let current: ConvolutionPolicy =
         (try? from(environment: ProcessInfo.processInfo.environment)) ?? .automatic
 
-    /// The Winograd algorithm for a 3x3 convolution (padding 1) with `pixels` outputs per
-    /// channel over the batch (B x H x W), or nil for direct.
+    /// The Winograd algorithm for a 3x3 convolution (padding 1) on `height` x `width` images,
+    /// or nil for direct. The batch size does not enter: an image gives the same numbers
+    /// alone and in a CFG pair.
     ///
-    /// With the transformed weights kept (`weightsCached`, Float32-resident layers) the
-    /// transform is paid once, so Winograd pays down to 8x8 images; with half-resident
-    /// weights every call transforms them (4x the layer's weights for F(4x4, 3x3)), which
-    /// pays only on larger images. Measured per layer on IF's shapes (`make bench` prints
-    /// the whole-model effect): F(4x4, 3x3) is fastest from 16x16 at batch 1 up, F(2x2, 3x3)
-    /// at 8x8; uncached, F(2x2, 3x3) from 32x32 at batch 1 and F(4x4, 3x3) from 2048 pixels.
-    public func tile(pixels: Int, weightsCached: Bool) -> WinogradTile? {
-        let smallest = weightsCached ? 64 : 1024
+    /// Measured per layer on IF's shapes (2-core AVX-512, `make bench` prints the whole-model
+    /// effect). With the transformed weights kept (`weightsCached`, Float32-resident layers),
+    /// F(4x4, 3x3) is the fastest from 32x32 up (1.4-3x direct). At 16x16 and 8x8 Winograd
+    /// would still save 1.2-2x per layer, about 12% of an IF-I-L forward, but those layers
+    /// hold most of the weights and F(4x4, 3x3) keeps 4x their size: 6 GB more for IF-I-L,
+    /// so they run direct. Half-resident weights are transformed on every call, which pays
+    /// only on larger images: F(4x4, 3x3) at 64x64 and up, F(2x2, 3x3) at 32x32.
+    public func tile(height: Int, width: Int, weightsCached: Bool) -> WinogradTile? {
+        let pixels = height * width
+        guard pixels >= 32 * 32 else { return nil }
         switch self {
         case .off: return nil
-        case .forced(let tile): return pixels >= smallest ? tile : nil
-        case .automatic:
-            guard pixels >= smallest else { return nil }
-            return pixels >= (weightsCached ? 256 : 2048) ? .f4x4 : .f2x2
+        case .forced(let tile): return tile
+        case .automatic: return weightsCached || pixels >= 64 * 64 ? .f4x4 : .f2x2
         }
     }
 
     /// What the policy runs, for logs and the bench.
     public var summary: String {
         switch self {
-        case .automatic: return "Winograd F(4x4, 3x3) or F(2x2, 3x3) by size"
+        case .automatic: return "Winograd F(4x4, 3x3) from 32x32 (F(2x2, 3x3) for half-resident weights below 64x64)"
         case .forced(.f4x4): return "Winograd F(4x4, 3x3)"
         case .forced(.f2x2): return "Winograd F(2x2, 3x3)"
         case .off: return "direct (im2col + SGEMM)"

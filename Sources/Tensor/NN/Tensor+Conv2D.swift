@@ -1,7 +1,7 @@
 /// How `conv2d` computes a convolution.
 public enum ConvolutionAlgorithm: Sendable, Equatable {
-    /// `ConvolutionPolicy.current`: Winograd for 3x3 kernels with padding 1 when the
-    /// output has enough pixels for its GEMMs to run well, im2col and one GEMM otherwise.
+    /// `ConvolutionPolicy.current`: Winograd for 3x3 kernels with padding 1 on images large
+    /// enough for it to pay, im2col and one GEMM otherwise.
     case automatic
     /// im2col and one GEMM (direct convolution's arithmetic).
     case direct
@@ -45,7 +45,7 @@ extension Tensor {
         if let bias, bias.shape != [cout] {
             throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
         }
-        if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, pixels: batch * h * w,
+        if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: h, width: w,
                                    weightsCached: winogradCache != nil) {
             var out = [Float](repeating: 0, count: batch * cout * h * w)
             scalars.withUnsafeBufferPointer { ip in
@@ -127,12 +127,12 @@ extension Tensor {
 
     /// The Winograd algorithm `algorithm` asks for on this shape, or nil for direct.
     private func winogradTile(_ algorithm: ConvolutionAlgorithm, kernel: (Int, Int), padding: Int,
-                              pixels: Int, weightsCached: Bool) -> WinogradTile? {
+                              height: Int, width: Int, weightsCached: Bool) -> WinogradTile? {
         guard kernel == (3, 3), padding == 1 else { return nil }
         switch algorithm {
         case .direct: return nil
         case .winograd(let tile): return tile
-        case .automatic: return ConvolutionPolicy.current.tile(pixels: pixels, weightsCached: weightsCached)
+        case .automatic: return ConvolutionPolicy.current.tile(height: height, width: width, weightsCached: weightsCached)
         }
     }
 
