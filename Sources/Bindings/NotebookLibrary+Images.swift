@@ -127,8 +127,14 @@ extension NotebookLibrary {
             }
             return .native(ImageValue(image.tensor.fromModelRange(), provenance: image.provenance))
         }
-        method("mean", [], "The mean of all pixel values.") { image, _ in
+        method("mean", [], "The mean of all values: in [0, 1] for a display image, [-1, 1] in the model range.") { image, _ in
             .double(image.tensor.mean())
+        }
+        method("std", [], "The standard deviation of all values (over all of them, not a sample estimate): 0 for a flat image, at most 0.5 for a display image, 1 in the model range.") { image, _ in
+            let values = image.tensor.scalars
+            let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
+            let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
+            return .double(variance.squareRoot())
         }
         let properties: [(String, @Sendable (ImageValue) -> Int)] = [("width", { $0.width }), ("height", { $0.height }), ("channels", { $0.channels })]
         for (name, get) in properties {

@@ -19,7 +19,8 @@ enum Document {
     }
 
     /// All styling, inline so the page makes no request of its own: a lab-notebook column,
-    /// system fonts, pixelated image grids, status colours, and a dark variant.
+    /// system fonts, pixelated image grids, status colours, a dark variant, and dark ink on
+    /// white paper in print whatever the screen's theme (charts draw in `currentColor`).
     static var stylesheet: String {
         """
         :root {
@@ -33,6 +34,14 @@ enum Document {
             --code-bg: #1c2128; --accent: #58a6ff; --ok: #3fb950; --cache: #bc8cff;
             --fail: #ff7b72; --fail-bg: #2d1214; --skip: #d29922;
           }
+        }
+        @media print {
+          :root {
+            --bg: #ffffff; --fg: #000000; --dim: #4a4f55; --rule: #b8bec4; --card: #ffffff;
+            --code-bg: #f3f2ee; --accent: #0b62c4; --ok: #1a7f37; --cache: #6f42c1;
+            --fail: #cf222e; --fail-bg: #fff1f0; --skip: #9a6700;
+          }
+          .view-button { display: none; }
         }
         * { box-sizing: border-box; }
         html { background: var(--bg); color: var(--fg); }

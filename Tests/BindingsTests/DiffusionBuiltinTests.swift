@@ -1,4 +1,6 @@
+import Foundation
 import Diffusion
+import Pipeline
 import Script
 import Tensor
 import XCTest
@@ -74,14 +76,29 @@ final class DiffusionBuiltinTests: BindingsTestCase {
 
     func testForwardUsesTheChosenSchedule() throws {
         // The same cell gives the same image whether or not the model was loaded before it:
-        // the schedule comes from the model choice, not from whatever was loaded.
+        // the schedule comes from the model choice, not from whatever was loaded. The test
+        // model's schedule is linear, unlike DeepFloyd's cosine one, so reading the wrong
+        // schedule would show.
+        let betas = (0..<1000).map { 1e-4 + (0.02 - 1e-4) * Double($0) / 999 }
+        let linear = ScaledDenoiser(schedule: NoiseSchedule(betas: betas), displayName: "linear test denoiser", identity: "linear/v1")
+        let choice = ModelChoice(displayName: "linear test denoiser",
+                                 components: [ModelComponent(role: "stage I", identity: "linear/v1")],
+                                 schedule: linear.schedule, load: { LoadedModel(denoiser: linear) })
         let cell = "let n = forward(rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 4).rgb(), t: 500)"
-        let fresh = try image(try run(cell, in: session()), "n")
-        let warm = session()
+        let fresh = try image(try run(cell, in: session(model: choice)), "n")
+        let warm = session(model: choice)
         try run("let name = modelName()", in: warm)
         warm.beginCell()
         let afterLoad = try image(try run(cell, in: warm), "n")
         XCTAssertEqual(fresh.tensor, afterLoad.tensor)
+        let cosine = try image(try run(cell, in: session()), "n")
+        XCTAssertNotEqual(fresh.tensor, cosine.tensor, "the linear schedule's ᾱ_500 is not the cosine one's")
+        let alphaBar = try run("let a = alphaBar(500)", in: session(model: choice))["a"]
+        if case let .double(value)? = alphaBar {
+            XCTAssertEqual(value, Double(linear.schedule.alphasCumprod[500]))
+        } else {
+            XCTFail("alphaBar gave \(String(describing: alphaBar))")
+        }
     }
 
     func testBuiltinsDeclareTheHostStateTheyRead() {
@@ -126,10 +143,55 @@ final class PlotTests: BindingsTestCase {
 
     func testBadDataIsRefusedClearly() {
         XCTAssertTrue(failure("plot([1, 2, 3], x: [1, 2])").contains("x has 2 values but y has 3; they need one x per y"))
+        // The error points at the call in its cell (line 2 here), as every cell error does.
+        let located = failure("let ys = [1, 2, 3]\nplot(ys, x: [1, 2])")
+        XCTAssertTrue(located.hasPrefix("2:1:") || located.contains(":2:1:"), located)
         XCTAssertTrue(failure(#"plot([1, 0], yScale: "log")"#).contains("a log y axis needs positive values"))
         XCTAssertTrue(failure("plot([1, 1e300])").contains("larger than 1e15 in size"))
         XCTAssertTrue(failure("plot([1, sqrt(-1)])").contains("must be a finite number"))
         XCTAssertTrue(failure(#"plot([1, 2], kind: "pie")"#).contains(#"kind must be "line", "scatter", "bar"; got "pie""#))
         XCTAssertTrue(failure(#"plot([[1, 2], [3]], labels: ["one"])"#).contains("2 series but 1 labels"))
+    }
+}
+
+/// `mse`, `psnr`, `mean` and `std` on images whose answers are known in closed form.
+final class MeasureTests: BindingsTestCase {
+    private func number(_ values: [String: Value], _ name: String) throws -> Double {
+        guard case let .double(value)? = values[name] else { throw XCTSkip("\(name) is \(String(describing: values[name]))") }
+        return value
+    }
+
+    func testMeasuresOnFlatImagesInBothRanges() throws {
+        let values = try run("""
+        let dark = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() * 0.25
+        let light = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() * 0.75
+        let half = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 4).rgb()
+        let same = mse(dark, dark)
+        let apart = mse(dark, light)
+        let db = psnr(dark, light)
+        let identical = psnr(dark, dark)
+        let modelApart = mse(dark.toModelRange(), light.toModelRange())
+        let modelDB = psnr(dark.toModelRange(), light.toModelRange())
+        let flatStd = dark.std()
+        let halfMean = half.mean()
+        let halfStd = half.std()
+        """)
+        XCTAssertEqual(try number(values, "same"), 0)
+        XCTAssertEqual(try number(values, "apart"), 0.25, accuracy: 1e-7)
+        // 10 log10(1 / 0.25) with peak 1; the model range doubles both the peak and the
+        // difference, so the ratio and the dB stay the same.
+        XCTAssertEqual(try number(values, "db"), 10 * log10(4.0), accuracy: 1e-6)
+        XCTAssertEqual(try number(values, "identical"), .infinity)
+        XCTAssertEqual(try number(values, "modelApart"), 1, accuracy: 1e-6)
+        XCTAssertEqual(try number(values, "modelDB"), 10 * log10(4.0), accuracy: 1e-6)
+        XCTAssertEqual(try number(values, "flatStd"), 0, accuracy: 1e-7)
+        XCTAssertEqual(try number(values, "halfMean"), 0.5, accuracy: 1e-7)
+        XCTAssertEqual(try number(values, "halfStd"), 0.5, accuracy: 1e-7)
+    }
+
+    func testMixedRangesAndSizesAreRefused() {
+        let mask = "rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb()"
+        XCTAssertTrue(failure("let e = mse(\(mask), \(mask).toModelRange())").contains("one image is in the model range and the other in the display range"))
+        XCTAssertTrue(failure("let e = psnr(\(mask), rectangleMask(size: 16, x: 0, y: 0, width: 8, height: 8).rgb())").contains("they need one size"))
     }
 }

@@ -5,6 +5,9 @@ import XCTest
 /// site, then every page loaded in headless Chromium: no broken image, no console error.
 /// Takes a few minutes (set NOISEBOOK_SKIP_E2E=1 to skip it while iterating).
 final class NotebookSiteTests: CommandTestCase {
+    /// Parts that chart ᾱ_t (1.1), the distance over the denoising steps (1.4) and the PSNR
+    /// of SDEdit results over the starting indices (1.7, 1.7.3).
+    static let chartedParts = ["1.1", "1.4", "1.7", "1.7.3"]
     static let parts = ["0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.7.1", "1.7.2", "1.7.3", "1.8", "1.9", "2"]
 
     func testEveryNotebookRendersAndEveryPageLoads() throws {
@@ -36,18 +39,29 @@ final class NotebookSiteTests: CommandTestCase {
             XCTAssertEqual(result.broken, [], "\(page): broken images")
             XCTAssertEqual(result.consoleErrors, [], "\(page): console errors")
             XCTAssertGreaterThan(result.images, 0, "\(page): no images loaded")
+            XCTAssertEqual(result.drawnCharts, result.charts, "\(page): a chart was not drawn")
+            // The parts whose readers learn from a chart show one.
+            if Self.chartedParts.contains(where: { page.hasPrefix($0 + "-") }) {
+                XCTAssertGreaterThan(result.charts, 0, "\(page): no chart")
+            }
         }
     }
 
-    /// The checker itself must see a broken image, and a console message, when there is one.
+    /// The checker itself must see a broken image, a console message and an empty chart when
+    /// there is one.
     func testChromiumCheckDetectsBrokenImagesAndConsoleMessages() throws {
         let page = scratch + "/broken.html"
-        try "<!doctype html><html><body><img src=\"missing.png\" alt=\"\"><script>console.error('boom')</script></body></html>"
-            .write(toFile: page, atomically: true, encoding: .utf8)
+        try """
+        <!doctype html><html><body><img src="missing.png" alt=""><script>console.error('boom')</script>
+        <svg class="chart" viewBox="0 0 10 10"><line x1="0" y1="0" x2="10" y2="10" stroke="black"/></svg>
+        <svg class="chart" viewBox="0 0 10 10"></svg></body></html>
+        """.write(toFile: page, atomically: true, encoding: .utf8)
         let result = try Chromium.check(page: page, scratch: scratch)
         XCTAssertEqual(result.images, 1)
         XCTAssertEqual(result.broken, ["missing.png"])
         XCTAssertEqual(result.consoleErrors.count, 1, "console.error('boom') is reported")
+        XCTAssertEqual(result.charts, 2)
+        XCTAssertEqual(result.drawnCharts, 1, "an empty chart draws nothing")
     }
 }
 
@@ -58,6 +72,9 @@ enum Chromium {
         var images: Int
         var broken: [String]
         var consoleErrors: [String]
+        /// Inline SVG charts on the page, and how many of them Chromium laid out with a size.
+        var charts = 0
+        var drawnCharts = 0
     }
 
     static var executable: String? {
@@ -76,7 +93,10 @@ enum Chromium {
         document.getElementById('f').onload = function () {
           var d = this.contentDocument, imgs = d.images, bad = [];
           for (var i = 0; i < imgs.length; i++) if (!(imgs[i].complete && imgs[i].naturalWidth > 0)) bad.push(imgs[i].getAttribute('src'));
-          document.getElementById('out').textContent = 'images=' + imgs.length + '|broken=' + bad.join(',') + '|end';
+          var charts = d.querySelectorAll('svg.chart'), drawn = 0;
+          for (var j = 0; j < charts.length; j++) { var box = charts[j].getBBox(); if (box.width > 0 && box.height > 0) drawn++; }
+          document.getElementById('out').textContent = 'images=' + imgs.length + '|broken=' + bad.join(',') +
+            '|charts=' + charts.length + '|drawn=' + drawn + '|end';
         };
         </script></body></html>
         """.write(toFile: wrapper, atomically: true, encoding: .utf8)
@@ -100,8 +120,10 @@ enum Chromium {
         let images = Int(fields[0].dropFirst("images=".count)) ?? -1
         let brokenList = fields.count > 1 ? fields[1].dropFirst("broken=".count) : ""
         let broken = brokenList.isEmpty ? [] : brokenList.split(separator: ",").map(String.init)
+        let charts = fields.count > 2 ? Int(fields[2].dropFirst("charts=".count)) ?? -1 : -1
+        let drawn = fields.count > 3 ? Int(fields[3].dropFirst("drawn=".count)) ?? -1 : -1
         // Pages carry no scripts, so any console message from them is a problem.
         let consoleErrors = log.split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
-        return Result(images: images, broken: broken, consoleErrors: consoleErrors)
+        return Result(images: images, broken: broken, consoleErrors: consoleErrors, charts: charts, drawnCharts: drawn)
     }
 }
