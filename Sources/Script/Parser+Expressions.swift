@@ -4,6 +4,9 @@ extension ParserState {
         try descend { state in
             let condition = try state.parseBinary(minimumPrecedence: 1)
             guard state.current.isSymbol("?") else { return condition }
+            if state.peek(1).isSymbol("?"), !state.peek(1).spaceBefore {
+                throw state.error("'??' is not supported in cells; there are no optionals, so every value exists: write the value itself, or choose with 'c ? a : b'")
+            }
             state.advance()
             let whenTrue = try state.parseExpression()
             _ = try state.expect(":", "in ternary expression")

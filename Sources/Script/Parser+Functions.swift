@@ -66,6 +66,7 @@ extension ParserState {
     /// `guard condition else { ... }`.
     mutating func parseGuard() throws -> Statement {
         let start = advance()
+        try refuseOptionalBinding(after: "guard")
         let condition = try parseHeaderExpression()
         guard current.isKeyword(.else) else {
             throw error("expected 'else' after the 'guard' condition, found \(current.describedForError)")

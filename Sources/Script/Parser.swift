@@ -93,6 +93,9 @@ struct ParserState {
             if !inBlock, current.isSymbol("}") { throw error("extraneous '}' at top level") }
             statements.append(try parseStatement())
             if current.isSymbol(";") || atEnd || current.isSymbol("}") || current.newlineBefore { continue }
+            if case .identifier(let word) = current.kind, word == "as" || word == "is" {
+                throw error("'\(word)' is not supported in cells; values carry their own type: convert with Double(x), Int(x) or String(x) instead")
+            }
             throw error("consecutive statements on a line must be separated by ';'")
         }
         return statements
@@ -131,6 +134,7 @@ struct ParserState {
             case .for: return try parseFor()
             case .while:
                 advance()
+                try refuseOptionalBinding(after: "while")
                 let condition = try parseHeaderExpression()
                 let body = try parseBlock("to begin the 'while' body")
                 return Statement(.whileLoop(condition: condition, body: body), range: start.range)
@@ -258,14 +262,26 @@ struct ParserState {
         if current.isSymbol("[") {
             advance()
             let element = try descend { try $0.parseType() }
+            if current.isSymbol(":") {
+                throw error("dictionary types are not supported in cells; keep two arrays (keys and values) and find a key with keys.firstIndex(of:) instead")
+            }
             _ = try expect("]", "to close the array type")
-            return .array(element)
+            return try refuseOptionalType(.array(element))
         }
         guard case .identifier(let name) = current.kind, name != "_" else {
             throw error("expected a type, found \(current.describedForError)")
         }
+        if name == "inout" {
+            throw error("'inout' parameters are not supported in cells; return the new value and assign it instead, as in 'x = f(x)'")
+        }
         advance()
-        return .named(name)
+        return try refuseOptionalType(.named(name))
+    }
+
+    /// `T?` and `T!` name optional types, which cells do not have.
+    func refuseOptionalType(_ type: TypeAnnotation) throws -> TypeAnnotation {
+        guard (current.isSymbol("?") || current.isSymbol("!")), !current.spaceBefore else { return type }
+        throw error("optional types are not supported in cells; every value exists: write the type without '\(current.symbol ?? "?")'")
     }
 
     mutating func parseFor() throws -> Statement {
@@ -310,6 +326,7 @@ struct ParserState {
         var otherwise: [Statement]?
         advance()
         while true {
+            try refuseOptionalBinding(after: "if")
             let condition = try parseHeaderExpression()
             let body = try parseBlock("to begin the 'if' body")
             branches.append(ConditionalBranch(condition: condition, body: body))
@@ -326,6 +343,14 @@ struct ParserState {
     }
 
     /// A condition or sequence before a `{` body: trailing closures are off there.
+    /// `if let`, `while let`, `guard let` (and `var`) unwrap optionals, which cells do not have.
+    func refuseOptionalBinding(after keyword: String) throws {
+        guard current.isKeyword(.let) || current.isKeyword(.var) else { return }
+        let binding = current.isKeyword(.let) ? "let" : "var"
+        throw error("'\(keyword) \(binding)' is not supported in cells; there are no optionals to unwrap: "
+                    + "test the value itself instead, as in '\(keyword) !xs.isEmpty { let x = xs[0] ... }'")
+    }
+
     mutating func parseHeaderExpression() throws -> Expression {
         let saved = allowTrailingClosure
         allowTrailingClosure = false

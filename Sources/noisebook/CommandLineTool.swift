@@ -35,8 +35,8 @@ struct CommandLineTool {
     static let usage = """
     noisebook: run diffusion-model notebooks into a web page.
 
-    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--cache DIR] [--allow DIR] [--no-wait]
-                         [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
+    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--submission] [--project DIR] [--cache DIR]
+                         [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
            noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]
            noisebook cache size [--cache DIR]
            noisebook cache clean --keep-latest [--cache DIR]
@@ -50,6 +50,9 @@ struct CommandLineTool {
              Cells whose inputs did not change are served from the cache (.noisebook/cache).
              --fresh     ignore cached results
              --embed     put the images inside each page (one self-contained file per page)
+             --submission  pages without cache badges and timings (for handing in)
+             --project DIR the project folder (default: the nearest folder at or above the current
+                         one holding .noisebook/ or Notebooks/)
              --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
              --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L
                          or IF-II-M from the Hugging Face cache
@@ -63,7 +66,8 @@ struct CommandLineTool {
              themselves and show the running cell's progress. Ctrl-C stops it (status 130).
     cache    size: the cache's entries, blobs and bytes. clean --keep-latest: remove every entry
              and blob that the latest run of no notebook used.
-    doctor   Show the BLAS kernel and its measured speed, and where model weights are looked for.
+    doctor   Show the BLAS kernel and its measured speed, the convolution algorithms
+             (NOISEBOOK_WINOGRAD=auto|f4|f2|off), and where model weights are looked for.
     unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
     prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
     encode   Encode prompts with a snapshot's T5 text encoder into [N, 77, d_model] float32 .npy.
