@@ -46,12 +46,7 @@ public struct EmojiSet: Sendable {
     ///     `atlasSHA256` and `items` with `index`, `codepoints`, `caption`, `keywords`).
     ///   - file: the captions file's name, for error messages.
     public init(atlas: Tensor, captionsJSON: Data, file: String = "captions.json") throws {
-        let manifest: Manifest
-        do {
-            manifest = try JSONDecoder().decode(Manifest.self, from: captionsJSON)
-        } catch {
-            throw ConfigError(file: file, reason: "not an emoji captions file (\(error))")
-        }
+        let manifest = try Manifest(json: [UInt8](captionsJSON), file: file)
         let (tile, columns) = (manifest.tile, manifest.columns)
         guard tile > 0, columns > 0 else {
             throw ConfigError(file: file, key: "tile", reason: "tile \(tile) and columns \(columns) must be positive")
@@ -98,9 +93,10 @@ public struct EmojiSet: Sendable {
         return Tensor(shape: [count, 3, tile, tile], scalars: out)
     }
 
-    /// The layout of `captions.json`.
-    private struct Manifest: Decodable {
-        struct Entry: Decodable {
+    /// The layout of `captions.json`, read with the project's one JSON reader; a missing or
+    /// mistyped key is an error naming the file and key.
+    private struct Manifest {
+        struct Entry {
             var index: Int
             var codepoints: String
             var caption: String
@@ -111,5 +107,31 @@ public struct EmojiSet: Sendable {
         var count: Int
         var atlasSHA256: String
         var items: [Entry]
+
+        init(json bytes: [UInt8], file: String) throws {
+            let keys = try ConfigKeys(json: bytes, file: file)
+            tile = try Manifest.required(keys, "tile", keys.int)
+            columns = try Manifest.required(keys, "columns", keys.int)
+            count = try Manifest.required(keys, "count", keys.int)
+            atlasSHA256 = try Manifest.required(keys, "atlasSHA256", keys.string)
+            guard case let .array(values)? = keys.value("items") else {
+                throw keys.invalid("items", "expected an array of items")
+            }
+            items = try values.enumerated().map { position, value in
+                guard case let .object(pairs) = value else {
+                    throw keys.invalid("items", "item at position \(position) is not an object")
+                }
+                let item = ConfigKeys(Dictionary(pairs, uniquingKeysWith: { first, _ in first }), file: "\(file) items[\(position)]")
+                return Entry(index: try Manifest.required(item, "index", item.int),
+                             codepoints: try Manifest.required(item, "codepoints", item.string),
+                             caption: try Manifest.required(item, "caption", item.string),
+                             keywords: try Manifest.required(item, "keywords", item.strings))
+            }
+        }
+
+        private static func required<T>(_ keys: ConfigKeys, _ key: String, _ read: (String) throws -> T?) throws -> T {
+            guard let value = try read(key) else { throw keys.invalid(key, "missing") }
+            return value
+        }
     }
 }
