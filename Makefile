@@ -55,10 +55,13 @@ golden: deps
 
 # Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's
 # step, IF-I-XL's memory, the T5-XXL text encoder and stage II (IF-II-L), then the same UNets
-# in PyTorch (2.x preferred) when it is installed, and the ratios.
+# in PyTorch (2.x preferred) when it is installed, and the ratios; then a CFG loop written in a
+# cell against the built-in that does the same work.
 bench: deps
 	$(BUILD) --product Bench
 	.build/release/Bench
+	$(BUILD) --product noisebook
+	sh tools/bench/cell_loop_cost.sh .build/release/noisebook 8
 
 clean:
 	rm -rf .build $(TESTBUILD) Output/*.html Output/images
