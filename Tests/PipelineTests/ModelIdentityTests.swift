@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import TestSupport
 import Weights
 import XCTest
 
@@ -8,16 +9,9 @@ import XCTest
 final class ModelIdentityTests: XCTestCase {
     /// The IF-shaped fixture of the DeepFloyd tests, laid out as a snapshot folder.
     private func snapshot() throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
-        let fixtures = root + "/DeepFloydTests/Fixtures"
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("identity-\(UUID().uuidString)").path
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
-        let files = FileManager.default
-        try files.createDirectory(atPath: folder + "/unet", withIntermediateDirectories: true)
-        try files.createDirectory(atPath: folder + "/scheduler", withIntermediateDirectories: true)
-        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: folder + "/unet/config.json")
-        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors", toPath: folder + "/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: folder + "/scheduler/scheduler_config.json")
+        try FixtureSnapshot.layOut(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors", into: folder)
         return folder
     }
 

@@ -15,7 +15,7 @@ final class PrecompiledCharsMapTests: XCTestCase {
 
     func testFixtureRules() throws {
         // spiece.model holds the "nmt_nfkc" rules of tools/make_tokenizer_fixtures.py.
-        let model = try SentencePieceModel(contentsOf: try fixturePath("spiece.model"))
+        let model = try SentencePieceModel(contentsOf: try Fixtures.path("spiece.model"))
         let map = try XCTUnwrap(model.charsMap)
         func replace(_ text: String) -> String? {
             map.longestMatch(in: Array(text.utf8), from: 0).map { String(decoding: $0.replacement, as: UTF8.self) }
@@ -62,7 +62,7 @@ final class PrecompiledCharsMapTests: XCTestCase {
 
     func testDamagedCharsMapInAModelIsRefused() throws {
         // Take the fixture model's real rules and make the trie's size run past the end.
-        let proto = try ModelProto(bytes: try fixtureBytes("spiece.model"), file: "spiece.model")
+        let proto = try ModelProto(bytes: try Fixtures.bytes("spiece.model"), file: "spiece.model")
         var blob = proto.normalizerSpec.precompiledCharsMap
         blob.replaceSubrange(0..<4, with: le32(UInt32(blob.count)))
         let bytes = modelBytes(normalizer: Proto.bytes(2, blob))

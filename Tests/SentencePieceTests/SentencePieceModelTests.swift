@@ -7,7 +7,7 @@ import XCTest
 /// must be refused, and damaged copies of the fixture that must throw, never crash.
 final class SentencePieceModelTests: XCTestCase {
     func testFixtureModelFields() throws {
-        let model = try SentencePieceModel(contentsOf: try fixturePath("spiece.model"))
+        let model = try SentencePieceModel(contentsOf: try Fixtures.path("spiece.model"))
         XCTAssertEqual(model.vocabularySize, 320)
         XCTAssertEqual([model.padID, model.eosID, model.unkID, model.bosID], [0, 1, 2, -1])
         XCTAssertEqual(model.pieces[0], model.pieces[0])
@@ -21,7 +21,7 @@ final class SentencePieceModelTests: XCTestCase {
         XCTAssertTrue(model.addDummyPrefix && model.removeExtraWhitespaces && model.escapeWhitespaces)
         XCTAssertNotNil(model.charsMap)
 
-        let user = try SentencePieceModel(contentsOf: try fixturePath("user.model"))
+        let user = try SentencePieceModel(contentsOf: try Fixtures.path("user.model"))
         XCTAssertEqual(user.normalizerName, "identity")
         XCTAssertNil(user.charsMap)
         XCTAssertFalse(user.addDummyPrefix || user.removeExtraWhitespaces)
@@ -67,7 +67,7 @@ final class SentencePieceModelTests: XCTestCase {
     }
 
     func testTruncatedFixtureThrowsOrEndsOnAFieldBoundary() throws {
-        let bytes = try fixtureBytes("spiece.model")
+        let bytes = try Fixtures.bytes("spiece.model")
         let boundaries = try topLevelBoundaries(bytes)
         let cuts = Array(1..<80) + Array(stride(from: 80, to: bytes.count, by: 997)) + [bytes.count - 1, bytes.count - 3]
         var refused = 0
@@ -90,7 +90,7 @@ final class SentencePieceModelTests: XCTestCase {
     }
 
     func testFlippedLengthByteIsRefused() throws {
-        let bytes = try fixtureBytes("spiece.model")
+        let bytes = try Fixtures.bytes("spiece.model")
         // The first piece: tag 0x0A, then its length (one byte for a short piece).
         XCTAssertEqual(bytes[0], 0x0A)
         XCTAssertLessThan(bytes[1], 0x80)
@@ -109,7 +109,7 @@ final class SentencePieceModelTests: XCTestCase {
     }
 
     func testGroupsAreRefused() throws {
-        let bytes = try fixtureBytes("spiece.model")
+        let bytes = try Fixtures.bytes("spiece.model")
         assertSentencePieceError(file: "g.model", containing: "at byte \(bytes.count): field 9: groups (wire type 3) are not supported") {
             try SentencePieceModel(bytes: bytes + Proto.tag(9, 3) + Proto.tag(9, 4), file: "g.model")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import SentencePiece
@@ -6,27 +7,8 @@ import XCTest
 /// The script that writes every file in Tests/SentencePieceTests/Fixtures.
 let fixtureScript = "tools/make_tokenizer_fixtures.py"
 
-/// A missing fixture, reported with the script that makes it.
-struct MissingFixture: Error, CustomStringConvertible {
-    /// What is missing.
-    let name: String
-    var description: String { "fixture \(name) is missing: run \(fixtureScript)" }
-}
-
-/// The path of fixture `name`; throws (naming the script) when it is absent.
-func fixturePath(_ name: String) throws -> String {
-    guard let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-        throw MissingFixture(name: "folder")
-    }
-    let path = folder.appendingPathComponent(name).path
-    guard FileManager.default.fileExists(atPath: path) else { throw MissingFixture(name: name) }
-    return path
-}
-
-/// The bytes of fixture `name`.
-func fixtureBytes(_ name: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: try fixturePath(name))))
-}
+/// The fixture folder; a missing file is reported with the script that makes it.
+let Fixtures = FixtureFolder(bundle: .module, script: fixtureScript)
 
 /// cases.json: what the reference `sentencepiece` package made of each prompt.
 struct FixtureCases: Decodable {
@@ -49,7 +31,7 @@ struct FixtureCases: Decodable {
 
     /// The decoded cases.json.
     static func load() throws -> FixtureCases {
-        try JSONDecoder().decode(FixtureCases.self, from: Data(contentsOf: URL(fileURLWithPath: try fixturePath("cases.json"))))
+        try Fixtures.decode(FixtureCases.self, "cases.json")
     }
 }
 

@@ -7,7 +7,7 @@ import XCTest
 final class T5TokenizerTests: XCTestCase {
     func testEveryFixturePromptMatchesTransformersPadding() throws {
         let cases = try FixtureCases.load()
-        let tokenizer = try T5Tokenizer(contentsOf: try fixturePath("spiece.model"))
+        let tokenizer = try T5Tokenizer(contentsOf: try Fixtures.path("spiece.model"))
         XCTAssertEqual(tokenizer.maxLength, cases.max_length)
         for item in try XCTUnwrap(cases.models["spiece.model"]).cases {
             let context = "prompt \(shown(item.text)) (reference from \(cases.script))"
@@ -18,13 +18,13 @@ final class T5TokenizerTests: XCTestCase {
     }
 
     func testEmptyPromptIsEOSThenPadding() throws {
-        let tokens = try T5Tokenizer(contentsOf: try fixturePath("spiece.model")).encode("")
+        let tokens = try T5Tokenizer(contentsOf: try Fixtures.path("spiece.model")).encode("")
         XCTAssertEqual(tokens.ids, [1] + Array(repeating: 0, count: 76))
         XCTAssertEqual(tokens.mask, [1] + Array(repeating: 0, count: 76))
     }
 
     func testLongPromptIsTruncatedBeforeEOS() throws {
-        let tokenizer = try T5Tokenizer(contentsOf: try fixturePath("spiece.model"), maxLength: 8)
+        let tokenizer = try T5Tokenizer(contentsOf: try Fixtures.path("spiece.model"), maxLength: 8)
         let text = "a photo of a dog on the beach at night, digital art"
         let pieces = tokenizer.pieces(text)
         XCTAssertGreaterThan(pieces.count, 8)
@@ -37,7 +37,7 @@ final class T5TokenizerTests: XCTestCase {
     }
 
     func testDoesNotLowercase() throws {
-        let tokenizer = try T5Tokenizer(contentsOf: try fixturePath("spiece.model"))
+        let tokenizer = try T5Tokenizer(contentsOf: try Fixtures.path("spiece.model"))
         XCTAssertNotEqual(tokenizer.pieces("A Dog"), tokenizer.pieces("a dog"))
     }
 

@@ -8,7 +8,7 @@ final class UnigramTokenizerTests: XCTestCase {
     /// Checks every case of one fixture model: normalized text and ids identical.
     private func checkCases(of modelName: String) throws {
         let cases = try FixtureCases.load()
-        let tokenizer = try UnigramTokenizer(contentsOf: try fixturePath(modelName))
+        let tokenizer = try UnigramTokenizer(contentsOf: try Fixtures.path(modelName))
         let model = try XCTUnwrap(cases.models[modelName], "\(modelName) has no cases; rerun \(fixtureScript)")
         XCTAssertGreaterThan(model.cases.count, 5)
         for item in model.cases {
@@ -33,13 +33,13 @@ final class UnigramTokenizerTests: XCTestCase {
         XCTAssertTrue(spiece.contains { $0.ids.contains(2) }, "no prompt with an unknown piece")
         XCTAssertTrue(spiece.contains { $0.text.isEmpty })
         let user = try XCTUnwrap(cases.models["user.model"]).cases
-        let model = try SentencePieceModel(contentsOf: try fixturePath("user.model"))
+        let model = try SentencePieceModel(contentsOf: try Fixtures.path("user.model"))
         let userDefined = Set(model.pieces.indices.filter { model.pieces[$0].type == .userDefined })
         XCTAssertTrue(user.contains { !userDefined.isDisjoint(with: $0.ids) }, "no user-defined piece produced")
     }
 
     func testUnknownCharactersMergeIntoOneUnknownId() throws {
-        let tokenizer = try UnigramTokenizer(contentsOf: try fixturePath("spiece.model"))
+        let tokenizer = try UnigramTokenizer(contentsOf: try Fixtures.path("spiece.model"))
         // Three CJK characters outside the vocabulary: one <unk>, after the "▁" piece.
         XCTAssertEqual(tokenizer.encode("漢字漢"), [4, 2])
         XCTAssertEqual(tokenizer.pieceTexts([4, 2, 9999]), ["▁", "<unk>", "<invalid id 9999>"])

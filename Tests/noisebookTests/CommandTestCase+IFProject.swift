@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import Weights
 
 extension CommandTestCase {
@@ -8,16 +9,9 @@ extension CommandTestCase {
     /// the scheduler of tools/make_sampling_fixtures.py), random prompt embeddings for
     /// `prompts` in `embeddings.safetensors`, and an empty `Notebooks/`.
     func makeIFProject(prompts: [String], embeddingSeed: UInt64, dtype: DType) throws -> String {
-        let fixtures = Self.root + "/Tests/DeepFloydTests/Fixtures"
         let project = scratch + "/project"
-        let files = FileManager.default
-        for folder in ["weights/unet", "weights/scheduler", "Notebooks"] {
-            try files.createDirectory(atPath: project + "/" + folder, withIntermediateDirectories: true)
-        }
-        try files.copyItem(atPath: fixtures + "/tiny-a/config.json", toPath: project + "/weights/unet/config.json")
-        try files.copyItem(atPath: fixtures + "/tiny-a/diffusion_pytorch_model.safetensors",
-                           toPath: project + "/weights/unet/diffusion_pytorch_model.safetensors")
-        try files.copyItem(atPath: fixtures + "/loop/scheduler_config.json", toPath: project + "/weights/scheduler/scheduler_config.json")
+        try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
+        try FixtureSnapshot.layOut(model: "tiny-a", weightsFile: "diffusion_pytorch_model.safetensors", into: project + "/weights")
         var random = SeededRandom(seed: embeddingSeed)
         var embeddings = [String: Tensor]()
         for prompt in prompts { embeddings[prompt] = random.normal(shape: [1, 77, 64]) }

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Weights
+import TestSupport
 import XCTest
 
 /// `noisebook unet` on diffusers-made IF-shaped models reproduces diffusers' output.
@@ -16,19 +17,14 @@ final class UnetCommandTests: CommandTestCase {
         var max_abs_output: Float
     }
 
-    private static let fixtures = root + "/Tests/DeepFloydTests/Fixtures"
+    private static let fixtures = FixtureSnapshot.fixtures
 
     /// Lays the fixture `model` out as a snapshot folder (unet/, scheduler/) and writes its
     /// inputs as x.npy and e.npy (the embeddings as `embeddingsType`); returns the folder.
     private func layOut(model: String, weightsFile: String, embeddingsType: DType) throws -> String {
         let fixtures = Self.fixtures
         let snapshot = scratch + "/snapshot"
-        let files = FileManager.default
-        try files.createDirectory(atPath: snapshot + "/unet", withIntermediateDirectories: true)
-        try files.createDirectory(atPath: snapshot + "/scheduler", withIntermediateDirectories: true)
-        try files.copyItem(atPath: "\(fixtures)/\(model)/config.json", toPath: snapshot + "/unet/config.json")
-        try files.copyItem(atPath: "\(fixtures)/\(model)/\(weightsFile)", toPath: snapshot + "/unet/" + weightsFile)
-        try files.copyItem(atPath: "\(fixtures)/loop/scheduler_config.json", toPath: snapshot + "/scheduler/scheduler_config.json")
+        try FixtureSnapshot.layOut(model: model, weightsFile: weightsFile, into: snapshot)
         let inputs = try SafetensorsFile(path: "\(fixtures)/\(model)/inputs.safetensors")
         try NPYFile.write(try inputs.tensor(named: "x"), to: scratch + "/x.npy")
         try NPYFile.write(try inputs.tensor(named: "encoder_hidden_states"), to: scratch + "/e.npy", dtype: embeddingsType)
