@@ -195,3 +195,34 @@ final class MeasureTests: BindingsTestCase {
         XCTAssertTrue(failure("let e = psnr(\(mask), rectangleMask(size: 16, x: 0, y: 0, width: 8, height: 8).rgb())").contains("they need one size"))
     }
 }
+
+/// What a diffusion built-in assumed is said under the cell (and, through the runner, in the
+/// terminal): a defaulted prompt, and a prompt the model cannot read.
+final class PromptNoteTests: BindingsTestCase {
+    private func notes(_ session: NotebookSession) -> [String] {
+        session.endCell().outputs.compactMap { output -> String? in
+            if case let .text(text) = output, text.hasPrefix("note: ") { return text }
+            return nil
+        }
+    }
+
+    func testADefaultedPromptIsNamedOncePerCell() throws {
+        let session = self.session()
+        try run("let a = sample(count: 1, steps: 2)\nlet b = sample(count: 1, steps: 2)", in: session)
+        XCTAssertEqual(notes(session), ["note: sample: no prompt: given, so the course's default \"a high quality photo\" was used"])
+        let named = self.session()
+        try run(#"let c = sample(count: 1, prompt: "a cat", steps: 2)"#, in: named)
+        XCTAssertEqual(notes(named), [], "a given prompt needs no note")
+    }
+
+    func testAPromptTheModelCannotReadIsNamed() throws {
+        let denoiser = self.denoiser
+        let choice = ModelChoice(displayName: denoiser.displayName,
+                                 components: [ModelComponent(role: "stage I", identity: denoiser.identity)],
+                                 schedule: denoiser.schedule,
+                                 load: { LoadedModel(denoiser: denoiser, promptNote: { $0.contains("zebra") ? "no caption has 'zebra'" : nil }) })
+        let session = self.session(model: choice)
+        try run(#"let z = sample(count: 1, prompt: "a zebra", steps: 2)"# + "\n" + #"let c = sample(count: 1, prompt: "a cat", steps: 2)"#, in: session)
+        XCTAssertEqual(notes(session), ["note: no caption has 'zebra'"])
+    }
+}
