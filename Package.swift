@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "JSON"),
         // Charts as data: series, scales, validation and nice ticks (Report draws them).
         .target(name: "Charts"),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        // noisebook's own bfloat16 GEMM (AVX512-BF16 and a portable kernel); C, no dependencies.
+        .target(name: "CBFloat16"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CBFloat16"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CPNG", "AtomicWrite"]),
         .target(name: "Weights", dependencies: ["Tensor", "TextDistance", "AtomicWrite", "JSON"]),
         // The layer library: parameters, strict loading, linear/conv/norm layers.

@@ -21,6 +21,7 @@ struct BenchCommand {
            bench builtin
            bench xl --file PATH [--keep] [--runs N]
            bench t5 [--file PATH] [--keep] [--runs N] [--release-pages]
+           bench gemm [--runs N]
     """
 
     let arguments: [String]
@@ -38,6 +39,7 @@ struct BenchCommand {
         case "builtin": try start(BuiltinRun.self, &options)
         case "xl": try start(XLRun.self, &options)
         case "t5": try start(T5Run.self, &options)
+        case "gemm": try start(GEMMRun.self, &options)
         case nil: try start(Suite.self, &options)
         case let other?: throw BenchError.usage("unknown sub-command '\(other)'")
         }
