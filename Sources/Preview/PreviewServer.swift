@@ -8,9 +8,11 @@ import Glibc
 /// tells open pages to reload and shows the progress of the running cell.
 ///
 /// Built to stay up whatever a client does: it listens on loopback unless told otherwise,
-/// serves at most `maximumConnections` clients at once (the next is answered 503 and
-/// closed), gives each request `requestTimeout` seconds to arrive whole and each idle
-/// keep-alive connection as long, and reads at most a bounded head (`HTTPRequestParser`).
+/// serves at most `limits.connections` page and image clients and, apart from them,
+/// `limits.streams` event streams (the next of either is answered 503 and closed), gives each
+/// request `limits.requestTimeout` seconds to arrive whole and each idle keep-alive connection
+/// as long, reads at most a bounded head (`HTTPRequestParser`), and never waits for an event
+/// stream: a page that stops reading its events is dropped instead of holding up the run.
 public final class PreviewServer: @unchecked Sendable {
     /// The folder served.
     public let root: String
@@ -18,128 +20,183 @@ public final class PreviewServer: @unchecked Sendable {
     public private(set) var port: UInt16 = 0
     /// The address bound ("127.0.0.1" unless the caller chose another).
     public let host: String
+    /// What the server lets its clients take.
+    public let limits: PreviewLimits
     /// Rewrites an HTML page before it is sent (preview adds its live-reload script).
     public var pageFilter: @Sendable (String, String) -> String = { _, html in html }
 
-    public static let maximumConnections = 64
-    public static let requestTimeout: Double = 10
     /// The address clients open to receive events.
     public static let eventsPath = "/__noisebook/events"
 
-    private var listener: Int32 = -1
     private let lock = NSLock()
-    private var connections = 0
-    private var streams: [Int32: String] = [:]     // SSE clients: socket -> page path they watch
+    // Every client socket is in one of these while its thread owns it. Sockets are shut down
+    // (by `stop` and `send`) only under `lock`, and a thread takes its socket out of them under
+    // `lock` before closing it, so no one ever shuts down or writes to a descriptor number the
+    // system has meanwhile given to a new connection.
+    private var connections = Set<Int32>()          // page and image clients
+    private var streams = Set<Int32>()              // admitted event streams, counted against the cap
+    private var listening: [Int32: String] = [:]    // streams whose head is sent: socket -> page watched
+    private var listener: Int32 = -1
     private var stopped = false
 
     /// A server for `root` on `host` (not yet listening).
-    public init(root: String, host: String = "127.0.0.1") {
+    public init(root: String, host: String = "127.0.0.1", limits: PreviewLimits = PreviewLimits()) {
         self.root = root
         self.host = host
+        self.limits = limits
     }
 
     /// Binds the first free port from `port` on (up to 20 tries) and starts accepting.
     public func start(port first: UInt16) throws {
-        for candidate in first..<(first &+ 20) {
-            if let socket = try? Self.listen(host: host, port: candidate) {
-                listener = socket
-                port = candidate
-                let thread = Thread { [self] in acceptLoop() }
-                thread.name = "noisebook-preview-accept"
-                thread.start()
-                return
+        for candidate in Int(first)..<min(Int(first) + 20, Int(UInt16.max) + 1) {
+            let socket: Int32
+            do {
+                socket = try Self.listen(host: host, port: UInt16(candidate))
+            } catch let error as PreviewError {
+                if case .badHost = error { throw error }    // no other port will do better
+                continue
             }
+            lock.withLock { listener = socket }
+            port = UInt16(candidate)
+            let thread = Thread { [self] in acceptLoop(socket) }
+            thread.name = "noisebook-preview-accept"
+            thread.start()
+            return
         }
         throw PreviewError.noPort(first: first, host: host)
     }
 
     /// Stops accepting and closes every connection.
     public func stop() {
-        let (socket, open) = lock.withLock { () -> (Int32, [Int32]) in
+        lock.withLock {
             stopped = true
-            defer { streams = [:] }
-            return (listener, Array(streams.keys))
-        }
-        for client in open { shutdown(client, Int32(SHUT_RDWR)) }
-        if socket >= 0 {
-            shutdown(socket, Int32(SHUT_RDWR))
-            close(socket)
+            // Shutting down wakes the threads blocked on these sockets; each then closes its own
+            // (the accept thread the listener).
+            for client in connections.union(streams) { shutdown(client, Int32(SHUT_RDWR)) }
+            listening = [:]
+            if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
+            listener = -1
         }
     }
 
     /// Sends an event to every page watching `page` ("*" for all): `event` names it,
     /// `data` is one line of JSON or text.
+    ///
+    /// Never waits: the notebook run calls this between its steps. A stream whose socket buffer
+    /// has no room for the whole event (a page that stopped reading) is dropped at once; the
+    /// page's EventSource discards the part that went out and connects again.
     public func send(event: String, data: String, page: String = "*") {
         let message = Array("event: \(event)\ndata: \(data.replacingOccurrences(of: "\n", with: " "))\n\n".utf8)
-        let targets = lock.withLock { streams.filter { page == "*" || $0.value == page || $0.value == "*" }.map(\.key) }
-        for client in targets where !Self.writeAll(client, message) {
-            lock.withLock { streams[client] = nil }
-            shutdown(client, Int32(SHUT_RDWR))
+        lock.withLock {
+            // Under the lock, so that a stream's thread cannot close the socket meanwhile; the
+            // writes do not block, so the lock is held only as long as copying the bytes takes.
+            let targets = listening.filter { page == "*" || $0.value == page || $0.value == "*" }.keys
+            for client in targets where !Self.writeAll(client, message, waiting: false) {
+                listening[client] = nil
+                shutdown(client, Int32(SHUT_RDWR))      // its thread sees the end and closes it
+            }
         }
     }
 
     /// How many pages are listening for events (for tests and logs).
-    public var listeners: Int { lock.withLock { streams.count } }
+    public var listeners: Int { lock.withLock { listening.count } }
+
+    /// How many page and image connections are open (event streams not included).
+    var openConnections: Int { lock.withLock { connections.count } }
 
     // MARK: Connections
 
-    private func acceptLoop() {
+    private func acceptLoop(_ socket: Int32) {
+        defer {
+            lock.withLock {
+                if listener == socket { listener = -1 }
+                close(socket)
+            }
+        }
         while true {
-            let client = accept(listener, nil, nil)
+            let client = accept(socket, nil, nil)
             if client < 0 {
+                let error = errno
                 if lock.withLock({ stopped }) { return }
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
+                switch error {
+                case EINTR, ECONNABORTED, EPROTO:
+                    continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors or memory for now: wait for some to be freed rather
+                    // than stop serving for good.
+                    Thread.sleep(forTimeInterval: 0.05)
+                    continue
+                default:
+                    return                              // the listener itself is gone
+                }
             }
             let admitted = lock.withLock { () -> Bool in
-                guard connections < Self.maximumConnections else { return false }
-                connections += 1
+                guard !stopped, connections.count < limits.connections else { return false }
+                connections.insert(client)
                 return true
             }
             guard admitted else {
-                _ = Self.writeAll(client, Self.response(status: 503, headers: ["Connection": "close", "Retry-After": "1"], body: Array("busy\n".utf8)))
-                close(client)
+                // The accept thread must never block on a client: the busy answer is small
+                // enough for any fresh socket's buffer, and is dropped if it does not fit.
+                Self.refuse(client, waiting: false)
                 continue
             }
             let thread = Thread { [self] in
-                serve(client)
-                lock.withLock { connections -= 1 }
+                let events = serve(client)
+                let isStream = lock.withLock { () -> Bool in
+                    connections.remove(client)
+                    guard events != nil, !stopped, streams.count < limits.streams else { return false }
+                    streams.insert(client)
+                    return true
+                }
+                // Out of both sets now: closing cannot race with `stop`.
+                if let events, isStream {
+                    stream(client, events)
+                } else if events != nil {
+                    Self.refuse(client, waiting: true)
+                } else {
+                    close(client)
+                }
             }
             thread.start()
         }
     }
 
-    private func serve(_ client: Int32) {
-        var timeout = timeval(tv_sec: Int(Self.requestTimeout), tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    /// Serves requests on `client` until it closes, times out or asks for events; returns that
+    /// events request, or nil when the connection is done. Leaves closing to the caller, which
+    /// first takes the socket out of `connections`.
+    private func serve(_ client: Int32) -> HTTPRequest? {
+        Self.setTimeout(client, SO_SNDTIMEO, seconds: limits.requestTimeout)
         var buffer = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
-        var deadline = Date().addingTimeInterval(Self.requestTimeout)
+        var deadline = Date().addingTimeInterval(limits.requestTimeout)
         while true {
             switch HTTPRequestParser.parse(buffer) {
             case .incomplete:
-                guard Date() < deadline else { close(client); return }      // too slow: drop it
+                // One deadline for the whole request, not one per read: a client trickling a
+                // byte at a time must not keep its connection past it.
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0 else { return nil }
+                Self.setTimeout(client, SO_RCVTIMEO, seconds: left)
                 let count = read(client, &chunk, chunk.count)
-                guard count > 0 else { close(client); return }            // closed, or idle too long
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return nil }        // closed, or nothing in time
                 buffer.append(contentsOf: chunk[0..<count])
             case let .refused(status, reason):
                 _ = Self.writeAll(client, Self.response(status: status, headers: ["Connection": "close"], body: Array("\(reason)\n".utf8)))
-                close(client)
-                return
+                return nil
             case let .request(request, consumed):
                 buffer.removeFirst(consumed)
-                if request.target.hasPrefix(Self.eventsPath) {
-                    openStream(client, request)
-                    return                                                  // the stream keeps the socket
-                }
-                guard Self.writeAll(client, respond(to: request)), request.keepsAlive else { close(client); return }
-                deadline = Date().addingTimeInterval(Self.requestTimeout)
+                if request.target == Self.eventsPath || request.target.hasPrefix(Self.eventsPath + "?") { return request }
+                guard Self.writeAll(client, respond(to: request)), request.keepsAlive else { return nil }
+                deadline = Date().addingTimeInterval(limits.requestTimeout)
             }
         }
     }
 
-    private func openStream(_ client: Int32, _ request: HTTPRequest) {
+    /// Keeps an admitted event stream open until its page goes away (or `send` or `stop`
+    /// drops it), then closes it.
+    private func stream(_ client: Int32, _ request: HTTPRequest) {
         var page = "*"
         if let query = request.target.split(separator: "?", maxSplits: 1).dropFirst().first {
             for pair in query.split(separator: "&") where pair.hasPrefix("page=") {
@@ -147,15 +204,23 @@ public final class PreviewServer: @unchecked Sendable {
             }
         }
         // No receive timeout from now on: the stream is open until the page goes away.
-        var none = timeval(tv_sec: 0, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &none, socklen_t(MemoryLayout<timeval>.size))
+        Self.setTimeout(client, SO_RCVTIMEO, seconds: nil)
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: noisebook preview\n\n"
-        guard Self.writeAll(client, Array(head.utf8)) else { close(client); return }
-        lock.withLock { streams[client] = page }
-        // Wait for the client to go away, then forget it.
-        var byte = [UInt8](repeating: 0, count: 64)
-        while read(client, &byte, byte.count) > 0 {}
-        lock.withLock { streams[client] = nil }
+        if Self.writeAll(client, Array(head.utf8)) {
+            // Registered only once the head is out, so that no event can go before it.
+            lock.withLock { if !stopped { listening[client] = page } }
+            // A page sends nothing after its request: reading ends when it goes away.
+            var scratch = [UInt8](repeating: 0, count: 64)
+            while true {
+                let count = read(client, &scratch, scratch.count)
+                if count > 0 || (count < 0 && errno == EINTR) { continue }
+                break
+            }
+        }
+        lock.withLock {
+            listening[client] = nil
+            streams.remove(client)
+        }
         close(client)
     }
 
@@ -196,11 +261,13 @@ public final class PreviewServer: @unchecked Sendable {
         return Array(head.utf8) + body
     }
 
-    /// Writes all of `bytes`; false when the client has gone.
-    static func writeAll(_ socket: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes all of `bytes`; false when the client has gone, or, when not `waiting`, as soon
+    /// as its socket buffer is full (some of the bytes may then have gone out).
+    static func writeAll(_ socket: Int32, _ bytes: [UInt8], waiting: Bool = true) -> Bool {
+        let flags = Int32(MSG_NOSIGNAL) | (waiting ? 0 : Int32(MSG_DONTWAIT))
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, flags) }
             if written <= 0 {
                 if written < 0, errno == EINTR { continue }
                 return false
@@ -208,6 +275,24 @@ public final class PreviewServer: @unchecked Sendable {
             offset += written
         }
         return true
+    }
+
+    /// Answers 503 and closes `client`.
+    private static func refuse(_ client: Int32, waiting: Bool) {
+        _ = writeAll(client, response(status: 503, headers: ["Connection": "close", "Retry-After": "1"], body: Array("busy\n".utf8)),
+                     waiting: waiting)
+        close(client)
+    }
+
+    /// Sets a socket's receive or send timeout; nil waits for ever.
+    private static func setTimeout(_ socket: Int32, _ option: Int32, seconds: Double?) {
+        var value = timeval(tv_sec: 0, tv_usec: 0)
+        if let seconds {
+            // At least a millisecond: a zero timeval would mean no timeout at all.
+            let clamped = max(seconds, 0.001)
+            value = timeval(tv_sec: Int(clamped), tv_usec: Int((clamped - clamped.rounded(.down)) * 1_000_000))
+        }
+        setsockopt(socket, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func listen(host: String, port: UInt16) throws -> Int32 {
@@ -226,24 +311,10 @@ public final class PreviewServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0, Glibc.listen(socket, 128) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(socket)
-            throw PreviewError.socket(String(cString: strerror(errno)))
+            throw PreviewError.socket("\(host):\(port): \(reason)")
         }
         return socket
-    }
-}
-
-/// Why the preview server could not start.
-public enum PreviewError: Error, CustomStringConvertible, Sendable {
-    case noPort(first: UInt16, host: String)
-    case socket(String)
-    case badHost(String)
-
-    public var description: String {
-        switch self {
-        case let .noPort(first, host): return "no free port on \(host) from \(first) to \(first &+ 19)"
-        case let .socket(reason): return "cannot listen: \(reason)"
-        case let .badHost(host): return "--host must be an IPv4 address, got '\(host)'"
-        }
     }
 }

@@ -24,41 +24,12 @@ final class PreviewServerTests: XCTestCase, @unchecked Sendable {
         }
     }
 
-    /// A connected socket to the server.
-    private func connectClient() throws -> Int32 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = server.port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw PreviewError.socket("connect failed") }
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return socket
-    }
-
-    /// One request on a fresh connection; the response head and body.
+    /// One request on a fresh connection that asks to be closed; the response.
     private func get(_ target: String, headers: String = "") throws -> (status: Int, head: String, body: [UInt8]) {
-        let socket = try connectClient()
-        defer { close(socket) }
-        let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(headers)\r\n".utf8)
-        _ = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(socket, &chunk, chunk.count)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        guard let split = bytes.indices.first(where: { i in i + 3 < bytes.count && bytes[i...(i + 3)].elementsEqual([13, 10, 13, 10]) }) else {
-            return (0, String(decoding: bytes, as: UTF8.self), [])
-        }
-        let head = String(decoding: bytes[..<split], as: UTF8.self)
-        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return (status, head, Array(bytes[(split + 4)...]))
+        let client = try LoopbackClient(port: server.port, timeout: 15)
+        client.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(headers)\r\n")
+        let response = try client.readResponse()
+        return (response.status, response.head, response.body)
     }
 
     func testFilesTypesETagsAndRefusals() throws {
@@ -77,61 +48,64 @@ final class PreviewServerTests: XCTestCase, @unchecked Sendable {
     func testFiftyClientsAtOnceAreAllServed() throws {
         final class Statuses: @unchecked Sendable {
             let lock = NSLock()
-            var all = [Int]()
+            var all = [String]()
         }
         let statuses = Statuses()
         DispatchQueue.concurrentPerform(iterations: 50) { _ in
-            let status = (try? get("/index.html").status) ?? -1
+            let status: String
+            do { status = String(try get("/index.html").status) } catch { status = "\(error)" }
             statuses.lock.withLock { statuses.all.append(status) }
         }
         XCTAssertEqual(statuses.all.count, 50)
-        XCTAssertEqual(statuses.all.filter { $0 == 200 }.count, 50, "\(statuses.all)")
+        XCTAssertEqual(statuses.all.filter { $0 == "200" }.count, 50, "\(statuses.all.filter { $0 != "200" })")
     }
 
     func testASlowClientAndOneThatLeavesDoNotStopTheOthers() throws {
-        // A client that sends one byte a second.
-        let slow = try connectClient()
+        // A client that sends one byte a second (until the test is done with it).
+        final class Stop: @unchecked Sendable {
+            let lock = NSLock()
+            var requested = false
+            var finished = false
+        }
+        let stop = Stop()
+        let slow = try LoopbackClient(port: server.port)
+        let slowSocket = slow.socket
         let slowThread = Thread {
+            defer { stop.lock.withLock { stop.finished = true } }
             for byte in Array("GET / HTTP/1.1\r\n".utf8) {
                 var b = byte
-                if Glibc.send(slow, &b, 1, Int32(MSG_NOSIGNAL)) <= 0 { break }
-                Thread.sleep(forTimeInterval: 1)
+                if Glibc.send(slowSocket, &b, 1, Int32(MSG_NOSIGNAL)) <= 0 { break }
+                for _ in 0..<20 where !stop.lock.withLock({ stop.requested }) { Thread.sleep(forTimeInterval: 0.05) }
+                if stop.lock.withLock({ stop.requested }) { break }
             }
         }
         slowThread.start()
         // A client that asks for a large file and leaves after the first bytes.
-        let leaving = try connectClient()
-        let request = Array("GET /images/big.png HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { Glibc.send(leaving, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var few = [UInt8](repeating: 0, count: 100)
-        _ = read(leaving, &few, few.count)
-        close(leaving)
+        let leaving = try LoopbackClient(port: server.port)
+        leaving.send("GET /images/big.png HTTP/1.1\r\nHost: x\r\n\r\n")
+        leaving.receive()
+        leaving.close()
         // Meanwhile others are served promptly.
         for _ in 0..<10 {
             let start = Date()
             XCTAssertEqual(try get("/index.html").status, 200)
             XCTAssertLessThan(Date().timeIntervalSince(start), 2, "served while a slow client lingers")
         }
-        close(slow)
+        // Closing only after the sender has stopped, so it never writes to a reused descriptor.
+        stop.lock.withLock { stop.requested = true }
+        while !stop.lock.withLock({ stop.finished }) { Thread.sleep(forTimeInterval: 0.01) }
+        slow.close()
     }
 
     func testEventsReachTheirPage() throws {
-        let socket = try connectClient()
-        defer { close(socket) }
-        let request = Array("GET \(PreviewServer.eventsPath)?page=a.html HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let client = try LoopbackClient(port: server.port)
+        client.send("GET \(PreviewServer.eventsPath)?page=a.html HTTP/1.1\r\nHost: x\r\n\r\n")
         for _ in 0..<100 where server.listeners == 0 { Thread.sleep(forTimeInterval: 0.02) }
         XCTAssertEqual(server.listeners, 1)
         server.send(event: "reload", data: "b.html", page: "b.html")
         server.send(event: "reload", data: "a.html", page: "a.html")
-        var received = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while !String(decoding: received, as: UTF8.self).contains("data: a.html") {
-            let count = read(socket, &chunk, chunk.count)
-            guard count > 0 else { break }
-            received.append(contentsOf: chunk[0..<count])
-        }
-        let text = String(decoding: received, as: UTF8.self)
+        _ = client.receive(until: "data: a.html")
+        let text = String(decoding: client.pending, as: UTF8.self)
         XCTAssertTrue(text.contains("Content-Type: text/event-stream"), text)
         XCTAssertTrue(text.contains("event: reload\ndata: a.html"), text)
         XCTAssertFalse(text.contains("b.html"), "another page's events are not sent")

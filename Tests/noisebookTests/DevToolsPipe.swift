@@ -24,7 +24,7 @@ final class DevToolsPipe {
         posix_spawn_file_actions_adddup2(&actions, devNull, 1)
         posix_spawn_file_actions_adddup2(&actions, devNull, 2)
         let arguments = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
-                         "--user-data-dir=" + profile, "--no-first-run", "about:blank"]
+                         "--user-data-dir=" + profile, "--no-first-run"] + Self.offline + ["about:blank"]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         argv.append(nil)
         let status = posix_spawn(&pid, chromium, &actions, nil, argv, environ)
@@ -35,6 +35,20 @@ final class DevToolsPipe {
         toBrowser = input[1]
         fromBrowser = output[0]
     }
+
+    /// Flags that keep the browser from contacting any host but the page under test: no
+    /// background requests (component, safe-browsing and variations updates, sync, metrics,
+    /// crash reports, domain reliability, hyperlink pings, optimization hints, translation), no
+    /// proxy, and no name resolution other than for loopback, so that a request that would
+    /// leave the machine fails at once instead of going out.
+    static let offline = [
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+        "--disable-extensions", "--disable-breakpad", "--disable-crash-reporter", "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection", "--safebrowsing-disable-auto-update", "--metrics-recording-only",
+        "--no-default-browser-check", "--no-pings", "--no-proxy-server",
+        "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+    ]
 
     deinit {
         close(toBrowser)
