@@ -16,6 +16,7 @@ struct ForwardRun: BenchRun {
     let half: Bool
     /// Where to write the last pass's output (`.npy`), for comparing convolution algorithms.
     let save: String?
+    let precision: BenchPrecision
 
     init(options: inout Options) throws {
         guard let name = options.string("model"), let model = BenchModel.named(name) else {
@@ -26,18 +27,20 @@ struct ForwardRun: BenchRun {
         runs = try options.int("runs", default: 5)
         half = options.flag("half")
         save = options.string("save")
+        precision = try BenchPrecision(options: &options)
     }
 
     func run() throws {
         let config = try model.config()
         let loadStart = ProcessStats.now
         let weights = try RandomWeights(config: config)
-        let unet = try IFUNet(config: config, weights: weights, residency: half ? .float16 : .float32)
+        let unet = try IFUNet(config: config, weights: weights, residency: precision.residency(half: half))
         let loadSeconds = ProcessStats.now - loadStart
         let times = try ForwardRun.time(unet, batch: batch, runs: runs, save: save)
         var line = ResultLine()
         line.add("kind", "forward")
         line.add("convolution", ConvolutionPolicy.current.name)
+        line.add("precision", precision.name)
         line.add("model", model.name)
         line.add("batch", String(batch))
         ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: config.sampleSize, tokens: 77).flopsPerItem * Double(batch))
@@ -92,13 +95,19 @@ struct ForwardRun: BenchRun {
 /// forward of the conditional and unconditional passes) with IF-I-M shapes.
 struct SampleRun: BenchRun {
     let model: BenchModel
+    let precision: BenchPrecision
+    /// Where to write the sample (`.npy`, model range), for comparing precisions.
+    let save: String?
+
     init(options: inout Options) throws {
         model = BenchModel.named(options.string("model") ?? "M") ?? .medium
+        precision = try BenchPrecision(options: &options)
+        save = options.string("save")
     }
 
     func run() throws {
         let config = try model.config()
-        let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: .float32)
+        let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: precision.residency(half: false))
         let denoiser = IFDenoiser(unet: unet, schedule: .squaredCosine(), displayName: model.name, identity: model.name)
         var random = SeededRandom(seed: 11)
         let prompt = Condition(prompt: "a rocket ship", embedding: random.normal(shape: [77, config.textEmbedDim]))
@@ -116,6 +125,8 @@ struct SampleRun: BenchRun {
         line.add("seconds", seconds)
         line.add("per_step_s", seconds / Double(sampler.timesteps.count - 1))
         line.add("finite", result.image.scalars.allSatisfy(\.isFinite) ? "yes" : "no")
+        line.add("precision", precision.name)
+        if let save { try NPYFile.write(result.image, to: save) }
         line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
         line.print()
     }
@@ -197,5 +208,30 @@ struct BuiltinRun: BenchRun {
         line.add("max_step_s", stepTimes.max() ?? .nan)
         line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
         line.print()
+    }
+}
+
+/// `--precision fp32|bf16` of the forward and sample runs.
+struct BenchPrecision {
+    /// The bf16 kernel, or nil for fp32.
+    let kernel: BFloat16Kernel?
+
+    init(options: inout Options) throws {
+        switch options.string("precision") ?? "fp32" {
+        case "fp32": kernel = nil
+        case "bf16":
+            guard let kernel = try BFloat16Kernel.from(environment: ProcessInfo.processInfo.environment) else {
+                throw BenchError.usage(BFloat16Kernel.unavailable ?? "no bf16 kernel")
+            }
+            self.kernel = kernel
+        case let other: throw BenchError.usage("--precision must be fp32 or bf16, got '\(other)'")
+        }
+    }
+
+    var name: String { kernel == nil ? "fp32" : "bf16" }
+
+    func residency(half: Bool) -> WeightResidency {
+        if let kernel { return .bfloat16(kernel) }
+        return half ? .float16 : .float32
     }
 }

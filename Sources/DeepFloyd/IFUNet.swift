@@ -33,7 +33,8 @@ public struct IFUNet: Sendable {
     /// tensor may be there; errors name the tensor. `residency` decides whether an fp16
     /// checkpoint is widened when loaded or kept half precision.
     public init(config: UNetConfig, weights: any TensorProvider, residency: WeightResidency = .automatic) throws {
-        try self.init(config: config, loader: WeightLoader(weights, keepHalf: residency.keepsHalf(weights)))
+        try self.init(config: config, loader: WeightLoader(weights, keepHalf: residency.keepsHalf(weights),
+                                                            bfloat16: residency.bfloat16Kernel))
     }
 
     /// Every tensor `config` implies, with its shape, in loading order.

@@ -11,18 +11,27 @@ public struct Conv2D: Sendable {
     /// Winograd-transformed 3x3 weights, kept after first use; only for Float32-resident
     /// weights (half-precision models would grow by 16/9 of their Float32 size).
     package let winogradCache: WinogradWeightCache?
+    /// The weights packed for the bf16 kernel when the loader asks for bf16.
+    package let bfloat16: BFloat16ConvWeights?
 
     /// `name.weight` and `name.bias` from `loader`.
     public init(_ loader: WeightLoader, _ name: String, inChannels: Int, outChannels: Int, kernel: Int) throws {
         weight = try loader.parameter(name + ".weight", shape: [outChannels, inChannels, kernel, kernel])
         bias = try loader.parameter(name + ".bias", shape: [outChannels])
         padding = (kernel - 1) / 2
-        winogradCache = kernel == 3 && !weight.isHalf ? WinogradWeightCache() : nil
+        let weight = self.weight
+        bfloat16 = loader.bfloat16.map { bf16 in
+            let packed = weight.withValues { BFloat16ConvWeights($0, shape: weight.shape, kernel: bf16) }
+            weight.releaseResidentPages()
+            return packed
+        }
+        winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache() : nil
     }
 
     /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try weight.withValues { w in
+        if let bfloat16 { return try x.conv2d(bfloat16: bfloat16, bias: bias.value, padding: padding) }
+        return try weight.withValues { w in
             try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
                          winogradCache: winogradCache)
         }

@@ -6,15 +6,24 @@ public struct Linear: Sendable {
     public let weight: Parameter
     /// bias `[out]`.
     public let bias: Parameter?
+    /// The weights packed for the bf16 kernel when the loader asks for bf16.
+    package let bfloat16: (matrix: BFloat16Matrix, kernel: BFloat16Kernel)?
 
     /// `name.weight` and `name.bias` from `loader`.
     public init(_ loader: WeightLoader, _ name: String, inFeatures: Int, outFeatures: Int, bias: Bool = true) throws {
         weight = try loader.parameter(name + ".weight", shape: [outFeatures, inFeatures])
         self.bias = bias ? try loader.parameter(name + ".bias", shape: [outFeatures]) : nil
+        let weight = self.weight
+        bfloat16 = loader.bfloat16.map { kernel in
+            let matrix = weight.withValues { BFloat16Matrix($0, rows: outFeatures, columns: inFeatures, rowStride: inFeatures) }
+            weight.releaseResidentPages()
+            return (matrix, kernel)
+        }
     }
 
     /// `[..., in]` -> `[..., out]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try weight.withValues { w in try x.linear(weights: w, weightShape: weight.shape, bias: bias?.value) }
+        if let bfloat16 { return try x.linear(bfloat16: bfloat16.matrix, kernel: bfloat16.kernel, bias: bias?.value) }
+        return try weight.withValues { w in try x.linear(weights: w, weightShape: weight.shape, bias: bias?.value) }
     }
 }

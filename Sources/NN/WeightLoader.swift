@@ -13,6 +13,8 @@ public final class WeightLoader {
     private let provider: (any TensorProvider)?
     private var unused: Set<String>
     private let keepHalf: Bool
+    /// The bf16 kernel the layers' products run on (`precision: bf16`), or nil for Float32.
+    public let bfloat16: BFloat16Kernel?
     /// The buffer half-precision parameters widen into.
     package let scratch = WidenScratch()
     /// Every (name, shape) asked for, in order.
@@ -20,16 +22,19 @@ public final class WeightLoader {
 
     /// A loader over every tensor of `provider`; with `keepHalf`, large F16 tensors of a
     /// `HalfTensorProvider` stay half precision in memory.
-    public convenience init(_ provider: any TensorProvider, keepHalf: Bool = false) {
-        self.init(provider, keepHalf: keepHalf, smallTensorLimit: WeightLoader.defaultSmallTensorLimit)
+    /// With `bfloat16`, linear and convolution layers also pack their weights for that bf16
+    /// kernel and multiply in bf16.
+    public convenience init(_ provider: any TensorProvider, keepHalf: Bool = false, bfloat16: BFloat16Kernel? = nil) {
+        self.init(provider, keepHalf: keepHalf, smallTensorLimit: WeightLoader.defaultSmallTensorLimit, bfloat16: bfloat16)
     }
 
     /// The same, widening tensors of fewer than `smallTensorLimit` values even when keeping half.
-    package init(_ provider: any TensorProvider, keepHalf: Bool, smallTensorLimit: Int) {
+    package init(_ provider: any TensorProvider, keepHalf: Bool, smallTensorLimit: Int, bfloat16: BFloat16Kernel? = nil) {
         self.provider = provider
         self.unused = Set(provider.names)
         self.keepHalf = keepHalf
         self.smallTensorLimit = smallTensorLimit
+        self.bfloat16 = bfloat16
     }
 
     /// A loader without weights that only records what a configuration asks for.
@@ -38,6 +43,7 @@ public final class WeightLoader {
         unused = []
         keepHalf = false
         smallTensorLimit = WeightLoader.defaultSmallTensorLimit
+        bfloat16 = nil
     }
 
     /// The tensor `name`, which must have `shape`.

@@ -14,6 +14,16 @@ public enum WeightResidency: Sendable, Equatable {
     case float32
     /// Large F16 tensors kept half precision (only with a `HalfTensorProvider`).
     case float16
+    /// Linear and convolution weights rounded to bf16 and packed for `kernel`, products in
+    /// bf16 with Float32 sums (`precision: bf16`); the checkpoint's F16 tensors stay mapped
+    /// as under `float16`, every other value Float32.
+    case bfloat16(BFloat16Kernel)
+
+    /// The bf16 kernel of `bfloat16`, nil otherwise.
+    public var bfloat16Kernel: BFloat16Kernel? {
+        if case .bfloat16(let kernel) = self { return kernel }
+        return nil
+    }
 
     /// The Float32 footprint up to which `automatic` widens everything: 6 GiB.
     public static let automaticFloat32Limit = 6 << 30
@@ -22,7 +32,7 @@ public enum WeightResidency: Sendable, Equatable {
     package func keepsHalf(_ weights: any TensorProvider) -> Bool {
         switch self {
         case .float32: return false
-        case .float16: return true
+        case .float16, .bfloat16: return true
         case .automatic:
             let values = weights.names.reduce(0) { $0 + Tensor.count(of: weights.shape(of: $1) ?? []) }
             return values * 4 > WeightResidency.automaticFloat32Limit

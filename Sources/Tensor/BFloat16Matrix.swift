@@ -65,6 +65,28 @@ public struct BFloat16Matrix: Sendable {
     /// Bytes held.
     public var byteCount: Int { words.count * 4 }
 
+    /// The values as the kernels see them, `[rows, columns]` row-major (bf16 widens exactly).
+    public func floats() -> [Float] {
+        let pairs = nb_bf16_pairs(columns)
+        var out = [Float](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let word = words[r * pairs + c / 2]
+                out[r * columns + c] = nb_bf16_to_float(UInt16(truncatingIfNeeded: c % 2 == 0 ? word : word >> 16))
+            }
+        }
+        return out
+    }
+
+    /// C [rows, n] = self B on the calling thread (B [columns, n] rows `ldb` apart).
+    func multiplyOnThisThread(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                              kernel: BFloat16Kernel) {
+        words.withUnsafeBufferPointer { wp in
+            guard let w = wp.baseAddress else { return }
+            nb_bf16_gemm(rows, n, columns, w, b, ldb, c, ldc, 0, kernel == .avx512 ? 1 : 0)
+        }
+    }
+
     /// `x` rounded to the nearest bfloat16, as a Float.
     public static func rounded(_ x: Float) -> Float { nb_bf16_to_float(nb_bf16_from_float(x)) }
 }

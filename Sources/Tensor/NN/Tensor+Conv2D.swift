@@ -33,6 +33,53 @@ extension Tensor {
     public func conv2d(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?, padding: Int,
                        algorithm: ConvolutionAlgorithm = .automatic,
                        winogradCache: WinogradWeightCache? = nil) throws -> Tensor {
+        let (cout, cin) = (weightShape.first ?? 0, weightShape.count > 1 ? weightShape[1] : 0)
+        let k = weightShape.dropFirst().reduce(1, *)
+        return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
+                            weightsCached: winogradCache != nil,
+                            direct: { columns, n, product in
+                                Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: product, ldc: n)
+                            },
+                            winograd: { tile, input, batch, h, w, b, output in
+                                if let winogradCache {
+                                    winogradCache.withTransformed(weights, tile: tile, outChannels: cout, inChannels: cin) { u in
+                                        Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
+                                                          transformedWeights: u, outChannels: cout, bias: b, tile: tile, into: output)
+                                    }
+                                } else {
+                                    Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
+                                                      outChannels: cout, bias: b, tile: tile, into: output)
+                                }
+                            })
+    }
+
+    /// The same with bf16 weights (`precision: bf16`): the products run on noisebook's bf16
+    /// kernel, the transforms, layouts and bias in Float32.
+    public func conv2d(bfloat16 weights: BFloat16ConvWeights, bias: Tensor?, padding: Int,
+                       algorithm: ConvolutionAlgorithm = .automatic) throws -> Tensor {
+        let shape = weights.shape
+        return try convolve(weightShape: shape, bias: bias, padding: padding, algorithm: algorithm, weightsCached: true, bfloat16: true,
+                            direct: { columns, n, product in
+                                Tensor.bf16gemm(weights.direct, b: columns, ldb: n, n: n, c: product, ldc: n, kernel: weights.kernel)
+                            },
+                            winograd: { tile, input, batch, h, w, b, output in
+                                let elements = weights.winogradElements(tile)
+                                Winograd.convolve(input, batch: batch, inChannels: shape[1], height: h, width: w, outChannels: shape[0],
+                                                  bias: b, tile: tile, into: output) { e, v, ldv, m, ldm, tiles in
+                                    elements[e].multiplyOnThisThread(b: v, ldb: ldv, n: tiles, c: m, ldc: ldm, kernel: weights.kernel)
+                                }
+                            })
+    }
+
+    /// The convolution around its products: `direct(columns, n, product)` computes
+    /// `[Cout, K] x [K, n]` into `product`; `winograd(tile, input, batch, h, w, bias, output)`
+    /// the whole Winograd convolution. Checks, the algorithm choice, im2col, the bias and the
+    /// layout back to `[B, Cout, Ho, Wo]` are shared by every precision.
+    private func convolve(weightShape: [Int], bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm,
+                          weightsCached: Bool, bfloat16: Bool = false,
+                          direct: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void,
+                          winograd: (WinogradTile, UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
+                                     UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
         guard rank == 4, weightShape.count == 4, weightShape[1] == shape[1] else {
             throw TensorError.shapeMismatch(operation: "conv2d", shape, weightShape)
         }
@@ -46,23 +93,16 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
         }
         if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: h, width: w,
-                                   weightsCached: winogradCache != nil) {
+                                   weightsCached: weightsCached, bfloat16: bfloat16) {
             var out = [Float](repeating: 0, count: batch * cout * h * w)
             scalars.withUnsafeBufferPointer { ip in
                 out.withUnsafeMutableBufferPointer { op in
                     guard let input = ip.baseAddress, let output = op.baseAddress else { return }
-                    let run = { (b: UnsafePointer<Float>?) in
-                        if let winogradCache {
-                            winogradCache.withTransformed(weights, tile: tile, outChannels: cout, inChannels: cin) { u in
-                                Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
-                                                  transformedWeights: u, outChannels: cout, bias: b, tile: tile, into: output)
-                            }
-                        } else {
-                            Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
-                                              outChannels: cout, bias: b, tile: tile, into: output)
-                        }
+                    if let bias {
+                        bias.scalars.withUnsafeBufferPointer { winograd(tile, input, batch, h, w, $0.baseAddress, output) }
+                    } else {
+                        winograd(tile, input, batch, h, w, nil, output)
                     }
-                    if let bias { bias.scalars.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
                 }
             }
             return Tensor(shape: [batch, cout, h, w], scalars: out)
@@ -88,7 +128,7 @@ extension Tensor {
         columns.withUnsafeBufferPointer { cp in
             product.withUnsafeMutableBufferPointer { pp in
                 guard let b = cp.baseAddress, let c = pp.baseAddress else { return }
-                Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: b, ldb: n, c: c, ldc: n)
+                direct(b, n, c)
             }
         }
 
@@ -127,12 +167,13 @@ extension Tensor {
 
     /// The Winograd algorithm `algorithm` asks for on this shape, or nil for direct.
     private func winogradTile(_ algorithm: ConvolutionAlgorithm, kernel: (Int, Int), padding: Int,
-                              height: Int, width: Int, weightsCached: Bool) -> WinogradTile? {
+                              height: Int, width: Int, weightsCached: Bool, bfloat16: Bool) -> WinogradTile? {
         guard kernel == (3, 3), padding == 1 else { return nil }
         switch algorithm {
         case .direct: return nil
         case .winograd(let tile): return tile
-        case .automatic: return ConvolutionPolicy.current.tile(height: height, width: width, weightsCached: weightsCached)
+        case .automatic:
+            return ConvolutionPolicy.current.tile(height: height, width: width, weightsCached: weightsCached, bfloat16: bfloat16)
         }
     }
 

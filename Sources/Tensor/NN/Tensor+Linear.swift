@@ -48,3 +48,38 @@ extension Tensor {
         return Tensor(shape: newShape, scalars: out)
     }
 }
+
+extension Tensor {
+    /// `y = x W^T + b` with W `[out, in]` in bf16 (`precision: bf16`): the product runs on
+    /// noisebook's bf16 kernel as W x^T, with x transposed in and y transposed out.
+    public func linear(bfloat16 weights: BFloat16Matrix, kernel: BFloat16Kernel, bias: Tensor?) throws -> Tensor {
+        guard let inFeatures = shape.last, weights.columns == inFeatures else {
+            throw TensorError.shapeMismatch(operation: "linear", shape, [weights.rows, weights.columns])
+        }
+        let outFeatures = weights.rows
+        if let bias, bias.shape != [outFeatures] {
+            throw TensorError.shapeMismatch(operation: "linear bias", [outFeatures, inFeatures], bias.shape)
+        }
+        let rows = inFeatures == 0 ? 0 : count / inFeatures
+        var transposed = [Float](repeating: 0, count: inFeatures * rows)    // x^T [in, rows]
+        var product = [Float](repeating: 0, count: outFeatures * rows)      // W x^T [out, rows]
+        scalars.withUnsafeBufferPointer { xp in
+            transposed.withUnsafeMutableBufferPointer { tp in
+                guard let x = xp.baseAddress, let t = tp.baseAddress else { return }
+                for r in 0..<rows { for i in 0..<inFeatures { t[i * rows + r] = x[r * inFeatures + i] } }
+            }
+        }
+        transposed.withUnsafeBufferPointer { tp in
+            product.withUnsafeMutableBufferPointer { pp in
+                guard let t = tp.baseAddress, let p = pp.baseAddress else { return }
+                Tensor.bf16gemm(weights, b: t, ldb: rows, n: rows, c: p, ldc: rows, kernel: kernel)
+            }
+        }
+        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: outFeatures)
+        var out = [Float](repeating: 0, count: rows * outFeatures)
+        for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = product[o * rows + r] + biasValues[o] } }
+        var newShape = shape
+        newShape[newShape.count - 1] = outFeatures
+        return Tensor(shape: newShape, scalars: out)
+    }
+}

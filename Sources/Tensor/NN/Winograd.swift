@@ -183,6 +183,24 @@ enum Winograd {
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
                          tile: WinogradTile, into output: UnsafeMutablePointer<Float>) {
+        let su = SharedPointer(base: u), elements = tile.elements
+        convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
+                 bias: bias, tile: tile, into: output) { e, v, ldv, m, ldm, tiles in
+            // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout.
+            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: outChannels, n: tiles, k: inChannels, alpha: 1,
+                                     a: su.base + e * inChannels, lda: elements * inChannels,
+                                     b: v, ldb: ldv, beta: 0, c: m, ldc: ldm)
+        }
+    }
+
+    /// The convolution around its element products: `product(e, V_e, ldv, M_e, ldm, tiles)`
+    /// computes M[:, e, :] `[Cout, tiles]` = U_e `[Cout, Cin]` x V[:, e, :] `[Cin, tiles]`
+    /// (rows `ldv` and `ldm` apart) on the calling thread, in whatever precision the
+    /// weights are held.
+    static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
+                         outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile,
+                         into output: UnsafeMutablePointer<Float>,
+                         product: @Sendable (Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         let tiles = tile.tiles(batch: batch, height: height, width: width)
         let elements = tile.elements
         let v = UnsafeMutablePointer<Float>.allocate(capacity: elements * inChannels * tiles)
@@ -192,21 +210,15 @@ enum Winograd {
         case .f2x2: transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
         case .f4x4: Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
         }
-        // Element e: U[:, e, :] [Cout, Cin] x V[:, e, :] [Cin, tiles] -> M[:, e, :], all
-        // strided views of the interleaved layouts. The elements are independent, so the
-        // cores take whole products (one hand-off for all of them, no operand packed twice).
-        let su = SharedPointer(base: u), sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
-        let product = { @Sendable (e: Int) in
-            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: outChannels, n: tiles, k: inChannels, alpha: 1,
-                                     a: su.base + e * inChannels, lda: elements * inChannels,
-                                     b: sv.base + e * tiles, ldb: elements * tiles, beta: 0,
-                                     c: sm.base + e * tiles, ldc: elements * tiles)
-        }
+        // The elements are independent, so the cores take whole products (one hand-off for
+        // all of them, no operand packed twice).
+        let sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
         BLASRuntime.singleThreaded()
-        if ProcessInfo.processInfo.activeProcessorCount > 1 {
-            DispatchQueue.concurrentPerform(iterations: elements, execute: product)
-        } else {
-            for e in 0..<elements { product(e) }
+        let iterations = ProcessInfo.processInfo.activeProcessorCount > 1 ? elements : 1
+        DispatchQueue.concurrentPerform(iterations: iterations) { part in
+            for e in stride(from: part, to: elements, by: iterations) {
+                product(e, sv.base + e * tiles, elements * tiles, sm.base + e * tiles, elements * tiles, tiles)
+            }
         }
         switch tile {
         case .f2x2:
