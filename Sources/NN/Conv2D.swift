@@ -25,7 +25,7 @@ public struct Conv2D: Sendable {
             weight.releaseResidentPages()
             return packed
         }
-        winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache() : nil
+        winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache(budget: loader.winogradBudget) : nil
     }
 
     /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`.

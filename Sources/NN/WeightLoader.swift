@@ -17,6 +17,8 @@ public final class WeightLoader {
     public let bfloat16: BFloat16Kernel?
     /// The buffer half-precision parameters widen into.
     package let scratch = WidenScratch()
+    /// The model's allowance for kept Winograd weights of small layers.
+    package let winogradBudget = WinogradBudget()
     /// Every (name, shape) asked for, in order.
     package private(set) var requested: [(name: String, shape: [Int])] = []
 

@@ -82,10 +82,10 @@ final class WinogradTests: XCTestCase {
 
     func testAutomaticPolicyFollowsTheMeasuredSizes() {
         let policy = ConvolutionPolicy.automatic
-        // Kept weights: F(4x4) from 32x32, direct below (memory, see tile(height:width:)).
+        // Kept weights: F(4x4) from 16x16, direct below.
         XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: true), .f4x4)
-        XCTAssertEqual(policy.tile(height: 32, width: 32, weightsCached: true), .f4x4)
-        XCTAssertNil(policy.tile(height: 16, width: 16, weightsCached: true))
+        XCTAssertEqual(policy.tile(height: 16, width: 16, weightsCached: true), .f4x4)
+        XCTAssertNil(policy.tile(height: 8, width: 8, weightsCached: true))
         // Transformed on every call: F(2x2) at 32x32, F(4x4) from 64x64.
         XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: false), .f4x4)
         XCTAssertEqual(policy.tile(height: 32, width: 32, weightsCached: false), .f2x2)
@@ -94,5 +94,29 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 32, width: 32, weightsCached: false), .f4x4)
         XCTAssertNil(ConvolutionPolicy.forced(.f4x4).tile(height: 8, width: 8, weightsCached: true))
         XCTAssertNil(ConvolutionPolicy.off.tile(height: 64, width: 64, weightsCached: true))
+    }
+
+    func testSmallLayersKeepTransformedWeightsOnlyWithinTheBudget() {
+        // Room for one 16x16 layer of 8 x 8 channels in F(4x4): 36 * 8 * 8 * 4 bytes.
+        let budget = WinogradBudget(bytes: 36 * 8 * 8 * 4)
+        let first = WinogradWeightCache(budget: budget), second = WinogradWeightCache(budget: budget)
+        XCTAssertTrue(first.admits(.f4x4, outChannels: 8, inChannels: 8, height: 16, width: 16))
+        XCTAssertTrue(first.admits(.f4x4, outChannels: 8, inChannels: 8, height: 16, width: 16), "admitted once, for good")
+        XCTAssertEqual(budget.remaining, 0)
+        XCTAssertFalse(second.admits(.f4x4, outChannels: 8, inChannels: 8, height: 16, width: 16), "the budget is spent")
+        XCTAssertTrue(second.admits(.f4x4, outChannels: 8, inChannels: 8, height: 32, width: 32), "32x32 and up always keep theirs")
+    }
+
+    func testALayerOutsideTheBudgetRunsAsUncached() throws {
+        var random = SeededRandom(seed: 12)
+        let x = random.normal(shape: [1, 8, 16, 16])
+        let w = random.normal(shape: [8, 8, 3, 3]) * 0.1
+        let spent = WinogradWeightCache(budget: WinogradBudget(bytes: 0))
+        let out = try w.scalars.withUnsafeBufferPointer {
+            try x.conv2d(weights: $0.baseAddress!, weightShape: w.shape, bias: nil, padding: 1, winogradCache: spent)
+        }
+        XCTAssertFalse(spent.isFilled, "no transformed copy beyond the budget")
+        // Uncached at 16x16 is direct convolution.
+        XCTAssertEqual(out, try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .direct))
     }
 }

@@ -38,18 +38,20 @@ public enum ConvolutionPolicy: Sendable, Equatable {
     ///
     /// Measured per layer on IF's shapes (2-core AVX-512, `make bench` prints the whole-model
     /// effect). With the transformed weights kept (`weightsCached`, Float32-resident layers),
-    /// F(4x4, 3x3) is the fastest from 32x32 up (1.4-3x direct). At 16x16 and 8x8 Winograd
-    /// would still save 1.2-2x per layer, about 12% of an IF-I-L forward, but those layers
-    /// hold most of the weights and F(4x4, 3x3) keeps 4x their size: 6 GB more for IF-I-L,
-    /// so they run direct. Half-resident weights are transformed on every call, which pays
-    /// only on larger images: F(4x4, 3x3) at 64x64 and up, F(2x2, 3x3) at 32x32.
+    /// F(4x4, 3x3) is the fastest from 16x16 up (1.4-3x direct; an IF-I-L forward at batch 2
+    /// took 3.8 s instead of 5.0 s with direct 16x16 layers). At 8x8 F(2x2, 3x3) would still
+    /// save 1.2-1.5x per layer, but nothing measurable for the whole model, for the largest
+    /// weights of all; so 8x8 runs direct. Layers under 32x32 keep their transformed weights
+    /// only within their model's `WinogradBudget`. Half-resident weights are transformed on
+    /// every call, which pays only on larger images: F(4x4, 3x3) at 64x64 and up, F(2x2,
+    /// 3x3) at 32x32.
     ///
     /// With bf16 products (`bfloat16`), F(4x4, 3x3) is never used: its transforms multiply
     /// bf16's rounding (2^-9) by up to about 30, which measured 6-8% of a layer's output
     /// against 0.4% for F(2x2, 3x3) and 0.3% for direct (`BFloat16ConvolutionTests`).
     public func tile(height: Int, width: Int, weightsCached: Bool, bfloat16: Bool = false) -> WinogradTile? {
         let pixels = height * width
-        guard pixels >= 32 * 32 else { return nil }
+        guard pixels >= (weightsCached ? 16 * 16 : 32 * 32) else { return nil }
         let tile: WinogradTile?
         switch self {
         case .off: tile = nil
