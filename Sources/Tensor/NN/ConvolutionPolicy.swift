@@ -41,8 +41,8 @@ public enum ConvolutionPolicy: Sendable, Equatable {
     /// F(4x4, 3x3) is the fastest from 16x16 up (1.4-3x direct; an IF-I-L forward at batch 2
     /// took 3.8 s instead of 5.0 s with direct 16x16 layers). At 8x8 F(2x2, 3x3) would still
     /// save 1.2-1.5x per layer, but nothing measurable for the whole model, for the largest
-    /// weights of all; so 8x8 runs direct. Layers under 32x32 keep their transformed weights
-    /// only within their model's `WinogradBudget`. Half-resident weights are transformed on
+    /// weights of all; so 8x8 runs direct. Layers keep their transformed weights only within
+    /// their model's `WinogradBudget`, and run as uncached beyond it. Half-resident weights are transformed on
     /// every call, which pays only on larger images: F(4x4, 3x3) at 64x64 and up, F(2x2,
     /// 3x3) at 32x32.
     ///
@@ -64,7 +64,7 @@ public enum ConvolutionPolicy: Sendable, Equatable {
     /// What the policy runs, for logs and the bench.
     public var summary: String {
         switch self {
-        case .automatic: return "Winograd F(4x4, 3x3) from 32x32 (F(2x2, 3x3) for half-resident weights below 64x64)"
+        case .automatic: return "Winograd F(4x4, 3x3) from 16x16 with kept weights, by size otherwise"
         case .forced(.f4x4): return "Winograd F(4x4, 3x3)"
         case .forced(.f2x2): return "Winograd F(2x2, 3x3)"
         case .off: return "direct (im2col + SGEMM)"

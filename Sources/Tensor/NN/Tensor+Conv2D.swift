@@ -36,13 +36,13 @@ extension Tensor {
         let (cout, cin) = (weightShape.first ?? 0, weightShape.count > 1 ? weightShape[1] : 0)
         let k = weightShape.dropFirst().reduce(1, *)
         // A layer keeps its transformed weights only if its cache admits the tile it would
-        // keep (small images spend the model's budget); otherwise it runs as uncached.
+        // keep (within the model's budget); otherwise it runs as uncached.
         var winogradCache = winogradCache
         if let cache = winogradCache, rank == 4, weightShape.count == 4 {
             let (h, w) = (shape[2], shape[3])
             let tile = winogradTile(algorithm, kernel: (weightShape[2], weightShape[3]), padding: padding, height: h, width: w,
                                     weightsCached: true, bfloat16: false)
-            if let tile, !cache.admits(tile, outChannels: cout, inChannels: cin, height: h, width: w) { winogradCache = nil }
+            if let tile, !cache.admits(tile, outChannels: cout, inChannels: cin) { winogradCache = nil }
         }
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weightsCached: winogradCache != nil,

@@ -1,16 +1,17 @@
 import Foundation
 
-/// How many bytes of Winograd-transformed weights one model may keep for its layers under
-/// 32x32, where the weights are large next to the work they save (F(4x4, 3x3) keeps 4x a
-/// layer's Float32 weights). Layers at 32x32 and up always keep theirs.
+/// How many bytes of Winograd-transformed weights one model may keep (F(4x4, 3x3) keeps 4x
+/// a layer's Float32 weights, F(2x2, 3x3) 16/9x). Layers beyond it transform their weights
+/// on every call, as half-resident ones do.
 ///
 /// One budget per model (its `WeightLoader` makes it), spent in the order the layers first
-/// run, so a model's choices are the same on every machine. 4 GiB holds every 16x16 layer
-/// of IF-I-M and IF-I-L (about 1 and 3 GB) and part of IF-II-L's, whose 16x16 layers would
-/// want more memory than the model itself.
+/// run, so a model's choices are the same on every machine. 4.5 GiB holds every kept layer
+/// of IF-I-M and IF-I-L (about 1.5 and 4.3 GB) and the down path of IF-II-L, whose layers
+/// would otherwise keep 8 GB more than the model itself; it bounds a stage I and a stage II
+/// model in one run to what a 24 GB machine holds.
 public final class WinogradBudget: @unchecked Sendable {
     /// The budget of each model.
-    public static let perModelBytes = 4 << 30
+    public static let perModelBytes = 9 << 29
 
     private let lock = NSLock()
     private var left: Int

@@ -15,17 +15,16 @@ public final class WinogradWeightCache: @unchecked Sendable {
     /// The tile whose bytes this layer reserved from the budget.
     private var reserved: WinogradTile?
 
-    /// An empty cache; the first Winograd call through it fills it. Under 32x32 it keeps
-    /// weights only within `budget` (nil: no limit).
+    /// An empty cache; the first Winograd call through it fills it. It keeps weights only
+    /// within `budget` (nil: no limit).
     public init(budget: WinogradBudget? = nil) {
         self.budget = budget
     }
 
-    /// Whether this layer may keep `tile`'s transformed weights for `height` x `width`
-    /// images: at 32x32 and up always; smaller, when it already holds them or the model's
-    /// budget has room (reserved here, once per layer).
-    func admits(_ tile: WinogradTile, outChannels: Int, inChannels: Int, height: Int, width: Int) -> Bool {
-        guard height * width < 32 * 32, let budget else { return true }
+    /// Whether this layer may keep `tile`'s transformed weights: when it already holds them
+    /// or the model's budget has room (reserved here, once per layer).
+    func admits(_ tile: WinogradTile, outChannels: Int, inChannels: Int) -> Bool {
+        guard let budget else { return true }
         return lock.withLock {
             if reserved == tile { return true }
             guard reserved == nil, budget.reserve(tile.elements * outChannels * inChannels * 4) else { return false }
