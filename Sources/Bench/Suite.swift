@@ -19,6 +19,7 @@ struct Suite: BenchRun {
     let stageII: Bool
     let upsampleSteps: Int
     let algorithms: Bool
+    let bfloat16: Bool
 
     init(options: inout Options) throws {
         runs = try options.int("runs", default: 5)
@@ -39,6 +40,7 @@ struct Suite: BenchRun {
         stageII = !options.flag("no-stage2")
         upsampleSteps = try options.int("upsample-steps", default: 50)
         algorithms = !options.flag("no-algorithms")
+        bfloat16 = !options.flag("no-bf16")
     }
 
     func run() throws {
@@ -60,6 +62,7 @@ struct Suite: BenchRun {
             }
         }
         if algorithms { try compareConvolutionAlgorithms(peak: peak) }
+        if bfloat16 { try compareBFloat16(peak: peak) }
         if sample {
             // A whole sample as the course runs it: 33 strided steps, each a batch-2 CFG forward.
             for model in models {
@@ -131,6 +134,36 @@ struct Suite: BenchRun {
                            model.name, batch, policy, summary, r["seconds"] ?? "?", r["gflop_per_s"] ?? "?",
                            100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, difference))
             }
+        }
+    }
+
+    /// Each model at its largest batch in fp32 and bf16 (`--precision bf16`, where the CPU
+    /// has AVX512-BF16): the times, the speed-up, and the output's largest difference from
+    /// fp32's relative to its largest value.
+    private func compareBFloat16(peak: Double) throws {
+        guard let batch = batches.max() else { return }
+        if let reason = BFloat16Kernel.unavailable {
+            say("bf16: skipped (\(reason))")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-bench-bf16-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for model in models {
+            var results = [String: (fields: [String: String], output: Tensor)]()
+            for precision in ["fp32", "bf16"] {
+                let path = folder.appendingPathComponent("\(model.name)-\(precision).npy").path
+                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs),
+                                   "--precision", precision, "--save", path])
+                results[precision] = (r, try NPYFile.read(path))
+            }
+            guard let fp32 = results["fp32"], let bf16 = results["bf16"] else { continue }
+            let scale = fp32.output.scalars.map(abs).max() ?? 1
+            let worst = zip(bf16.output.scalars, fp32.output.scalars).map { abs($0 - $1) }.max() ?? .nan
+            let (a, b) = (Double(fp32.fields["seconds"] ?? "") ?? .nan, Double(bf16.fields["seconds"] ?? "") ?? .nan)
+            say(String(format: "%@ batch %d bf16: %.3f s against fp32 %.3f s (%.2fx faster, %.0f%% of the fp32 SGEMM peak), peak RSS %@ GB; largest difference from fp32 %.1e of the largest output",
+                       model.name, batch, b, a, a / b, 100 * (Double(bf16.fields["gflop_per_s"] ?? "") ?? .nan) / peak,
+                       bf16.fields["rss_gb"] ?? "?", worst / scale))
         }
     }
 

@@ -12,11 +12,15 @@ public struct FrontMatter: Sendable {
     public var weights2: String?
     /// A prompt-embedding file (`embeddings:`, the course's `prompt_embeds_dict.pth`), as written.
     public var embeddings: String?
+    /// The arithmetic of DeepFloyd IF's UNet products (`precision:`), one of `knownPrecisions`.
+    public var precision: String?
     /// The entries under `parameters:`, in file order.
     public var parameters: [Parameter]
 
     /// The top-level keys the front matter accepts.
-    public static let knownKeys = ["title", "seed", "model", "weights", "weights2", "embeddings", "parameters"]
+    public static let knownKeys = ["title", "seed", "model", "weights", "weights2", "embeddings", "precision", "parameters"]
+    /// The values `precision:` accepts: fp32 (the default and the parity path) or bf16.
+    public static let knownPrecisions = ["fp32", "bf16"]
     /// The values `model:` accepts.
     public static let knownModels = ["auto", "builtin", "builtin-local", "builtin-mean", "trained", "IF-I-M", "IF-I-L", "IF-I-XL"]
 

@@ -89,6 +89,15 @@ struct FrontMatterParser {
                 case "weights": frontMatter.weights = text
                 case "weights2": frontMatter.weights2 = text
                 case "embeddings": frontMatter.embeddings = text
+                case "precision":
+                    guard FrontMatter.knownPrecisions.contains(text) else {
+                        var message = "unknown precision '\(text)'"
+                        if let guess = ClosestMatch.suggestion(for: text, among: FrontMatter.knownPrecisions) {
+                            message += "; did you mean '\(guess)'?"
+                        }
+                        throw error(lineNumber, scanned.column, message + " (expected fp32 or bf16)")
+                    }
+                    frontMatter.precision = text
                 default:
                     guard FrontMatter.knownModels.contains(text) else {
                         var message = "unknown model '\(text)'"

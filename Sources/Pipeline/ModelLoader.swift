@@ -1,3 +1,4 @@
+import NN
 import Diffusion
 import Digest
 import Foundation
@@ -19,12 +20,12 @@ public enum ModelLoader {
     }
 
     /// The denoiser for `model`.
-    public static func loadIF(_ model: FoundModel) throws -> IFDenoiser {
+    public static func loadIF(_ model: FoundModel, residency: WeightResidency = .automatic) throws -> IFDenoiser {
         guard let config = FileManager.default.contents(atPath: model.unetConfig) else {
             throw WeightsError.io(file: model.unetConfig, reason: "cannot read the UNet configuration")
         }
         let weights = try SafetensorsFile(path: model.unetWeights)
-        let unet = try IFUNet(configJSON: config, weights: weights)
+        let unet = try IFUNet(configJSON: config, weights: weights, residency: residency)
         return IFDenoiser(unet: unet, schedule: try schedule(model), displayName: displayName(model), identity: identity(model))
     }
 

@@ -3,6 +3,7 @@ import Digest
 import Foundation
 import Imaging
 import JSON
+import NN
 import Notebook
 import Tensor
 import TextDistance
@@ -24,6 +25,7 @@ public final class ModelResolver: @unchecked Sendable {
     private let weights2: String?
     private let embeddings: String?
     private let model: String?
+    private let precision: String?
     private let lock = NSLock()
     private var loaded: [String: LoadedModel] = [:]
     private var loadedUpsamplers: [String: Upsampler] = [:]
@@ -31,16 +33,39 @@ public final class ModelResolver: @unchecked Sendable {
     private let warn: @Sendable (String) -> Void
 
     /// A resolver for notebooks in `projectRoot`; `weights`, `weights2` (stage II),
-    /// `embeddings` and `model` are the command line's choices (nil: the front matter's, else
-    /// automatic); `warn` prints a one-time remark (e.g. weights found without embeddings).
+    /// `embeddings`, `model` and `precision` are the command line's choices (nil: the front
+    /// matter's, else automatic and fp32); `warn` prints a one-time remark (e.g. weights found
+    /// without embeddings).
     public init(projectRoot: String, weights: String?, weights2: String? = nil, embeddings: String?, model: String?,
-                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+                precision: String? = nil, warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.projectRoot = projectRoot
         self.weights = weights
         self.weights2 = weights2
         self.embeddings = embeddings
         self.model = model
+        self.precision = precision
         self.warn = warn
+    }
+
+    /// The bf16 kernel `precision: bf16` (or `--precision bf16`) asks for, nil for fp32; a CPU
+    /// without AVX512-BF16 or an unknown name is a usage error that says so.
+    private func bfloat16Kernel(_ frontMatter: FrontMatter) throws -> BFloat16Kernel? {
+        try Self.bfloat16Kernel(precision: precision ?? frontMatter.precision ?? "fp32")
+    }
+
+    /// The bf16 kernel precision `name` needs on this machine (nil for fp32); an unknown
+    /// name, or bf16 where it cannot run, is a usage error that says why.
+    public static func bfloat16Kernel(precision name: String) throws -> BFloat16Kernel? {
+        guard FrontMatter.knownPrecisions.contains(name) else {
+            throw PipelineError(usage: true, "unknown precision '\(name)' (expected fp32 or bf16)")
+        }
+        guard name == "bf16" else { return nil }
+        do {
+            if let kernel = try BFloat16Kernel.from(environment: ProcessInfo.processInfo.environment) { return kernel }
+        } catch {
+            throw PipelineError(usage: true, "\(error)")
+        }
+        throw PipelineError(usage: true, BFloat16Kernel.unavailable ?? "precision bf16 is not available here")
     }
 
     /// The model for a notebook in `notebookFolder` with `frontMatter`.
@@ -50,6 +75,10 @@ public final class ModelResolver: @unchecked Sendable {
             let hint = Self.names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) }
                 .flatMap { EditDistance.between(name, $0) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
             throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(Self.names.joined(separator: ", ")))")
+        }
+        let bfloat16 = try bfloat16Kernel(frontMatter)
+        if bfloat16 != nil, name.hasPrefix("builtin") || name == "trained" {
+            warnOnce("noisebook: precision bf16 applies to DeepFloyd IF's UNet; the \(name) model runs as always")
         }
         if name == "builtin" || name == "builtin-local" { return try builtin(posteriorMean: false) }
         if name == "builtin-mean" { return try builtin(posteriorMean: true) }
@@ -84,15 +113,18 @@ public final class ModelResolver: @unchecked Sendable {
         var textIdentities = [String]()
         if let embeddingsFile { textIdentities.append("embeddings:" + Self.fileDigest(embeddingsFile)) }
         if let encoderIdentity { textIdentities.append(encoderIdentity) }
+        // bf16 products give other numbers than fp32's, so the precision is part of stage I.
+        let stageOne = ModelLoader.identity(found) + (bfloat16 == nil ? "" : " precision:bf16")
         let components = [ModelComponent(role: "text", identity: textIdentities.joined(separator: " + ")),
-                          ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
+                          ModelComponent(role: "stage I", identity: stageOne)]
         let identity = components.map(\.identity).joined(separator: " ")
         let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
         let promptCache = projectRoot + "/.noisebook/prompts"
-        return ModelChoice(displayName: ModelLoader.displayName(found), components: components, schedule: schedule,
+        let displayName = ModelLoader.displayName(found) + (bfloat16 == nil ? "" : ", bf16 products")
+        return ModelChoice(displayName: displayName, components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
             try self.memo(\.loaded, identity) {
-                let denoiser = try ModelLoader.loadIF(found)
+                let denoiser = try ModelLoader.loadIF(found, residency: bfloat16.map { .bfloat16($0) } ?? .automatic)
                 let table = try embeddingsFile.map { try PromptEmbeddings.load($0) }
                 let encoder: PromptEncoder? = if let textEncoder, let encoderIdentity {
                     PromptEncoder(found: textEncoder, identity: encoderIdentity, cacheFolder: promptCache) {

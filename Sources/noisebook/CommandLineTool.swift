@@ -37,6 +37,7 @@ struct CommandLineTool {
 
     usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--submission] [--project DIR] [--cache DIR]
                          [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
+                         [--precision fp32|bf16]
            noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]
            noisebook cache size [--cache DIR]
            noisebook cache clean --keep-latest [--cache DIR]
@@ -54,6 +55,8 @@ struct CommandLineTool {
              --project DIR the project folder (default: the nearest folder at or above the current
                          one holding .noisebook/ or Notebooks/)
              --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
+             --precision bf16  DeepFloyd IF's UNet products in bf16 with fp32 sums (CPUs with
+                         AVX512-BF16; faster, about 1% off fp32); fp32 is the default
              --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L
                          or IF-II-M from the Hugging Face cache
              --cache DIR use another cache folder

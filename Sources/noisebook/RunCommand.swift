@@ -9,7 +9,8 @@ struct RunCommand {
     let arguments: [String]
 
     /// The options `run` and `preview` share; each adds its own.
-    static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--weights2", "--embeddings", "--model", "--project"]
+    static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--weights2", "--embeddings", "--model", "--project",
+                                      "--precision"]
     static let flags: Set<String> = ["--fresh", "--embed", "--no-wait", "--submission"]
 
     func run() throws -> Int32 {
@@ -56,6 +57,12 @@ struct RunSetup {
         options.outputFolder = parsed.value("--out").map(absolute) ?? "Output"
         options.cacheFolder = parsed.value("--cache").map(absolute) ?? ".noisebook/cache"
         options.submission = parsed.flag("--submission")
+        if let precision = parsed.value("--precision") {
+            // Checked before anything runs: a typo or a CPU without bf16 writes nothing.
+            do { _ = try ModelResolver.bfloat16Kernel(precision: precision) } catch {
+                throw UsageError(description: "--precision \(precision): \(error)")
+            }
+        }
         options.fresh = parsed.flag("--fresh")
         options.embedImages = parsed.flag("--embed")
         options.waitForLock = !parsed.flag("--no-wait")
@@ -69,7 +76,7 @@ struct RunSetup {
         resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
                                  weights2: parsed.value("--weights2").map(absolute),
                                  embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
-                                 warn: { printError($0) })
+                                 precision: parsed.value("--precision"), warn: { printError($0) })
     }
 
     /// A runner for these options.

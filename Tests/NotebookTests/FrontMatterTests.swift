@@ -98,7 +98,7 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertEqual(failure("title: x\ntilte: y"), "fm.md:3:1: error: unknown front-matter key 'tilte'; did you mean 'title'?")
         XCTAssertEqual(failure("paramters:"), "fm.md:2:1: error: unknown front-matter key 'paramters'; did you mean 'parameters'?")
         XCTAssertEqual(failure("colour: red"),
-                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, weights2, embeddings, parameters)")
+                       "fm.md:2:1: error: unknown front-matter key 'colour' (expected one of: title, seed, model, weights, weights2, embeddings, precision, parameters)")
     }
 
     func testSeedErrors() {
@@ -113,6 +113,12 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertEqual(failure("model: IF-I-XXL"),
                        "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, builtin-local, builtin-mean, trained, IF-I-M, IF-I-L, IF-I-XL)")
         XCTAssertEqual(failure("model: [a]"), "fm.md:2:8: error: 'model' must be a string, found a list")
+    }
+
+    func testPrecisionMustBeKnown() {
+        XCTAssertEqual(failure("precision: bf61"),
+                       "fm.md:2:12: error: unknown precision 'bf61'; did you mean 'bf16'? (expected fp32 or bf16)")
+        XCTAssertEqual(failure("precision: [bf16]"), "fm.md:2:12: error: 'precision' must be a string, found a list")
     }
 
     func testValueErrors() {

@@ -55,6 +55,46 @@ final class DeepFloydNotebookTests: CommandTestCase {
         let again = try noisebook(["run", "Notebooks"], in: project)
         XCTAssertTrue(again.err.contains("2 cached, 0 ran, 1 failed"), again.err)
     }
+
+    /// `--precision bf16` (or `precision: bf16`): the UNet's products on the bf16 kernel
+    /// (the portable one, forced, so that this runs on every CPU), named in the log and on
+    /// the page, and keyed apart from fp32's results.
+    func testBFloat16PrecisionRunsAndIsKeyedApart() throws {
+        let project = try makeProject()
+        let portable = ["NOISEBOOK_BF16_KERNEL": "portable"]
+        let fp32 = try noisebook(["run", "Notebooks"], in: project)
+        XCTAssertEqual(fp32.status, 65, fp32.err)
+        let bf16 = try noisebook(["run", "Notebooks", "--precision", "bf16"], in: project, environment: portable)
+        XCTAssertEqual(bf16.status, 65, "the third cell fails on purpose: \(bf16.err)")
+        XCTAssertTrue(bf16.err.contains("[DeepFloyd weights (fp32), bf16 products]"), bf16.err)
+        XCTAssertTrue(bf16.err.contains("0 cached, 2 ran, 1 failed"), "bf16 results are not fp32's: \(bf16.err)")
+        let page = try String(contentsOfFile: project + "/Output/if.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("bf16 products"))
+        // The same choice from the front matter is the same model: everything is cached.
+        let notebook = project + "/Notebooks/if.md"
+        let text = try String(contentsOfFile: notebook, encoding: .utf8)
+        try text.replacingOccurrences(of: "model: auto\n", with: "model: auto\nprecision: bf16\n")
+            .write(toFile: notebook, atomically: true, encoding: .utf8)
+        let fromFrontMatter = try noisebook(["run", "Notebooks"], in: project, environment: portable)
+        XCTAssertTrue(fromFrontMatter.err.contains("2 cached, 0 ran, 1 failed"), fromFrontMatter.err)
+    }
+
+    func testBFloat16IsRefusedClearlyWhereItCannotRun() throws {
+        let project = try makeProject()
+        let unknown = try noisebook(["run", "Notebooks", "--precision", "bf61"], in: project)
+        XCTAssertEqual(unknown.status, 64, unknown.err)
+        XCTAssertTrue(unknown.err.contains("unknown precision 'bf61' (expected fp32 or bf16)"), unknown.err)
+        let badKernel = try noisebook(["run", "Notebooks", "--precision", "bf16"], in: project,
+                                      environment: ["NOISEBOOK_BF16_KERNEL": "avx2"])
+        XCTAssertEqual(badKernel.status, 64, badKernel.err)
+        XCTAssertTrue(badKernel.err.contains("NOISEBOOK_BF16_KERNEL=avx2: expected avx512 or portable"), badKernel.err)
+        if !BFloat16Kernel.avx512.isRunnable {
+            let refused = try noisebook(["run", "Notebooks", "--precision", "bf16"], in: project)
+            XCTAssertEqual(refused.status, 64, refused.err)
+            XCTAssertTrue(refused.err.contains("precision bf16 needs a CPU with AVX512-BF16 instructions"), refused.err)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/Output/if.html"), "nothing written on a refusal")
+    }
 }
 
 /// A classifier-free-guided loop written in a cell from the model's primitives gives, on an
