@@ -116,7 +116,6 @@ extension Tensor {
             }
             return Tensor(shape: [batch, cout, h, w], scalars: out)
         }
-        let k = cin * kh * kw          // GEMM inner dimension
         let spatial = ho * wo
         let n = batch * spatial        // batch folded into the GEMM N dimension
         let pointwise = kh == 1 && kw == 1 && padding == 0
