@@ -113,8 +113,7 @@ struct Suite: BenchRun {
     /// its largest value (same weights and inputs; direct is the parity path's arithmetic).
     private func compareConvolutionAlgorithms(peak: Double) throws {
         guard let batch = batches.max() else { return }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for model in models {
             var outputs = [String: Tensor]()
@@ -125,9 +124,8 @@ struct Suite: BenchRun {
                 outputs[policy] = try NPYFile.read(path)
                 var difference = ""
                 if policy != "off", let direct = outputs["off"], let out = outputs[policy] {
-                    let scale = direct.scalars.map(abs).max() ?? 1
-                    let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? .nan
-                    difference = String(format: "; largest difference from direct %.1e of the largest output", worst / scale)
+                    difference = String(format: "; largest difference from direct %.1e of the largest output",
+                                        Self.relativeDifference(out, from: direct))
                 }
                 let summary = (try? ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": policy]).summary) ?? "?"
                 say(String(format: "%@ batch %d, NOISEBOOK_WINOGRAD=%@ (%@): %@ s, %@ GFLOP/s (%.0f%% of SGEMM peak)%@",
@@ -146,8 +144,7 @@ struct Suite: BenchRun {
             say("bf16: skipped (\(reason))")
             return
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-bench-bf16-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for model in models {
             var results = [String: (fields: [String: String], output: Tensor)]()
@@ -158,13 +155,25 @@ struct Suite: BenchRun {
                 results[precision] = (r, try NPYFile.read(path))
             }
             guard let fp32 = results["fp32"], let bf16 = results["bf16"] else { continue }
-            let scale = fp32.output.scalars.map(abs).max() ?? 1
-            let worst = zip(bf16.output.scalars, fp32.output.scalars).map { abs($0 - $1) }.max() ?? .nan
             let (a, b) = (Double(fp32.fields["seconds"] ?? "") ?? .nan, Double(bf16.fields["seconds"] ?? "") ?? .nan)
             say(String(format: "%@ batch %d bf16: %.3f s against fp32 %.3f s (%.2fx faster, %.0f%% of the fp32 SGEMM peak), peak RSS %@ GB; largest difference from fp32 %.1e of the largest output",
                        model.name, batch, b, a, a / b, 100 * (Double(bf16.fields["gflop_per_s"] ?? "") ?? .nan) / peak,
-                       bf16.fields["rss_gb"] ?? "?", worst / scale))
+                       bf16.fields["rss_gb"] ?? "?", Self.relativeDifference(bf16.output, from: fp32.output)))
         }
+    }
+
+    /// A fresh folder for the outputs children save (the caller removes it).
+    private static func scratchFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-bench-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The largest difference between `output` and `reference`, relative to `reference`'s
+    /// largest magnitude.
+    private static func relativeDifference(_ output: Tensor, from reference: Tensor) -> Float {
+        let scale = reference.scalars.map(abs).max() ?? 1
+        return (zip(output.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? .nan) / scale
     }
 
     /// The Python command (as arguments) with torch and diffusers to time against, and its

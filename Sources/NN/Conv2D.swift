@@ -20,11 +20,7 @@ public struct Conv2D: Sendable {
         bias = try loader.parameter(name + ".bias", shape: [outChannels])
         padding = (kernel - 1) / 2
         let weight = self.weight
-        bfloat16 = loader.bfloat16.map { bf16 in
-            let packed = weight.withValues { BFloat16ConvWeights($0, shape: weight.shape, kernel: bf16) }
-            weight.releaseResidentPages()
-            return packed
-        }
+        bfloat16 = loader.bfloat16.map { bf16 in weight.repacked { BFloat16ConvWeights($0, shape: weight.shape, kernel: bf16) } }
         winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache(budget: loader.winogradBudget) : nil
     }
 

@@ -15,9 +15,7 @@ public struct Linear: Sendable {
         self.bias = bias ? try loader.parameter(name + ".bias", shape: [outFeatures]) : nil
         let weight = self.weight
         bfloat16 = loader.bfloat16.map { kernel in
-            let matrix = weight.withValues { BFloat16Matrix($0, rows: outFeatures, columns: inFeatures, rowStride: inFeatures) }
-            weight.releaseResidentPages()
-            return (matrix, kernel)
+            (weight.repacked { BFloat16Matrix($0, rows: outFeatures, columns: inFeatures, rowStride: inFeatures) }, kernel)
         }
     }
 

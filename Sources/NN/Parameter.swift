@@ -78,6 +78,14 @@ public struct Parameter: Sendable {
         }
     }
 
+    /// What `make` builds from the Float32 values, for a layer that keeps its own packed
+    /// copy: mapped half-precision pages are released afterwards, as nothing reads them again.
+    public func repacked<R>(_ make: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        let made = try withValues(make)
+        releaseResidentPages()
+        return made
+    }
+
     /// `values`' base address (a one-element array stands in for an empty one, whose
     /// buffer has none; nothing reads it).
     private static func withPointer<R>(_ values: [Float], _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {

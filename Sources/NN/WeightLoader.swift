@@ -17,7 +17,7 @@ public final class WeightLoader {
     public let bfloat16: BFloat16Kernel?
     /// The buffer half-precision parameters widen into.
     package let scratch = WidenScratch()
-    /// The model's allowance for kept Winograd weights of small layers.
+    /// The model's allowance for kept Winograd-transformed weights, shared by its layers.
     package let winogradBudget = WinogradBudget()
     /// Every (name, shape) asked for, in order.
     package private(set) var requested: [(name: String, shape: [Int])] = []

@@ -67,15 +67,7 @@ public struct BFloat16Matrix: Sendable {
 
     /// The values as the kernels see them, `[rows, columns]` row-major (bf16 widens exactly).
     public func floats() -> [Float] {
-        let pairs = nb_bf16_pairs(columns)
-        var out = [Float](repeating: 0, count: rows * columns)
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let word = words[r * pairs + c / 2]
-                out[r * columns + c] = nb_bf16_to_float(UInt16(truncatingIfNeeded: c % 2 == 0 ? word : word >> 16))
-            }
-        }
-        return out
+        (0..<(rows * columns)).map { self[$0 / columns, $0 % columns] }
     }
 
     /// C [rows, n] = self B on the calling thread (B [columns, n] rows `ldb` apart).
@@ -93,7 +85,7 @@ public struct BFloat16Matrix: Sendable {
 
 extension Tensor {
     /// C [m, n] = A B (or C += A B): A bf16-packed [m, k], B [k, n] fp32 rows `ldb` apart,
-    /// rounded to bf16 as they are read, fp32 sums. Column panels are split over the cores.
+    /// rounded to bf16 as they are read, fp32 sums. Large products are split over the cores.
     public static func bf16gemm(_ a: BFloat16Matrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
                                 c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
                                 kernel: BFloat16Kernel) {
@@ -107,16 +99,20 @@ extension Tensor {
                 nb_bf16_gemm(m, n, k, words, b, ldb, c, ldc, accumulate ? 1 : 0, code)
                 return
             }
-            // Columns in whole 32-wide panels, so that both parts run full vectors.
-            let panels = (n + 31) / 32
-            let parts = Swift.min(cores, panels)
-            let perPart = (panels + parts - 1) / parts * 32
+            // Cut as `Tensor.gemm` cuts its products (32-row or 32-column parts, the kernel's
+            // panel width); each C value is summed in the same order either way.
+            let split = GEMMSplit(m: m, n: n, parts: cores), pairs = nb_bf16_pairs(k)
             let sw = SharedPointer(base: words), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * perPart
-                guard start < n else { return }
-                let width = Swift.min(perPart, n - start)
-                nb_bf16_gemm(m, width, k, sw.base, sb.base + start, ldb, sc.base + start, ldc, accumulate ? 1 : 0, code)
+            DispatchQueue.concurrentPerform(iterations: split.count) { part in
+                let range = split.range(part)
+                guard !range.isEmpty else { return }
+                if split.alongRows {
+                    nb_bf16_gemm(range.count, n, k, sw.base + range.lowerBound * pairs, sb.base, ldb,
+                                 sc.base + range.lowerBound * ldc, ldc, accumulate ? 1 : 0, code)
+                } else {
+                    nb_bf16_gemm(m, range.count, k, sw.base, sb.base + range.lowerBound, ldb,
+                                 sc.base + range.lowerBound, ldc, accumulate ? 1 : 0, code)
+                }
             }
         }
     }

@@ -19,9 +19,9 @@ final class BFloat16GEMMTests: XCTestCase {
         var random = SeededRandom(seed: 21)
         let kernels = BFloat16Kernel.allCases.filter(\.isRunnable)
         XCTAssertTrue(kernels.contains(.portable))
-        // Odd k, row and column tails, k beyond one 512-wide block, and a product large
-        // enough to be split over the cores.
-        for (m, n, k) in [(1, 1, 1), (13, 45, 37), (9, 33, 1100), (70, 300, 520)] {
+        // Odd k, row and column tails, k beyond one 512-wide block, and products large
+        // enough to be split over the cores, by columns and by rows.
+        for (m, n, k) in [(1, 1, 1), (13, 45, 37), (9, 33, 1100), (70, 300, 520), (301, 70, 520)] {
             let a = random.normal(shape: [m, k]).scalars, b = random.normal(shape: [k, n]).scalars
             let c0 = random.normal(shape: [m, n]).scalars
             let packed = a.withUnsafeBufferPointer { BFloat16Matrix($0.baseAddress!, rows: m, columns: k, rowStride: k) }
