@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "Charts"),
         // noisebook's own bfloat16 GEMM (AVX512-BF16 and a portable kernel); C, no dependencies.
         .target(name: "CBFloat16"),
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "CBFloat16"]),
+        // noisebook's own Float32 GEMM for weight products (AVX-512, AVX2, portable); C, no dependencies.
+        .target(name: "CSGEMM"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CBFloat16", "CSGEMM"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CPNG", "AtomicWrite"]),
         .target(name: "Weights", dependencies: ["Tensor", "TextDistance", "AtomicWrite", "JSON"]),
         // The layer library: parameters, strict loading, linear/conv/norm layers.

@@ -42,15 +42,18 @@ compile_module() {
     "$SWIFTC" -swift-version 6 -O -wmo -parse-as-library $SANITIZE \
         -module-name "$name" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
         -emit-library -static -o "$OUT/lib/lib$name.a" \
-        -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include $files
+        -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include $files
 }
 
-# The C target CBFloat16 (noisebook's bf16 GEMM) as an instrumented static library.
-compile_c_bfloat16() {
-    "$CLANG" -O2 -fsanitize=fuzzer-no-link,address -I Sources/CBFloat16/include \
-        -c Sources/CBFloat16/bf16_gemm.c -o "$OUT/lib/bf16_gemm.o"
-    rm -f "$OUT/lib/libCBFloat16.a"
-    "$AR" rcs "$OUT/lib/libCBFloat16.a" "$OUT/lib/bf16_gemm.o"
+# compile_c NAME: the C target Sources/NAME (noisebook's own GEMM kernels) as an
+# instrumented static library.
+compile_c() {
+    rm -f "$OUT/lib/lib$1.a"
+    for source in Sources/"$1"/*.c; do
+        "$CLANG" -O2 -fsanitize=fuzzer-no-link,address -I Sources/"$1"/include \
+            -c "$source" -o "$OUT/lib/$1-$(basename "$source" .c).o"
+    done
+    "$AR" rcs "$OUT/lib/lib$1.a" "$OUT/lib/$1"-*.o
 }
 
 # True when every fuzzer binary is newer than every source it is built from.
@@ -60,7 +63,7 @@ up_to_date() {
     done
     stamp="$OUT/bin/fuzz-png"  # linked last
     newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/JSON Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script Sources/Preview \
-        Sources/COpenBLAS Sources/CPNG Sources/CBFloat16 Fuzz \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -newer "$stamp" | head -n 1)
+        Sources/COpenBLAS Sources/CPNG Sources/CBFloat16 Sources/CSGEMM Fuzz \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -newer "$stamp" | head -n 1)
     [ -z "$newer" ]
 }
 
@@ -74,7 +77,8 @@ build() {
     compile_module TextDistance Sources/TextDistance
     compile_module AtomicWrite Sources/AtomicWrite
     compile_module JSON Sources/JSON
-    compile_c_bfloat16
+    compile_c CBFloat16
+    compile_c CSGEMM
     compile_module Tensor Sources/Tensor
     compile_module Imaging Sources/Imaging
     compile_module Weights Sources/Weights
@@ -85,9 +89,9 @@ build() {
     for target in $TARGETS; do
         echo "fuzz: linking $OUT/bin/fuzz-$target" >&2
         "$SWIFTC" -swift-version 6 -O -parse-as-library $SANITIZE -use-ld=lld \
-            -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -L "$OUT/lib" \
+            -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include -L "$OUT/lib" \
             "Fuzz/$target/main.swift" -o "$OUT/bin/fuzz-$target" \
-            -lFuzzHarness -lPreview -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lCBFloat16 -lAtomicWrite -lTextDistance -lopenblas -lpng16
+            -lFuzzHarness -lPreview -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lCBFloat16 -lCSGEMM -lAtomicWrite -lTextDistance -lopenblas -lpng16
     done
 }
 

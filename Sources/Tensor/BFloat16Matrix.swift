@@ -94,25 +94,11 @@ extension Tensor {
         let code: Int32 = kernel == .avx512 ? 1 : 0
         a.words.withUnsafeBufferPointer { wp in
             guard let words = wp.baseAddress else { return }
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            guard cores > 1, m * n * k >= GEMMSplit.minimumWork else {
-                nb_bf16_gemm(m, n, k, words, b, ldb, c, ldc, accumulate ? 1 : 0, code)
-                return
-            }
-            // Cut as `Tensor.gemm` cuts its products (32-row or 32-column parts, the kernel's
-            // panel width); each C value is summed in the same order either way.
-            let split = GEMMSplit(m: m, n: n, parts: cores), pairs = nb_bf16_pairs(k)
+            let pairs = nb_bf16_pairs(k)
             let sw = SharedPointer(base: words), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
-            DispatchQueue.concurrentPerform(iterations: split.count) { part in
-                let range = split.range(part)
-                guard !range.isEmpty else { return }
-                if split.alongRows {
-                    nb_bf16_gemm(range.count, n, k, sw.base + range.lowerBound * pairs, sb.base, ldb,
-                                 sc.base + range.lowerBound * ldc, ldc, accumulate ? 1 : 0, code)
-                } else {
-                    nb_bf16_gemm(m, range.count, k, sw.base, sb.base + range.lowerBound, ldb,
-                                 sc.base + range.lowerBound, ldc, accumulate ? 1 : 0, code)
-                }
+            GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
+                nb_bf16_gemm(rows.count, columns.count, k, sw.base + rows.lowerBound * pairs, sb.base + columns.lowerBound, ldb,
+                             sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc, accumulate ? 1 : 0, code)
             }
         }
     }

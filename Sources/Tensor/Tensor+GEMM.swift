@@ -12,31 +12,13 @@ extension Tensor {
                             beta: Float = 0,
                             c: UnsafeMutablePointer<Float>, ldc: Int) {
         BLASRuntime.singleThreaded()
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        // Below a few million multiply-adds, waking a second core costs more than it saves.
-        guard cores > 1, m * n * k >= GEMMSplit.minimumWork else {
-            sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        // Each part packs the whole of the operand it shares: split the dimension whose
-        // shared operand is the smaller one (rows of C share B, columns of C share A).
-        let split = GEMMSplit(m: m, n: n, parts: cores)
         let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
-        DispatchQueue.concurrentPerform(iterations: split.count) { part in
-            let range = split.range(part)
-            guard !range.isEmpty else { return }
-            if split.alongRows {
-                let aPart = transposeA ? sa.base + range.lowerBound : sa.base + range.lowerBound * lda
-                sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k, alpha: alpha,
-                                  a: aPart, lda: lda, b: sb.base, ldb: ldb, beta: beta,
-                                  c: sc.base + range.lowerBound * ldc, ldc: ldc)
-            } else {
-                let bPart = transposeB ? sb.base + range.lowerBound * ldb : sb.base + range.lowerBound
-                sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: m, n: range.count, k: k, alpha: alpha,
-                                  a: sa.base, lda: lda, b: bPart, ldb: ldb, beta: beta,
-                                  c: sc.base + range.lowerBound, ldc: ldc)
-            }
+        GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
+            let aPart = transposeA ? sa.base + rows.lowerBound : sa.base + rows.lowerBound * lda
+            let bPart = transposeB ? sb.base + columns.lowerBound * ldb : sb.base + columns.lowerBound
+            sgemmOnThisThread(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k,
+                              alpha: alpha, a: aPart, lda: lda, b: bPart, ldb: ldb, beta: beta,
+                              c: sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
         }
     }
 
@@ -76,7 +58,9 @@ extension Tensor {
 
 /// How one GEMM is cut into per-core parts: contiguous row or column ranges of C,
 /// rounded to the SGEMM kernel's register tile so that no part ends in a ragged edge
-/// the other part would not have.
+/// the other part would not have. Each part packs the whole of the operand it shares, so
+/// the dimension whose shared operand is the smaller one is split (rows of C share B,
+/// columns of C share A); each C value is summed in the same order either way.
 struct GEMMSplit {
     /// m x n x k below which a GEMM stays on one thread.
     static let minimumWork = 1 << 21
@@ -99,5 +83,23 @@ struct GEMMSplit {
     func range(_ part: Int) -> Range<Int> {
         let start = Swift.min(length, part * size)
         return start..<Swift.min(length, start + size)
+    }
+
+    /// Calls `body(rows, columns)` for each part of an `[m, n]` product over `k`, one part per
+    /// core at once; below `minimumWork` (waking a second core costs more than it saves) or on
+    /// one core, once on this thread with the whole of C.
+    static func forEachPart(m: Int, n: Int, k: Int, _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
+        guard m > 0, n > 0 else { return }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, m * n * k >= minimumWork else {
+            body(0..<m, 0..<n)
+            return
+        }
+        let split = GEMMSplit(m: m, n: n, parts: cores)
+        DispatchQueue.concurrentPerform(iterations: split.count) { part in
+            let range = split.range(part)
+            guard !range.isEmpty else { return }
+            if split.alongRows { body(range, 0..<n) } else { body(0..<m, range) }
+        }
     }
 }

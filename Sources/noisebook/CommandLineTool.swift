@@ -70,7 +70,9 @@ struct CommandLineTool {
     cache    size: the cache's entries, blobs and bytes. clean --keep-latest: remove every entry
              and blob that the latest run of no notebook used.
     doctor   Show the BLAS kernel and its measured speed, the convolution algorithms
-             (NOISEBOOK_WINOGRAD=auto|f4|f2|off), and where model weights are looked for.
+             (NOISEBOOK_WINOGRAD=auto|f4|f2|off), the weight-product kernel
+             (NOISEBOOK_SGEMM_KERNEL=auto|avx512|avx2|portable|openblas), and where model
+             weights are looked for.
     unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
     prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
     encode   Encode prompts with a snapshot's T5 text encoder into [N, 77, d_model] float32 .npy.

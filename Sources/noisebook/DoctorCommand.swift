@@ -23,6 +23,9 @@ struct DoctorCommand {
         print("BLAS config:   \(BLASRuntime.configuration)")
         let policy = ConvolutionPolicy.current
         print("Convolution:   \(policy.summary) (NOISEBOOK_WINOGRAD=\(policy.name); auto, f4, f2 or off)")
+        let own = Float32Kernel.current
+        let runnable = Float32Kernel.allCases.filter(\.isRunnable).map(\.rawValue).joined(separator: ", ")
+        print("Weight GEMM:   \(own.rawValue) for Winograd and small-image products (NOISEBOOK_SGEMM_KERNEL=\(own.rawValue); this CPU runs \(runnable))")
         let gflops = BLASRuntime.measureSGEMM()
         print(String(format: "SGEMM speed:   %.0f GFLOP/s (1024x1024x1024, best of 5)", gflops))
         let locator = WeightsLocator()

@@ -16,9 +16,10 @@ if let kernel = BLASRuntime.kernelOverride(), ProcessInfo.processInfo.environmen
     FileHandle.standardError.write(Data("noisebook: warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on its generic kernel\n".utf8))
 }
 
-// A mistyped algorithm name would otherwise run the default silently.
+// A mistyped algorithm or kernel name would otherwise run the default silently.
 do {
     _ = try ConvolutionPolicy.from(environment: ProcessInfo.processInfo.environment)
+    _ = try Float32Kernel.from(environment: ProcessInfo.processInfo.environment)
 } catch {
     FileHandle.standardError.write(Data("noisebook: error: \(error)\n".utf8))
     exit(64)

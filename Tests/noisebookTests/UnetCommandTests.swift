@@ -88,6 +88,25 @@ final class UnetCommandTests: CommandTestCase {
         XCTAssertTrue(bad.err.contains("NOISEBOOK_WINOGRAD=f3: expected auto, f4, f2 or off"), bad.err)
     }
 
+    /// Each weight-product kernel this CPU runs (`NOISEBOOK_SGEMM_KERNEL`), forced as users
+    /// can force it, gives diffusers' output with every convolution on Winograd (the kernel
+    /// runs the element products) and with every convolution direct (the small images'
+    /// products); a misspelt kernel is a usage error.
+    func testEveryWeightProductKernelMatchesDiffusers() throws {
+        for kernel in Float32Kernel.allCases where kernel.isRunnable {
+            for policy in ["f4", "off"] {
+                let environment = ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue, "NOISEBOOK_WINOGRAD": policy]
+                let doctor = try noisebook(["doctor"], environment: environment)
+                XCTAssertTrue(doctor.out.contains("NOISEBOOK_SGEMM_KERNEL=\(kernel.rawValue);"), "\(kernel): \(doctor.out)")
+                try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
+                try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors", environment: environment)
+            }
+        }
+        let bad = try noisebook(["doctor"], environment: ["NOISEBOOK_SGEMM_KERNEL": "avx3"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.err.contains("NOISEBOOK_SGEMM_KERNEL=avx3: expected auto, avx512, avx2, portable or openblas"), bad.err)
+    }
+
     func testFP16WeightsMatchDiffusers() throws {
         try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors")
     }

@@ -29,10 +29,11 @@ extension Tensor {
     /// The same with the weights `[Cout, Cin, kh, kw]` given as a pointer (e.g. widened
     /// from half precision into a scratch buffer). With `winogradCache`, a Winograd call
     /// transforms the weights only the first time and reuses them after (the caller
-    /// passes the same weights with the same cache every time).
+    /// passes the same weights with the same cache every time). `kernel` runs the products of
+    /// Winograd and of small images (larger direct products run on OpenBLAS).
     public func conv2d(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?, padding: Int,
                        algorithm: ConvolutionAlgorithm = .automatic,
-                       winogradCache: WinogradWeightCache? = nil) throws -> Tensor {
+                       winogradCache: WinogradWeightCache? = nil, kernel: Float32Kernel = .current) throws -> Tensor {
         let (cout, cin) = (weightShape.first ?? 0, weightShape.count > 1 ? weightShape[1] : 0)
         let k = weightShape.dropFirst().reduce(1, *)
         // A layer keeps its transformed weights only if its cache admits the tile it would
@@ -47,17 +48,23 @@ extension Tensor {
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weightsCached: winogradCache != nil,
                             direct: { columns, n, product in
-                                Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: product, ldc: n)
+                                if n <= Float32Kernel.narrowColumns {
+                                    kernel.multiply(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n,
+                                                                   c: product, ldc: n)
+                                } else {
+                                    Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: product, ldc: n)
+                                }
                             },
                             winograd: { tile, input, batch, h, w, b, output in
                                 if let winogradCache {
                                     winogradCache.withTransformed(weights, tile: tile, outChannels: cout, inChannels: cin) { u in
                                         Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
-                                                          transformedWeights: u, outChannels: cout, bias: b, tile: tile, into: output)
+                                                          transformedWeights: u, outChannels: cout, bias: b, tile: tile,
+                                                          kernel: kernel, into: output)
                                     }
                                 } else {
                                     Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
-                                                      outChannels: cout, bias: b, tile: tile, into: output)
+                                                      outChannels: cout, bias: b, tile: tile, kernel: kernel, into: output)
                                 }
                             })
     }

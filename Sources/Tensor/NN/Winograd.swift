@@ -170,26 +170,25 @@ enum Winograd {
     /// `output` `[B, Cout, H, W]`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         tile: WinogradTile, into output: UnsafeMutablePointer<Float>) {
+                         tile: WinogradTile, kernel: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>) {
         let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.elements * outChannels * inChannels)
         defer { u.deallocate() }
         tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, transformedWeights: u,
-                 outChannels: outChannels, bias: bias, tile: tile, into: output)
+                 outChannels: outChannels, bias: bias, tile: tile, kernel: kernel, into: output)
     }
 
     /// The same with the weights already transformed: `transformedWeights`
     /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         tile: WinogradTile, into output: UnsafeMutablePointer<Float>) {
+                         tile: WinogradTile, kernel: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>) {
         let su = SharedPointer(base: u), elements = tile.elements
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
                  bias: bias, tile: tile, into: output) { e, v, ldv, m, ldm, tiles in
-            // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout.
-            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: outChannels, n: tiles, k: inChannels, alpha: 1,
-                                     a: su.base + e * inChannels, lda: elements * inChannels,
-                                     b: v, ldb: ldv, beta: 0, c: m, ldc: ldm)
+            // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
+            kernel.multiplyOnThisThread(m: outChannels, n: tiles, k: inChannels,
+                                        a: su.base + e * inChannels, lda: elements * inChannels, b: v, ldb: ldv, c: m, ldc: ldm)
         }
     }
 

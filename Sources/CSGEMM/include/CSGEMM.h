@@ -1,0 +1,38 @@
+// noisebook's own Float32 matrix product for weight-times-activation products.
+//
+// OpenBLAS packs both operands of every call. For a layer's weights, which never change, and
+// products with few columns (Winograd's element products, small images), packing the
+// weights again on every call costs as much as a tenth of a forward pass. These kernels read
+// A (the weights) in place, row-major, and pack only B (the activations). Chosen at run time;
+// each can be forced, so the tests run every one this CPU can execute.
+#ifndef CSGEMM_H
+#define CSGEMM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The kernels, for `kernel` below.
+enum {
+    /// Plain C, every CPU: the same sums in the same order as the SIMD kernels (fused
+    /// multiply-adds along k in blocks of 256, blocks added in order), so results match bit for bit.
+    NB_SGEMM_PORTABLE = 0,
+    /// AVX2 and FMA, 6 x 16 micro-tiles.
+    NB_SGEMM_AVX2 = 1,
+    /// AVX-512F, 16 x 16 micro-tiles.
+    NB_SGEMM_AVX512 = 2,
+};
+
+/// 1 when this CPU executes `kernel`, else 0.
+int nb_sgemm_supported(int kernel);
+
+/// C [m, n] = A [m, k] B [k, n], all row-major with rows `lda`, `ldb` and `ldc` floats apart.
+/// C is overwritten (it need not be initialised). A kernel the CPU lacks runs as the portable one.
+void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+              float *c, long ldc, int kernel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

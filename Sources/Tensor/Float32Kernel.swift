@@ -1,0 +1,87 @@
+import COpenBLAS
+import CSGEMM
+import Foundation
+
+/// Which kernel computes the products whose left operand is a layer's weights (Winograd's
+/// element products and the direct products of small images).
+///
+/// OpenBLAS packs both operands on every call; for a weight matrix that never changes and a
+/// product with few columns that packing is a large share of the work (about a tenth of an
+/// IF-I-M forward at batch 1, measured with perf). noisebook's own kernels (`CSGEMM`) read the
+/// weights in place and pack only the activations.
+public enum Float32Kernel: String, Sendable, CaseIterable {
+    /// AVX-512F, 16 x 16 micro-tiles.
+    case avx512 = "avx512"
+    /// AVX2 with FMA, 6 x 16 micro-tiles.
+    case avx2 = "avx2"
+    /// Plain C: every CPU, bit for bit the SIMD kernels' sums (for tests).
+    case portable = "portable"
+    /// OpenBLAS's SGEMM, as every other product.
+    case openblas = "openblas"
+
+    /// The C library's code for the kernel (`openblas` has none).
+    private var code: Int32? {
+        switch self {
+        case .avx512: return Int32(NB_SGEMM_AVX512)
+        case .avx2: return Int32(NB_SGEMM_AVX2)
+        case .portable: return Int32(NB_SGEMM_PORTABLE)
+        case .openblas: return nil
+        }
+    }
+
+    /// Whether this CPU runs the kernel.
+    public var isRunnable: Bool { code.map { nb_sgemm_supported($0) != 0 } ?? true }
+
+    /// The fastest this CPU runs: AVX-512, else AVX2, else OpenBLAS (the portable kernel is for tests).
+    public static var preferred: Float32Kernel {
+        [.avx512, .avx2].first { $0.isRunnable } ?? .openblas
+    }
+
+    /// The kernel for `environment`: `NOISEBOOK_SGEMM_KERNEL=auto|avx512|avx2|portable|openblas`
+    /// (unset or auto: `preferred`). A kernel this CPU cannot run, or an unknown name, is an
+    /// error naming it.
+    public static func from(environment: [String: String]) throws -> Float32Kernel {
+        guard let name = environment["NOISEBOOK_SGEMM_KERNEL"], !name.isEmpty, name != "auto" else { return preferred }
+        guard let kernel = Float32Kernel(rawValue: name) else {
+            throw TensorError.invalidArgument("NOISEBOOK_SGEMM_KERNEL=\(name): expected auto, avx512, avx2, portable or openblas")
+        }
+        guard kernel.isRunnable else {
+            throw TensorError.invalidArgument("NOISEBOOK_SGEMM_KERNEL=\(name): this CPU has no \(name == "avx2" ? "AVX2 and FMA" : "AVX-512F") instructions")
+        }
+        return kernel
+    }
+
+    /// This process's kernel. An unreadable variable falls back to `preferred` here;
+    /// `noisebook doctor` and the command line report it through `from(environment:)`.
+    public static let current: Float32Kernel =
+        (try? from(environment: ProcessInfo.processInfo.environment)) ?? preferred
+
+    /// Products with at most this many columns go to `current` in `conv2d`'s direct path;
+    /// wider ones to OpenBLAS, whose packing pays for itself there (measured on IF's shapes:
+    /// even at 1024 columns, below it from 2048).
+    public static let narrowColumns = 1024
+
+    /// C `[m, n]` = A `[m, k]` B `[k, n]` on the calling thread, row-major, rows `lda`, `ldb`
+    /// and `ldc` apart; C is overwritten.
+    public func multiplyOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                     b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard let code else {
+            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                     a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+            return
+        }
+        nb_sgemm(m, n, k, a, lda, b, ldb, c, ldc, code)
+    }
+
+    /// The same, split over the cores as `Tensor.gemm` splits its products.
+    public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        BLASRuntime.singleThreaded()
+        let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
+        GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
+            multiplyOnThisThread(m: rows.count, n: columns.count, k: k, a: sa.base + rows.lowerBound * lda, lda: lda,
+                                 b: sb.base + columns.lowerBound, ldb: ldb,
+                                 c: sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
+        }
+    }
+}

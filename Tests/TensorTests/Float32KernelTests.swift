@@ -1,0 +1,166 @@
+import XCTest
+@testable import Tensor
+
+/// noisebook's own Float32 kernels (`CSGEMM`), each one this CPU runs, against the definition
+/// in Double, against each other bit for bit, and as `conv2d` runs them.
+final class Float32KernelTests: XCTestCase {
+    /// Every kernel this CPU can execute; the portable one and OpenBLAS always.
+    private let kernels = Float32Kernel.allCases.filter(\.isRunnable)
+
+    /// C = A B with strided operands, for `kernel` on this thread; C's padding columns keep
+    /// their sentinel.
+    private func product(_ kernel: Float32Kernel, m: Int, n: Int, k: Int, a: [Float], b: [Float],
+                         split: Bool = false) -> [Float] {
+        let (lda, ldb, ldc) = (k + 3, n + 5, n + 2)
+        var c = [Float](repeating: .nan, count: m * ldc)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            if split {
+                kernel.multiply(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                                c: cp.baseAddress!, ldc: ldc)
+            } else {
+                kernel.multiplyOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                                            c: cp.baseAddress!, ldc: ldc)
+            }
+        } } }
+        for i in 0..<m {
+            for j in n..<ldc { XCTAssertTrue(c[i * ldc + j].isNaN, "\(kernel) wrote outside C at (\(i), \(j))") }
+        }
+        return (0..<(m * n)).map { c[($0 / n) * ldc + $0 % n] }
+    }
+
+    func testEveryKernelThisCPURunsMatchesTheDefinition() {
+        XCTAssertTrue(kernels.contains(.portable) && kernels.contains(.openblas))
+        var random = SeededRandom(seed: 33)
+        // Row tails of every micro-tile height (16, 6), column tails of the 16-wide panel, k
+        // beyond one 256-deep block with a remainder, and a single element.
+        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (13, 33, 257), (40, 70, 600)] {
+            let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
+            var exact = [Double](repeating: 0, count: m * n), magnitude = [Double](repeating: 0, count: m * n)
+            for i in 0..<m {
+                for j in 0..<n {
+                    for p in 0..<k {
+                        let x = Double(a[i * (k + 3) + p]) * Double(b[p * (n + 5) + j])
+                        exact[i * n + j] += x
+                        magnitude[i * n + j] += abs(x)
+                    }
+                }
+            }
+            for kernel in kernels {
+                let c = product(kernel, m: m, n: n, k: k, a: a, b: b)
+                for i in 0..<(m * n) {
+                    // Float32 sums of k terms: within k ulps of the sum of magnitudes.
+                    XCTAssertEqual(Double(c[i]), exact[i], accuracy: Double(k) * 0x1p-23 * magnitude[i] + 1e-30,
+                                   "\(kernel) \(m)x\(n)x\(k) at \(i)")
+                }
+            }
+        }
+    }
+
+    /// The SIMD kernels do the portable kernel's operations in its order: identical bits.
+    func testSIMDKernelsEqualThePortableKernelBitForBit() {
+        var random = SeededRandom(seed: 34)
+        let (m, n, k) = (37, 50, 530)
+        let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
+        let reference = product(.portable, m: m, n: n, k: k, a: a, b: b)
+        for kernel in kernels where kernel != .portable && kernel != .openblas {
+            XCTAssertEqual(product(kernel, m: m, n: n, k: k, a: a, b: b), reference, "\(kernel)")
+        }
+    }
+
+    /// Split over the cores (by rows and by columns), each value is summed as on one thread.
+    func testSplittingOverTheCoresChangesNoValue() {
+        var random = SeededRandom(seed: 35)
+        for (m, n, k) in [(300, 40, 400), (40, 300, 400)] {
+            XCTAssertGreaterThanOrEqual(m * n * k, GEMMSplit.minimumWork)
+            let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
+            for kernel in kernels where kernel != .openblas {
+                XCTAssertEqual(product(kernel, m: m, n: n, k: k, a: a, b: b, split: true),
+                               product(kernel, m: m, n: n, k: k, a: a, b: b), "\(kernel) \(m)x\(n)")
+            }
+        }
+    }
+
+    func testAnEmptySumIsZero() {
+        for kernel in kernels where kernel != .openblas {
+            var c = [Float](repeating: .nan, count: 6)
+            let one: [Float] = [1]
+            one.withUnsafeBufferPointer { p in c.withUnsafeMutableBufferPointer { cp in
+                kernel.multiplyOnThisThread(m: 2, n: 3, k: 0, a: p.baseAddress!, lda: 1, b: p.baseAddress!, ldb: 3,
+                                            c: cp.baseAddress!, ldc: 3)
+            } }
+            XCTAssertEqual(c, [Float](repeating: 0, count: 6), "\(kernel)")
+        }
+    }
+
+    /// A 3x3 convolution through `conv2d`'s Winograd path (kept weights, as the UNets run it)
+    /// and its direct path for a small image, with each kernel, give the definition's output.
+    func testWinogradConvolutionWithEachKernelMatchesDirect() throws {
+        var random = SeededRandom(seed: 36)
+        let x = random.normal(shape: [2, 24, 16, 16]), w = random.normal(shape: [40, 24, 3, 3])
+        let bias = random.normal(shape: [40])
+        let direct = Self.convolution(x, w, bias)
+        for tile in WinogradTile.allCases {
+            for kernel in kernels {
+                let out = try w.scalars.withUnsafeBufferPointer { wp in
+                    try x.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1,
+                                 algorithm: .winograd(tile), winogradCache: WinogradWeightCache(), kernel: kernel)
+                }
+                let largest = direct.scalars.map(abs).max() ?? 1
+                let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? 0
+                // F(4x4, 3x3)'s transforms cost up to about 1e-5 of the largest output (WinogradTests).
+                XCTAssertLessThan(worst / largest, 3e-5, "\(tile) \(kernel)")
+            }
+        }
+        for kernel in kernels {
+            let out = try w.scalars.withUnsafeBufferPointer { wp in
+                try x.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, algorithm: .direct, kernel: kernel)
+            }
+            let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? 0
+            // Float32 sums of 216 terms of size about 1.
+            XCTAssertLessThan(worst, 1e-4, "direct \(kernel)")
+        }
+    }
+
+    /// The 3x3 convolution with padding 1 by its definition, summed in Double.
+    private static func convolution(_ x: Tensor, _ w: Tensor, _ bias: Tensor) -> Tensor {
+        let (batch, cin, h, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), cout = w.shape[0]
+        var out = [Float](repeating: 0, count: batch * cout * h * width)
+        for b in 0..<batch {
+            for o in 0..<cout {
+                for y in 0..<h {
+                    for xx in 0..<width {
+                        var sum = Double(bias.scalars[o])
+                        for c in 0..<cin {
+                            for ky in 0..<3 {
+                                for kx in 0..<3 {
+                                    let (iy, ix) = (y + ky - 1, xx + kx - 1)
+                                    guard iy >= 0, iy < h, ix >= 0, ix < width else { continue }
+                                    sum += Double(x.scalars[((b * cin + c) * h + iy) * width + ix])
+                                        * Double(w.scalars[((o * cin + c) * 3 + ky) * 3 + kx])
+                                }
+                            }
+                        }
+                        out[((b * cout + o) * h + y) * width + xx] = Float(sum)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape.prefix(1) + [cout] + x.shape.suffix(2), scalars: out)
+    }
+
+    func testTheEnvironmentChoosesTheKernel() throws {
+        XCTAssertEqual(try Float32Kernel.from(environment: [:]), Float32Kernel.preferred)
+        XCTAssertEqual(try Float32Kernel.from(environment: ["NOISEBOOK_SGEMM_KERNEL": "auto"]), Float32Kernel.preferred)
+        for kernel in kernels {
+            XCTAssertEqual(try Float32Kernel.from(environment: ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue]), kernel)
+        }
+        XCTAssertThrowsError(try Float32Kernel.from(environment: ["NOISEBOOK_SGEMM_KERNEL": "avx3"])) { error in
+            XCTAssertTrue("\(error)".contains("NOISEBOOK_SGEMM_KERNEL=avx3: expected auto, avx512, avx2, portable or openblas"), "\(error)")
+        }
+        for kernel in Float32Kernel.allCases where !kernel.isRunnable {
+            XCTAssertThrowsError(try Float32Kernel.from(environment: ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue])) { error in
+                XCTAssertTrue("\(error)".contains("this CPU has no"), "\(error)")
+            }
+        }
+    }
+}
