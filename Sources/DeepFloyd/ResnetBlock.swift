@@ -53,28 +53,31 @@ struct ResnetBlock: Sendable {
     }
 
     /// `x` `[B, Cin, H, W]` with this block's time projection -> `[B, Cout, H', W']`.
+    ///
+    /// Each group norm is handed to the convolution after it as a per-channel map, which
+    /// Winograd applies while it transforms its input: the normalised tensors are never
+    /// written out and read back (except where resampling comes between).
     func callAsFunction(_ x: Tensor, timeProjection: Tensor) throws -> Tensor {
         var input = x
         let act = activation.pointwise
-        var h = try norm1(x, scaleShift: nil, activation: act)
+        var h: Tensor
         switch resample {
-        case .none: break
+        case .none:
+            h = try conv1(x, inputAffine: norm1.affine(x, scaleShift: nil, activation: act))
         case .down:
-            h = try h.averagePooled2x2()
+            h = try conv1(norm1(x, scaleShift: nil, activation: act).averagePooled2x2())
             input = try input.averagePooled2x2()
         case .up:
-            h = try h.upsampledNearest2x()
+            h = try conv1(norm1(x, scaleShift: nil, activation: act).upsampledNearest2x())
             input = try input.upsampledNearest2x()
         }
-        h = try conv1(h)
         if scaleShift {
-            // GN, h * (1 + scale) + shift per (batch item, channel), activation: one pass.
-            h = try norm2(h, scaleShift: timeProjection, activation: act)
+            // GN, h * (1 + scale) + shift per (batch item, channel), activation: one map.
+            h = try conv2(h, inputAffine: norm2.affine(h, scaleShift: timeProjection, activation: act))
         } else {
             ResnetBlock.modulate(&h, by: timeProjection, channels: outChannels, scaleShift: false)
-            h = try norm2(h, scaleShift: nil, activation: act)
+            h = try conv2(h, inputAffine: norm2.affine(h, scaleShift: nil, activation: act))
         }
-        h = try conv2(h)
         if let convShortcut { input = try convShortcut(input) }
         try input.addInPlace(h, thenScale: 1 / outputScaleFactor)
         return input

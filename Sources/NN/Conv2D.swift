@@ -24,12 +24,13 @@ public struct Conv2D: Sendable {
         winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache(budget: loader.winogradBudget) : nil
     }
 
-    /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if let bfloat16 { return try x.conv2d(bfloat16: bfloat16, bias: bias.value, padding: padding) }
+    /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`; with `inputAffine`, of `x` read through it
+    /// (see `Tensor.conv2d(weights:...:inputAffine:)`).
+    public func callAsFunction(_ x: Tensor, inputAffine: ChannelAffine? = nil) throws -> Tensor {
+        if let bfloat16 { return try x.conv2d(bfloat16: bfloat16, bias: bias.value, padding: padding, inputAffine: inputAffine) }
         return try weight.withValues { w in
             try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
-                         winogradCache: winogradCache)
+                         winogradCache: winogradCache, inputAffine: inputAffine)
         }
     }
 }

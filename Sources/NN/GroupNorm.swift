@@ -29,4 +29,11 @@ public struct GroupNorm: Sendable {
         try x.groupNormalized(groups: groups, eps: eps, weight: weight.value, bias: bias.value,
                               scaleShift: scaleShift, activation: activation)
     }
+
+    /// The same map, not applied: for a convolution that reads `x` through it
+    /// (`Conv2D.callAsFunction(_:inputAffine:)`), so the normalised tensor is never written.
+    package func affine(_ x: Tensor, scaleShift: Tensor?, activation: PointwiseActivation) throws -> ChannelAffine {
+        try x.groupNormAffine(groups: groups, eps: eps, weight: weight.value, bias: bias.value,
+                              scaleShift: scaleShift, activation: activation)
+    }
 }

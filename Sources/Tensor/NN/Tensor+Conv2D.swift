@@ -30,10 +30,14 @@ extension Tensor {
     /// from half precision into a scratch buffer). With `winogradCache`, a Winograd call
     /// transforms the weights only the first time and reuses them after (the caller
     /// passes the same weights with the same cache every time). `kernel` runs the products of
-    /// Winograd and of small images (larger direct products run on OpenBLAS).
+    /// Winograd and of small images (larger direct products run on OpenBLAS). With
+    /// `inputAffine` (a group norm's map of `self`), the convolution reads `self` through it:
+    /// Winograd applies it as it transforms the input, direct convolution first applies it
+    /// to the whole tensor.
     public func conv2d(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?, padding: Int,
                        algorithm: ConvolutionAlgorithm = .automatic,
-                       winogradCache: WinogradWeightCache? = nil, kernel: Float32Kernel = .current) throws -> Tensor {
+                       winogradCache: WinogradWeightCache? = nil, kernel: Float32Kernel = .current,
+                       inputAffine: ChannelAffine? = nil) throws -> Tensor {
         let (cout, cin) = (weightShape.first ?? 0, weightShape.count > 1 ? weightShape[1] : 0)
         let k = weightShape.dropFirst().reduce(1, *)
         // A layer keeps its transformed weights only if its cache admits the tile it would
@@ -46,7 +50,7 @@ extension Tensor {
             if let tile, !cache.admits(tile, outChannels: cout, inChannels: cin) { winogradCache = nil }
         }
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
-                            weightsCached: winogradCache != nil,
+                            weightsCached: winogradCache != nil, inputAffine: inputAffine,
                             direct: { columns, n, product in
                                 if n <= Float32Kernel.narrowColumns {
                                     kernel.multiply(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n,
@@ -60,11 +64,12 @@ extension Tensor {
                                     winogradCache.withTransformed(weights, tile: tile, outChannels: cout, inChannels: cin) { u in
                                         Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
                                                           transformedWeights: u, outChannels: cout, bias: b, tile: tile,
-                                                          kernel: kernel, into: output)
+                                                          kernel: kernel, affine: inputAffine, into: output)
                                     }
                                 } else {
                                     Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
-                                                      outChannels: cout, bias: b, tile: tile, kernel: kernel, into: output)
+                                                      outChannels: cout, bias: b, tile: tile, kernel: kernel, affine: inputAffine,
+                                                      into: output)
                                 }
                             })
     }
@@ -72,16 +77,17 @@ extension Tensor {
     /// The same with bf16 weights (`precision: bf16`): the products run on noisebook's bf16
     /// kernel, the transforms, layouts and bias in Float32.
     public func conv2d(bfloat16 weights: BFloat16ConvWeights, bias: Tensor?, padding: Int,
-                       algorithm: ConvolutionAlgorithm = .automatic) throws -> Tensor {
+                       algorithm: ConvolutionAlgorithm = .automatic, inputAffine: ChannelAffine? = nil) throws -> Tensor {
         let shape = weights.shape
         return try convolve(weightShape: shape, bias: bias, padding: padding, algorithm: algorithm, weightsCached: true, bfloat16: true,
+                            inputAffine: inputAffine,
                             direct: { columns, n, product in
                                 Tensor.bf16gemm(weights.direct, b: columns, ldb: n, n: n, c: product, ldc: n, kernel: weights.kernel)
                             },
                             winograd: { tile, input, batch, h, w, b, output in
                                 let elements = weights.winogradElements(tile)
                                 Winograd.convolve(input, batch: batch, inChannels: shape[1], height: h, width: w, outChannels: shape[0],
-                                                  bias: b, tile: tile, into: output) { e, v, ldv, m, ldm, tiles in
+                                                  bias: b, tile: tile, affine: inputAffine, into: output) { e, v, ldv, m, ldm, tiles in
                                     elements[e].multiplyOnThisThread(b: v, ldb: ldv, n: tiles, c: m, ldc: ldm, kernel: weights.kernel)
                                 }
                             })
@@ -89,10 +95,11 @@ extension Tensor {
 
     /// The convolution around its products: `direct(columns, n, product)` computes
     /// `[Cout, K] x [K, n]` into `product`; `winograd(tile, input, batch, h, w, bias, output)`
-    /// the whole Winograd convolution. Checks, the algorithm choice, im2col, the bias and the
-    /// layout back to `[B, Cout, Ho, Wo]` are shared by every precision.
+    /// the whole Winograd convolution (which applies `inputAffine` itself). Checks, the
+    /// algorithm choice, im2col, the bias and the layout back to `[B, Cout, Ho, Wo]` are
+    /// shared by every precision.
     private func convolve(weightShape: [Int], bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm,
-                          weightsCached: Bool, bfloat16: Bool = false,
+                          weightsCached: Bool, bfloat16: Bool = false, inputAffine: ChannelAffine?,
                           direct: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void,
                           winograd: (WinogradTile, UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
@@ -108,6 +115,7 @@ extension Tensor {
         if let bias, bias.shape != [cout] {
             throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
         }
+        try inputAffine?.check(shape, operation: "conv2d input affine")
         if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: h, width: w,
                                    weightsCached: weightsCached, bfloat16: bfloat16) {
             var out = [Float](repeating: 0, count: batch * cout * h * w)
@@ -123,6 +131,7 @@ extension Tensor {
             }
             return Tensor(shape: [batch, cout, h, w], scalars: out)
         }
+        let scalars = try inputAffine?.applied(to: self).scalars ?? self.scalars
         let spatial = ho * wo
         let n = batch * spatial        // batch folded into the GEMM N dimension
         let pointwise = kh == 1 && kw == 1 && padding == 0

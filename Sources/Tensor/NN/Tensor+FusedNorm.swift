@@ -8,9 +8,73 @@ public enum PointwiseActivation: Sendable, Equatable {
     case silu
 }
 
+/// What a group normalisation does to each (batch item, channel) plane once its statistics
+/// are known: `act((x - mean) * scale + shift)`, with the affine parameters and any time
+/// modulation folded into `scale` and `shift`.
+///
+/// A convolution that reads a normalised input can apply it as it reads (`conv2d(...,
+/// inputAffine:)`): the normalised tensor is then never written out and read back.
+public struct ChannelAffine: Sendable {
+    /// Batch items and channels it applies to (`[B, C, ...]`).
+    public let batch: Int, channels: Int
+    /// The activation after the affine map.
+    public let activation: PointwiseActivation
+    /// Per plane `b * C + c`.
+    var mean: [Float], scale: [Float], shift: [Float]
+
+    /// `count` values of plane `plane` (`b * C + c`) from `source` into `destination`.
+    @inline(__always)
+    func apply(plane: Int, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+        ChannelAffine.apply(mean: mean[plane], scale: scale[plane], shift: shift[plane], activation: activation,
+                            source, destination, count: count)
+    }
+
+    /// `act((x - mean) * scale + shift)` for `count` values: the one definition of the map.
+    @inline(__always)
+    static func apply(mean: Float, scale: Float, shift: Float, activation: PointwiseActivation,
+                      _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+        // Centring first keeps full precision when the mean is large next to the spread.
+        switch activation {
+        case .identity:
+            FastMath.map(source, destination, count, { ($0 - mean) * scale + shift }, { ($0 - mean) * scale + shift })
+        case .gelu:
+            FastMath.map(source, destination, count, { FastMath.gelu(($0 - mean) * scale + shift) },
+                         { FastMath.gelu(($0 - mean) * scale + shift) })
+        case .silu:
+            FastMath.map(source, destination, count, { FastMath.silu(($0 - mean) * scale + shift) },
+                         { FastMath.silu(($0 - mean) * scale + shift) })
+        }
+    }
+
+    /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).
+    public func applied(to x: Tensor) throws -> Tensor {
+        try check(x.shape, operation: "channel affine")
+        let spatial = x.count / Swift.max(batch * channels, 1)
+        var out = [Float](repeating: 0, count: x.count)
+        x.scalars.withUnsafeBufferPointer { ip in
+            out.withUnsafeMutableBufferPointer { op in
+                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
+                Parallel.forEach(batch * channels, costPerItem: spatial * 2) { plane in
+                    apply(plane: plane, s.base + plane * spatial, d.base + plane * spatial, count: spatial)
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+
+    /// Throws unless `shape` is `[batch, channels, ...]`.
+    func check(_ shape: [Int], operation: String) throws {
+        guard shape.count >= 2, shape[0] == batch, shape[1] == channels else {
+            throw TensorError.shapeMismatch(operation: operation, [batch, channels], shape)
+        }
+    }
+}
+
 /// Group normalisation fused with what follows it in a resnet: the affine parameters, an
 /// optional per-(item, channel) scale and shift from the time embedding, and the
-/// activation, applied in one pass over the output after one pass for the statistics.
+/// activation, applied in one pass over the output after one pass for the statistics, or
+/// handed to the convolution that reads it (`groupNormAffine`).
 extension Tensor {
     /// `act(GN(x) * (1 + scale[b, c]) + shift[b, c])` for `self` `[B, C, ...]`: GN with
     /// `groups` groups, biased variance, `eps` inside the square root, then `weight[c]`
@@ -18,6 +82,27 @@ extension Tensor {
     /// Same shape as `self`.
     public func groupNormalized(groups: Int, eps: Float, weight: Tensor?, bias: Tensor?,
                                 scaleShift: Tensor? = nil, activation: PointwiseActivation = .identity) throws -> Tensor {
+        var out = [Float](repeating: 0, count: count)
+        _ = try out.withUnsafeMutableBufferPointer { op in
+            try groupNormAffine(groups: groups, eps: eps, weight: weight, bias: bias, scaleShift: scaleShift,
+                                activation: activation, applyingInto: op.baseAddress)
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// The same map, not applied: its statistics only, for a convolution to apply as it
+    /// reads `self` (`conv2d(..., inputAffine:)`).
+    public func groupNormAffine(groups: Int, eps: Float, weight: Tensor?, bias: Tensor?,
+                                scaleShift: Tensor? = nil, activation: PointwiseActivation = .identity) throws -> ChannelAffine {
+        try groupNormAffine(groups: groups, eps: eps, weight: weight, bias: bias, scaleShift: scaleShift,
+                            activation: activation, applyingInto: nil)
+    }
+
+    /// The statistics per group and, with `destination`, the map applied to the group's
+    /// planes in the same parallel item (one hand-off for both).
+    private func groupNormAffine(groups: Int, eps: Float, weight: Tensor?, bias: Tensor?, scaleShift: Tensor?,
+                                 activation: PointwiseActivation,
+                                 applyingInto destination: UnsafeMutablePointer<Float>?) throws -> ChannelAffine {
         guard rank >= 2 else { throw TensorError.invalidArgument("groupNorm needs [B, C, ...], got \(Tensor.format(shape))") }
         let (batch, channels) = (shape[0], shape[1])
         guard groups > 0, channels % groups == 0 else {
@@ -33,52 +118,57 @@ extension Tensor {
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: channels)
         let beta = bias?.scalars ?? [Float](repeating: 0, count: channels)
         let modulation = scaleShift?.scalars
-        var out = [Float](repeating: 0, count: count)
-        scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
-                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
-                Parallel.forEach(batch * groups, costPerItem: perGroup * spatial * 3) { item in
-                    let b = item / groups, firstChannel = (item % groups) * perGroup
-                    let start = item * perGroup * spatial
-                    // Mean first, then the centred sum of squares: no cancellation when the
-                    // mean is large. Rows sum in Float (vectorised), rows combine in Double.
-                    var total = 0.0
-                    for j in 0..<perGroup { total += Double(Tensor.rowSum(s.base + start + j * spatial, spatial)) }
-                    let n = Double(perGroup * spatial)
-                    let mean = Float(total / n)
-                    var squares = 0.0
-                    for j in 0..<perGroup {
-                        squares += Double(Tensor.rowCentredSquares(s.base + start + j * spatial, spatial, mean: mean))
-                    }
-                    let inv = Float(1 / (squares / n + Double(eps)).squareRoot())
-                    for j in 0..<perGroup {
-                        let c = firstChannel + j
-                        // (x - mean) * scale + shift: centring first keeps full precision
-                        // when the mean is large next to the spread.
-                        var scale = inv * gamma[c]
-                        var shift = beta[c]
-                        if let modulation {
-                            let m = 1 + modulation[b * 2 * channels + c], t = modulation[b * 2 * channels + channels + c]
-                            scale *= m
-                            shift = shift * m + t
-                        }
-                        let from = s.base + start + j * spatial, to = d.base + start + j * spatial
-                        switch activation {
-                        case .identity:
-                            FastMath.map(from, to, spatial, { ($0 - mean) * scale + shift }, { ($0 - mean) * scale + shift })
-                        case .gelu:
-                            FastMath.map(from, to, spatial, { FastMath.gelu(($0 - mean) * scale + shift) },
-                                         { FastMath.gelu(($0 - mean) * scale + shift) })
-                        case .silu:
-                            FastMath.map(from, to, spatial, { FastMath.silu(($0 - mean) * scale + shift) },
-                                         { FastMath.silu(($0 - mean) * scale + shift) })
+        let planes = batch * channels
+        var affine = ChannelAffine(batch: batch, channels: channels, activation: activation,
+                                   mean: [Float](repeating: 0, count: planes), scale: [Float](repeating: 0, count: planes),
+                                   shift: [Float](repeating: 0, count: planes))
+        affine.mean.withUnsafeMutableBufferPointer { meanBuffer in
+            affine.scale.withUnsafeMutableBufferPointer { scaleBuffer in
+                affine.shift.withUnsafeMutableBufferPointer { shiftBuffer in
+                    scalars.withUnsafeBufferPointer { ip in
+                        guard let src = ip.baseAddress, let means = meanBuffer.baseAddress, let scales = scaleBuffer.baseAddress,
+                              let shifts = shiftBuffer.baseAddress else { return }
+                        let s = SharedPointer(base: src), d = destination.map { SharedMutablePointer(base: $0) }
+                        let sm = SharedMutablePointer(base: means), ss = SharedMutablePointer(base: scales)
+                        let st = SharedMutablePointer(base: shifts)
+                        Parallel.forEach(batch * groups, costPerItem: perGroup * spatial * (destination == nil ? 2 : 3)) { item in
+                            let b = item / groups, firstChannel = (item % groups) * perGroup
+                            let start = item * perGroup * spatial
+                            // Mean first, then the centred sum of squares: no cancellation when the
+                            // mean is large. Rows sum in Float (vectorised), rows combine in Double.
+                            var total = 0.0
+                            for j in 0..<perGroup { total += Double(Tensor.rowSum(s.base + start + j * spatial, spatial)) }
+                            let n = Double(perGroup * spatial)
+                            let mean = Float(total / n)
+                            var squares = 0.0
+                            for j in 0..<perGroup {
+                                squares += Double(Tensor.rowCentredSquares(s.base + start + j * spatial, spatial, mean: mean))
+                            }
+                            let inv = Float(1 / (squares / n + Double(eps)).squareRoot())
+                            for j in 0..<perGroup {
+                                let c = firstChannel + j, plane = b * channels + c
+                                var scale = inv * gamma[c]
+                                var shift = beta[c]
+                                if let modulation {
+                                    let m = 1 + modulation[b * 2 * channels + c], t = modulation[b * 2 * channels + channels + c]
+                                    scale *= m
+                                    shift = shift * m + t
+                                }
+                                sm.base[plane] = mean
+                                ss.base[plane] = scale
+                                st.base[plane] = shift
+                                if let d {
+                                    let offset = start + j * spatial
+                                    ChannelAffine.apply(mean: mean, scale: scale, shift: shift, activation: activation,
+                                                        s.base + offset, d.base + offset, count: spatial)
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        return Tensor(shape: shape, scalars: out)
+        return affine
     }
 
     /// The sum of `count` floats with eight running partial sums (vectorised, and more

@@ -46,13 +46,14 @@ enum Winograd {
     }
 
     /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[C, 16, tiles]`,
-    /// tiles ordered (b, ty, tx); positions outside the image are the zero padding.
+    /// tiles ordered (b, ty, tx); positions outside the image are the zero padding. With
+    /// `affine`, the input is read through it (a group norm's map: the padding stays zero).
     ///
     /// Each plane is first copied into a zero-bordered buffer, so that every tile is read
     /// without bounds checks, eight horizontally adjacent tiles at a time: a 16-wide load
     /// split into even and odd lanes gives columns j and j + 1 of all eight tiles.
     static func transformInput(_ input: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
-                               into v: UnsafeMutablePointer<Float>) {
+                               affine: ChannelAffine? = nil, into v: UnsafeMutablePointer<Float>) {
         let (tilesY, tilesX) = ((height + 1) / 2, (width + 1) / 2)
         let tiles = batch * tilesY * tilesX
         let k = tiles
@@ -66,7 +67,14 @@ enum Winograd {
             for c in range {
                 for b in 0..<batch {
                     let plane = s.base + (b * channels + c) * height * width
-                    for y in 0..<height { (padded + (y + 1) * paddedWidth + 1).update(from: plane + y * width, count: width) }
+                    for y in 0..<height {
+                        let source = plane + y * width, destination = padded + (y + 1) * paddedWidth + 1
+                        if let affine {
+                            affine.apply(plane: b * channels + c, source, destination, count: width)
+                        } else {
+                            destination.update(from: source, count: width)
+                        }
+                    }
                     let first = d.base + c * 16 * tiles + b * tilesY * tilesX
                     for ty in 0..<tilesY {
                         let row = padded + 2 * ty * paddedWidth
@@ -170,22 +178,24 @@ enum Winograd {
     /// `output` `[B, Cout, H, W]`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         tile: WinogradTile, kernel: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>) {
+                         tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
+                         into output: UnsafeMutablePointer<Float>) {
         let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.elements * outChannels * inChannels)
         defer { u.deallocate() }
         tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, transformedWeights: u,
-                 outChannels: outChannels, bias: bias, tile: tile, kernel: kernel, into: output)
+                 outChannels: outChannels, bias: bias, tile: tile, kernel: kernel, affine: affine, into: output)
     }
 
     /// The same with the weights already transformed: `transformedWeights`
     /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
-                         tile: WinogradTile, kernel: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>) {
+                         tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
+                         into output: UnsafeMutablePointer<Float>) {
         let su = SharedPointer(base: u), elements = tile.elements
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
-                 bias: bias, tile: tile, into: output) { e, v, ldv, m, ldm, tiles in
+                 bias: bias, tile: tile, affine: affine, into: output) { e, v, ldv, m, ldm, tiles in
             // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
             kernel.multiplyOnThisThread(m: outChannels, n: tiles, k: inChannels,
                                         a: su.base + e * inChannels, lda: elements * inChannels, b: v, ldb: ldv, c: m, ldc: ldm)
@@ -197,7 +207,7 @@ enum Winograd {
     /// (rows `ldv` and `ldm` apart) on the calling thread, in whatever precision the
     /// weights are held.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
-                         outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile,
+                         outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile, affine: ChannelAffine? = nil,
                          into output: UnsafeMutablePointer<Float>,
                          product: @Sendable (Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         let tiles = tile.tiles(batch: batch, height: height, width: width)
@@ -206,8 +216,10 @@ enum Winograd {
         let m = UnsafeMutablePointer<Float>.allocate(capacity: elements * outChannels * tiles)
         defer { v.deallocate(); m.deallocate() }
         switch tile {
-        case .f2x2: transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
-        case .f4x4: Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, into: v)
+        case .f2x2:
+            transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
+        case .f4x4:
+            Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
         }
         // The elements are independent, so the cores take whole products (one hand-off for
         // all of them, no operand packed twice).

@@ -73,9 +73,10 @@ enum Winograd4 {
     }
 
     /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[C, 36, tiles]`,
-    /// tiles ordered (b, ty, tx); positions outside the image are the zero padding.
+    /// tiles ordered (b, ty, tx); positions outside the image are the zero padding. With
+    /// `affine`, the input is read through it (the padding stays zero).
     static func transformInput(_ input: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
-                               into v: UnsafeMutablePointer<Float>) {
+                               affine: ChannelAffine? = nil, into v: UnsafeMutablePointer<Float>) {
         let (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
         let tiles = batch * tilesY * tilesX
         // Padded plane: one zero row/column before the image, and room after it for the
@@ -91,7 +92,14 @@ enum Winograd4 {
             for c in range {
                 for b in 0..<batch {
                     let plane = s.base + (b * channels + c) * height * width
-                    for y in 0..<height { (padded + (y + 1) * paddedWidth + 1).update(from: plane + y * width, count: width) }
+                    for y in 0..<height {
+                        let source = plane + y * width, destination = padded + (y + 1) * paddedWidth + 1
+                        if let affine {
+                            affine.apply(plane: b * channels + c, source, destination, count: width)
+                        } else {
+                            destination.update(from: source, count: width)
+                        }
+                    }
                     let first = d.base + c * elements * tiles + b * tilesY * tilesX
                     for ty in 0..<tilesY {
                         let row = padded + 4 * ty * paddedWidth
