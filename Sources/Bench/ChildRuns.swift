@@ -40,6 +40,7 @@ struct ForwardRun: BenchRun {
         var line = ResultLine()
         line.add("kind", "forward")
         line.add("convolution", ConvolutionPolicy.current.name)
+        line.add("sgemm_kernel", Float32Kernel.current.rawValue)
         line.add("precision", precision.name)
         line.add("model", model.name)
         line.add("batch", String(batch))

@@ -61,7 +61,10 @@ struct Suite: BenchRun {
                            r["rss_gb"] ?? "?"))
             }
         }
-        if algorithms { try compareConvolutionAlgorithms(peak: peak) }
+        if algorithms {
+            try compareConvolutionAlgorithms(peak: peak)
+            try compareWeightKernels(peak: peak)
+        }
         if bfloat16 { try compareBFloat16(peak: peak) }
         if sample {
             // A whole sample as the course runs it: 33 strided steps, each a batch-2 CFG forward.
@@ -130,6 +133,33 @@ struct Suite: BenchRun {
                 let summary = (try? ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": policy]).summary) ?? "?"
                 say(String(format: "%@ batch %d, NOISEBOOK_WINOGRAD=%@ (%@): %@ s, %@ GFLOP/s (%.0f%% of SGEMM peak)%@",
                            model.name, batch, policy, summary, r["seconds"] ?? "?", r["gflop_per_s"] ?? "?",
+                           100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, difference))
+            }
+        }
+    }
+
+    /// Each model at its largest batch with each weight-product kernel this CPU runs
+    /// (`NOISEBOOK_SGEMM_KERNEL`; the portable one is for tests): the time, and the output's
+    /// largest difference from OpenBLAS's relative to its largest value.
+    private func compareWeightKernels(peak: Double) throws {
+        guard let batch = batches.max() else { return }
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let kernels = [Float32Kernel.openblas, .avx2, .avx512].filter(\.isRunnable)
+        for model in models {
+            var outputs = [Float32Kernel: Tensor]()
+            for kernel in kernels {
+                let path = folder.appendingPathComponent("\(model.name)-\(kernel.rawValue).npy").path
+                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs), "--save", path],
+                                  environment: ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue])
+                outputs[kernel] = try NPYFile.read(path)
+                var difference = ""
+                if kernel != .openblas, let reference = outputs[.openblas], let out = outputs[kernel] {
+                    difference = String(format: "; largest difference from OpenBLAS %.1e of the largest output",
+                                        Self.relativeDifference(out, from: reference))
+                }
+                say(String(format: "%@ batch %d, NOISEBOOK_SGEMM_KERNEL=%@: %@ s, %@ GFLOP/s (%.0f%% of SGEMM peak)%@",
+                           model.name, batch, kernel.rawValue, r["seconds"] ?? "?", r["gflop_per_s"] ?? "?",
                            100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, difference))
             }
         }
