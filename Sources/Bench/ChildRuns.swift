@@ -99,11 +99,20 @@ struct SampleRun: BenchRun {
     let precision: BenchPrecision
     /// Where to write the sample (`.npy`, model range), for comparing precisions.
     let save: String?
+    /// The course's loop (the default) or DeepFloyd's scheduler rule, whose dynamic
+    /// thresholding keeps a random-weight model's sample in range (the course's loop lets it
+    /// grow into the hundreds, where comparing two samples says nothing).
+    let rule: Sampler.StepRule
 
     init(options: inout Options) throws {
         model = BenchModel.named(options.string("model") ?? "M") ?? .medium
         precision = try BenchPrecision(options: &options)
         save = options.string("save")
+        switch options.string("rule") ?? "course" {
+        case "course": rule = .course
+        case "scheduler": rule = .scheduler
+        case let other: throw BenchError.usage("--rule \(other): expected course or scheduler")
+        }
     }
 
     func run() throws {
@@ -113,7 +122,7 @@ struct SampleRun: BenchRun {
         var random = SeededRandom(seed: 11)
         let prompt = Condition(prompt: "a rocket ship", embedding: random.normal(shape: [77, config.textEmbedDim]))
         let empty = Condition(prompt: "", embedding: random.normal(shape: [77, config.textEmbedDim]))
-        let sampler = try Sampler(denoiser: denoiser)
+        let sampler = try Sampler(denoiser: denoiser, rule: rule)
         let x = random.normal(shape: [1, 3, 64, 64])
         let start = ProcessStats.now
         let result = try sampler.denoise(x, iStart: 0, random: &random,
@@ -127,6 +136,7 @@ struct SampleRun: BenchRun {
         line.add("per_step_s", seconds / Double(sampler.timesteps.count - 1))
         line.add("finite", result.image.scalars.allSatisfy(\.isFinite) ? "yes" : "no")
         line.add("precision", precision.name)
+        line.add("rule", rule == .course ? "course" : "scheduler")
         if let save { try NPYFile.write(result.image, to: save) }
         line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
         line.print()

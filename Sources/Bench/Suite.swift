@@ -190,6 +190,20 @@ struct Suite: BenchRun {
                        model.name, batch, b, a, a / b, 100 * (Double(bf16.fields["gflop_per_s"] ?? "") ?? .nan) / peak,
                        bf16.fields["rss_gb"] ?? "?", Self.relativeDifference(bf16.output, from: fp32.output)))
         }
+        // Judged by images: a whole 33-step CFG sample in each precision from the same noise,
+        // compared as displayed (clipped to the model range, peak 2). DeepFloyd's thresholded
+        // steps keep the random-weight model's sample in range.
+        guard let model = models.first else { return }
+        var images = [String: (fields: [String: String], image: Tensor)]()
+        for precision in ["fp32", "bf16"] {
+            let path = folder.appendingPathComponent("\(model.name)-sample-\(precision).npy").path
+            let r = try child(["sample", "--model", model.name, "--precision", precision, "--rule", "scheduler", "--save", path])
+            images[precision] = (r, try NPYFile.read(path).clamped(to: -1...1))
+        }
+        guard let fp32 = images["fp32"], let bf16 = images["bf16"] else { return }
+        let (a, b) = (Double(fp32.fields["seconds"] ?? "") ?? .nan, Double(bf16.fields["seconds"] ?? "") ?? .nan)
+        say(String(format: "%@ 33-step CFG sample (DeepFloyd's thresholded steps): bf16 %.1f s against fp32 %.1f s (%.2fx faster); bf16 image against fp32's from the same noise: PSNR %.1f dB",
+                   model.name, b, a, a / b, bf16.image.psnr(fp32.image, peak: 2)))
     }
 
     /// A fresh folder for the outputs children save (the caller removes it).

@@ -11,9 +11,9 @@ extension NotebookLibrary {
         })
         library.add(function("psnr", [(nil, "a", nil), (nil, "b", nil)],
                              "The peak signal-to-noise ratio in dB, 10 log10(peak² / mse) with peak 1 (2 in the model range); infinite for equal images, about 20-40 dB for visibly similar ones.") { arguments in
-            let error = try meanSquaredError(arguments)
+            let (a, b) = try comparable(arguments)
             let peak = try NotebookLibrary.image(arguments, "a").isModelRange ? 2.0 : 1.0
-            return .double(error == 0 ? .infinity : 10 * log10(peak * peak / error))
+            return .double(a.psnr(b, peak: peak))
         })
         library.add(function("maxDifference", [(nil, "a", nil), (nil, "b", nil)],
                              "The largest absolute difference between two images' values (0 when equal bit for bit).") { arguments in
@@ -36,8 +36,6 @@ extension NotebookLibrary {
 
     static func meanSquaredError(_ arguments: Arguments) throws -> Double {
         let (a, b) = try comparable(arguments)
-        var sum = 0.0
-        for (x, y) in zip(a.scalars, b.scalars) { sum += Double(x - y) * Double(x - y) }
-        return sum / Double(max(a.count, 1))
+        return a.meanSquaredDifference(b)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whole-tensor and per-axis reductions, accumulated in Double for accuracy.
 extension Tensor {
     /// The sum of all elements.
@@ -26,6 +28,20 @@ extension Tensor {
 
     /// The largest absolute element (0 for an empty tensor).
     public func maxAbs() -> Float { scalars.reduce(0) { Swift.max($0, abs($1)) } }
+
+    /// The mean squared difference from `other` (same element count; the caller checks shapes).
+    public func meanSquaredDifference(_ other: Tensor) -> Double {
+        var total = 0.0
+        for (x, y) in Swift.zip(scalars, other.scalars) { total += Double(x - y) * Double(x - y) }
+        return total / Double(Swift.max(count, 1))
+    }
+
+    /// The peak signal-to-noise ratio against `other` in dB, `10 log10(peak^2 / mse)`;
+    /// infinite for equal tensors.
+    public func psnr(_ other: Tensor, peak: Double) -> Double {
+        let error = meanSquaredDifference(other)
+        return error == 0 ? .infinity : 10 * log10(peak * peak / error)
+    }
 
     /// The sum over `axis`, which is removed from the shape.
     public func sum(axis: Int) throws -> Tensor {

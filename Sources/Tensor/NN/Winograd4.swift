@@ -157,44 +157,47 @@ enum Winograd4 {
     }
 
     /// Y = A^T M A plus the bias: `m` `[Cout, 36, tiles]` -> `output` `[B, Cout, H, W]`.
+    ///
+    /// Tiles go eight at a time in their flat order (b, ty, tx), across tile rows and images:
+    /// a 16x16 image has rows of four tiles, which as groups of their own would leave half of
+    /// every vector idle and need a gather.
     static func transformOutput(_ m: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
                                 bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>) {
         let (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
-        let tiles = batch * tilesY * tilesX
+        let tilesPerImage = tilesY * tilesX, tiles = batch * tilesPerImage
         let s = SharedPointer(base: m), d = SharedMutablePointer(base: output)
         let sb = bias.map { SharedPointer(base: $0) }
-        Parallel.forEach(channels, costPerItem: tiles * 120) { c in
-            let b0 = sb?.base[c] ?? 0
-            var gathered = [Float](repeating: 0, count: elements * 8)
-            var block = [Float](repeating: 0, count: 4 * 32)
-            for b in 0..<batch {
-                let plane = d.base + (b * channels + c) * height * width
-                for ty in 0..<tilesY {
-                    var tx = 0
-                    while tx < tilesX {
-                        let count = Swift.min(8, tilesX - tx)
-                        let p = s.base + c * elements * tiles + (b * tilesY + ty) * tilesX + tx
-                        gathered.withUnsafeMutableBufferPointer { gp in
-                            block.withUnsafeMutableBufferPointer { bp in
-                                guard let g = gp.baseAddress, let y = bp.baseAddress else { return }
-                                let source: UnsafePointer<Float>
-                                let k: Int
-                                if count == 8 {
-                                    (source, k) = (p, tiles)
-                                } else {
-                                    for e in 0..<elements { (g + e * 8).update(from: p + e * tiles, count: count) }
-                                    (source, k) = (UnsafePointer(g), 8)
-                                }
-                                transformEightOut(source, k, bias: b0, into: y)
-                                // y holds 4 rows of 32 outputs; copy what lies inside the image.
-                                let x0 = 4 * tx, columns = Swift.min(4 * count, width - x0)
-                                for r in 0..<Swift.min(4, height - 4 * ty) {
-                                    (plane + (4 * ty + r) * width + x0).update(from: y + r * 32, count: columns)
-                                }
-                            }
-                        }
-                        tx += 8
+        Parallel.forEachChunk(channels, minimumPerChunk: Swift.max(1, 16_384 / Swift.max(tiles * 120, 1))) { range in
+            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: elements * 8)
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: 4 * 32)
+            defer { gathered.deallocate(); block.deallocate() }
+            for c in range {
+                let b0 = sb?.base[c] ?? 0
+                let first = s.base + c * elements * tiles
+                var t0 = 0
+                while t0 < tiles {
+                    let count = Swift.min(8, tiles - t0)
+                    if count == 8 {
+                        transformEightOut(first + t0, tiles, bias: b0, into: block)
+                    } else {
+                        for e in 0..<elements { (gathered + e * 8).update(from: first + e * tiles + t0, count: count) }
+                        transformEightOut(gathered, 8, bias: b0, into: block)
                     }
+                    // block holds 4 rows of 32 outputs, tile i's 4x4 at columns 4i..<4i+4.
+                    var i = 0
+                    while i < count {
+                        let t = t0 + i
+                        let b = t / tilesPerImage, ty = (t % tilesPerImage) / tilesX, tx = t % tilesX
+                        // The rest of this tile row within the group, copied row by row at once.
+                        let run = Swift.min(count - i, tilesX - tx)
+                        let x0 = 4 * tx, columns = Swift.min(4 * run, width - x0)
+                        let plane = d.base + (b * channels + c) * height * width
+                        for r in 0..<Swift.min(4, height - 4 * ty) {
+                            (plane + (4 * ty + r) * width + x0).update(from: block + r * 32 + 4 * i, count: columns)
+                        }
+                        i += run
+                    }
+                    t0 += 8
                 }
             }
         }
