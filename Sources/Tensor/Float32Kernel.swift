@@ -56,10 +56,15 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     public static let current: Float32Kernel =
         (try? from(environment: ProcessInfo.processInfo.environment)) ?? preferred
 
-    /// Products with at most this many columns go to `current` in `conv2d`'s direct path;
-    /// wider ones to OpenBLAS, whose packing pays for itself there (measured on IF's shapes:
-    /// even at 1024 columns, below it from 2048).
+    /// Products with at most this many columns run on the chosen kernel; wider ones on
+    /// OpenBLAS, whose packing pays for itself there (`bench gemm` on IF's shapes: even at
+    /// 1024 columns, at under half of OpenBLAS's speed at 2048x2048x2048).
     public static let narrowColumns = 1024
+
+    /// This kernel for a product with `columns` columns, or OpenBLAS beyond `narrowColumns`.
+    public func forProduct(columns: Int) -> Float32Kernel {
+        columns <= Float32Kernel.narrowColumns ? self : .openblas
+    }
 
     /// C `[m, n]` = A `[m, k]` B `[k, n]` on the calling thread, row-major, rows `lda`, `ldb`
     /// and `ldc` apart; C is overwritten.

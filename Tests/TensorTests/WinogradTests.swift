@@ -97,8 +97,10 @@ final class WinogradTests: XCTestCase {
     }
 
     func testLayersKeepTransformedWeightsOnlyWithinTheBudget() {
-        // Room for one layer of 8 x 8 channels in F(4x4): 36 * 8 * 8 * 4 bytes.
-        let budget = WinogradBudget(bytes: 36 * 8 * 8 * 4)
+        // Room for one layer of 8 x 8 channels in F(4x4): 8 rows of 36 * 8 floats, each
+        // padded to 19 cache lines (304 floats).
+        XCTAssertEqual(WinogradTile.f4x4.transformedCount(outChannels: 8, inChannels: 8), 8 * 304)
+        let budget = WinogradBudget(bytes: 8 * 304 * 4)
         let first = WinogradWeightCache(budget: budget), second = WinogradWeightCache(budget: budget)
         XCTAssertTrue(first.admits(.f4x4, outChannels: 8, inChannels: 8))
         XCTAssertTrue(first.admits(.f4x4, outChannels: 8, inChannels: 8), "admitted once, for good")
@@ -118,5 +120,21 @@ final class WinogradTests: XCTestCase {
         XCTAssertFalse(spent.isFilled, "no transformed copy beyond the budget")
         // Uncached at 16x16 is direct convolution.
         XCTAssertEqual(out, try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .direct))
+    }
+
+    /// Kept weights put output channels an odd number of cache lines apart, so the rows a
+    /// product reads side by side spread over L1's sets (IF's channel counts are multiples
+    /// of 2 KB apart unpadded); nothing else moves.
+    func testTransformedRowsAreAnOddNumberOfCacheLinesApart() {
+        for tile in WinogradTile.allCases {
+            for inChannels in [3, 32, 64, 128, 192, 384, 640, 1280] {
+                let stride = tile.rowStride(inChannels: inChannels)
+                XCTAssertGreaterThanOrEqual(stride, tile.elements * inChannels)
+                XCTAssertLessThan(stride, tile.elements * inChannels + 32)
+                XCTAssertEqual(stride % 16, 0)
+                XCTAssertEqual((stride / 16) % 2, 1, "\(tile) Cin \(inChannels)")
+                XCTAssertEqual(tile.transformedCount(outChannels: 5, inChannels: inChannels), 5 * stride)
+            }
+        }
     }
 }

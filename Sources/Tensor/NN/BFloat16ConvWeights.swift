@@ -32,7 +32,7 @@ public final class BFloat16ConvWeights: @unchecked Sendable {
             if let made = winograd[tile] { return made }
             let (cout, cin) = (shape[0], shape[1])
             let values = direct.floats()
-            var u = [Float](repeating: 0, count: tile.elements * cout * cin)
+            var u = [Float](repeating: 0, count: tile.transformedCount(outChannels: cout, inChannels: cin))
             values.withUnsafeBufferPointer { vp in
                 u.withUnsafeMutableBufferPointer { up in
                     guard let v = vp.baseAddress, let t = up.baseAddress else { return }
@@ -42,7 +42,7 @@ public final class BFloat16ConvWeights: @unchecked Sendable {
             let made = u.withUnsafeBufferPointer { up -> [BFloat16Matrix] in
                 guard let t = up.baseAddress else { return [] }
                 return (0..<tile.elements).map { e in
-                    BFloat16Matrix(t + e * cin, rows: cout, columns: cin, rowStride: tile.elements * cin)
+                    BFloat16Matrix(t + e * cin, rows: cout, columns: cin, rowStride: tile.rowStride(inChannels: cin))
                 }
             }
             winograd[tile] = made

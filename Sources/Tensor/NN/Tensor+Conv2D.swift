@@ -30,7 +30,7 @@ extension Tensor {
     /// from half precision into a scratch buffer). With `winogradCache`, a Winograd call
     /// transforms the weights only the first time and reuses them after (the caller
     /// passes the same weights with the same cache every time). `kernel` runs the products of
-    /// Winograd and of small images (larger direct products run on OpenBLAS). With
+    /// at most `Float32Kernel.narrowColumns` columns (wider ones run on OpenBLAS). With
     /// `inputAffine` (a group norm's map of `self`), the convolution reads `self` through it:
     /// Winograd applies it as it transforms the input, direct convolution first applies it
     /// to the whole tensor.
@@ -52,12 +52,8 @@ extension Tensor {
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weightsCached: winogradCache != nil, inputAffine: inputAffine,
                             direct: { columns, n, product in
-                                if n <= Float32Kernel.narrowColumns {
-                                    kernel.multiply(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n,
-                                                                   c: product, ldc: n)
-                                } else {
-                                    Tensor.gemm(m: cout, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: product, ldc: n)
-                                }
+                                kernel.forProduct(columns: n).multiply(m: cout, n: n, k: k, a: weights, lda: k,
+                                                                       b: columns, ldb: n, c: product, ldc: n)
                             },
                             winograd: { tile, input, batch, h, w, b, output in
                                 if let winogradCache {

@@ -8,69 +8,6 @@ public enum PointwiseActivation: Sendable, Equatable {
     case silu
 }
 
-/// What a group normalisation does to each (batch item, channel) plane once its statistics
-/// are known: `act((x - mean) * scale + shift)`, with the affine parameters and any time
-/// modulation folded into `scale` and `shift`.
-///
-/// A convolution that reads a normalised input can apply it as it reads (`conv2d(...,
-/// inputAffine:)`): the normalised tensor is then never written out and read back.
-public struct ChannelAffine: Sendable {
-    /// Batch items and channels it applies to (`[B, C, ...]`).
-    public let batch: Int, channels: Int
-    /// The activation after the affine map.
-    public let activation: PointwiseActivation
-    /// Per plane `b * C + c`.
-    var mean: [Float], scale: [Float], shift: [Float]
-
-    /// `count` values of plane `plane` (`b * C + c`) from `source` into `destination`.
-    @inline(__always)
-    func apply(plane: Int, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
-        ChannelAffine.apply(mean: mean[plane], scale: scale[plane], shift: shift[plane], activation: activation,
-                            source, destination, count: count)
-    }
-
-    /// `act((x - mean) * scale + shift)` for `count` values: the one definition of the map.
-    @inline(__always)
-    static func apply(mean: Float, scale: Float, shift: Float, activation: PointwiseActivation,
-                      _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
-        // Centring first keeps full precision when the mean is large next to the spread.
-        switch activation {
-        case .identity:
-            FastMath.map(source, destination, count, { ($0 - mean) * scale + shift }, { ($0 - mean) * scale + shift })
-        case .gelu:
-            FastMath.map(source, destination, count, { FastMath.gelu(($0 - mean) * scale + shift) },
-                         { FastMath.gelu(($0 - mean) * scale + shift) })
-        case .silu:
-            FastMath.map(source, destination, count, { FastMath.silu(($0 - mean) * scale + shift) },
-                         { FastMath.silu(($0 - mean) * scale + shift) })
-        }
-    }
-
-    /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).
-    public func applied(to x: Tensor) throws -> Tensor {
-        try check(x.shape, operation: "channel affine")
-        let spatial = x.count / Swift.max(batch * channels, 1)
-        var out = [Float](repeating: 0, count: x.count)
-        x.scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
-                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
-                Parallel.forEach(batch * channels, costPerItem: spatial * 2) { plane in
-                    apply(plane: plane, s.base + plane * spatial, d.base + plane * spatial, count: spatial)
-                }
-            }
-        }
-        return Tensor(shape: x.shape, scalars: out)
-    }
-
-    /// Throws unless `shape` is `[batch, channels, ...]`.
-    func check(_ shape: [Int], operation: String) throws {
-        guard shape.count >= 2, shape[0] == batch, shape[1] == channels else {
-            throw TensorError.shapeMismatch(operation: operation, [batch, channels], shape)
-        }
-    }
-}
-
 /// Group normalisation fused with what follows it in a resnet: the affine parameters, an
 /// optional per-(item, channel) scale and shift from the time embedding, and the
 /// activation, applied in one pass over the output after one pass for the statistics, or

@@ -25,9 +25,9 @@ enum Winograd {
     static func at(_ a: Float, _ b: Float, _ c: Float, _ d: Float) -> (Float, Float) { (a + b + c, b - c - d) }
 
     /// U = G g G^T for every (out, in) pair: `weights` `[Cout, Cin, 3, 3]` -> `[Cout, 16, Cin]`
-    /// (element e of the 4x4 transform for output o is the row `o * 16 + e`, so each
-    /// output channel's 16 rows are written close together).
-    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+    /// (element e of the 4x4 transform for output o is the row at `o * rowStride + e * Cin`,
+    /// so each output channel's 16 rows are written close together).
+    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, rowStride: Int,
                                  into u: UnsafeMutablePointer<Float>) {
         let pairs = outChannels * inChannels
         let s = SharedPointer(base: weights), d = SharedMutablePointer(base: u)
@@ -37,7 +37,7 @@ enum Winograd {
             let c0 = g(w[0], w[3], w[6]), c1 = g(w[1], w[4], w[7]), c2 = g(w[2], w[5], w[8])
             let r0 = g(c0.0, c1.0, c2.0), r1 = g(c0.1, c1.1, c2.1), r2 = g(c0.2, c1.2, c2.2), r3 = g(c0.3, c1.3, c2.3)
             let k = inChannels
-            let o = d.base + (pair / k) * 16 * k + pair % k
+            let o = d.base + (pair / k) * rowStride + pair % k
             o[0] = r0.0; o[k] = r0.1; o[2 * k] = r0.2; o[3 * k] = r0.3
             o[4 * k] = r1.0; o[5 * k] = r1.1; o[6 * k] = r1.2; o[7 * k] = r1.3
             o[8 * k] = r2.0; o[9 * k] = r2.1; o[10 * k] = r2.2; o[11 * k] = r2.3
@@ -180,7 +180,7 @@ enum Winograd {
                          weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
                          tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
                          into output: UnsafeMutablePointer<Float>) {
-        let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.elements * outChannels * inChannels)
+        let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.transformedCount(outChannels: outChannels, inChannels: inChannels))
         defer { u.deallocate() }
         tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, transformedWeights: u,
@@ -188,17 +188,20 @@ enum Winograd {
     }
 
     /// The same with the weights already transformed: `transformedWeights`
-    /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them.
+    /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them (output channels
+    /// `tile.rowStride` apart).
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
                          tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
                          into output: UnsafeMutablePointer<Float>) {
-        let su = SharedPointer(base: u), elements = tile.elements
+        let su = SharedPointer(base: u), stride = tile.rowStride(inChannels: inChannels)
+        let tileCount = tile.tiles(batch: batch, height: height, width: width)
+        let kernel = kernel.forProduct(columns: tileCount)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
                  bias: bias, tile: tile, affine: affine, into: output) { e, v, ldv, m, ldm, tiles in
             // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
             kernel.multiplyOnThisThread(m: outChannels, n: tiles, k: inChannels,
-                                        a: su.base + e * inChannels, lda: elements * inChannels, b: v, ldb: ldv, c: m, ldc: ldm)
+                                        a: su.base + e * inChannels, lda: stride, b: v, ldb: ldv, c: m, ldc: ldm)
         }
     }
 
@@ -259,12 +262,32 @@ public enum WinogradTile: String, Sendable, CaseIterable {
         batch * ((height + side - 1) / side) * ((width + side - 1) / side)
     }
 
-    /// U for every (out, in) pair: `[Cout, Cin, 3, 3]` -> `[Cout, elements, Cin]`.
+    /// Floats from one output channel's transformed rows to the next in `[Cout, elements,
+    /// Cin]`: `elements * Cin` rounded up to an odd number of 64-byte lines.
+    ///
+    /// The element products read 16 (AVX-512) or 6 (AVX2) output channels' rows side by side.
+    /// With a stride of a multiple of 2 KB (F(2x2, 3x3) with 32k input channels, F(4x4, 3x3)
+    /// with 128k) those rows all fall in one or two of L1's 64 sets and evict each other
+    /// on every step; an odd number of lines spreads them over 16 sets.
+    func rowStride(inChannels: Int) -> Int {
+        let lines = (elements * inChannels + 15) / 16
+        return 16 * (lines % 2 == 0 ? lines + 1 : lines)
+    }
+
+    /// Floats the transformed weights of `[Cout, Cin, 3, 3]` take, padding included.
+    func transformedCount(outChannels: Int, inChannels: Int) -> Int {
+        outChannels * rowStride(inChannels: inChannels)
+    }
+
+    /// U for every (out, in) pair: `[Cout, Cin, 3, 3]` -> `[Cout, elements, Cin]`, output
+    /// channels `rowStride(inChannels:)` apart (`u` holds `transformedCount`; the padding is zeroed).
     func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
                           into u: UnsafeMutablePointer<Float>) {
+        let stride = rowStride(inChannels: inChannels)
+        u.initialize(repeating: 0, count: transformedCount(outChannels: outChannels, inChannels: inChannels))
         switch self {
-        case .f2x2: Winograd.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
-        case .f4x4: Winograd4.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: u)
+        case .f2x2: Winograd.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, rowStride: stride, into: u)
+        case .f4x4: Winograd4.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, rowStride: stride, into: u)
         }
     }
 }

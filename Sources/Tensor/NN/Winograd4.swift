@@ -50,14 +50,15 @@ enum Winograd4 {
     }
 
     /// U = G g G^T for every (out, in) pair, computed in Double and rounded once:
-    /// `weights` `[Cout, Cin, 3, 3]` -> `[Cout, 36, Cin]` (row `o * 36 + e`).
-    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+    /// `weights` `[Cout, Cin, 3, 3]` -> `[Cout, 36, Cin]` (element e of output o at
+    /// `o * rowStride + e * Cin`).
+    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, rowStride: Int,
                                  into u: UnsafeMutablePointer<Float>) {
         let s = SharedPointer(base: weights), d = SharedMutablePointer(base: u)
         Parallel.forEach(outChannels * inChannels, costPerItem: 150) { pair in
             let w = s.base + pair * 9
             let k = inChannels
-            let o = d.base + (pair / k) * elements * k + pair % k
+            let o = d.base + (pair / k) * rowStride + pair % k
             // Columns of G g (6 x 3), then G applied to each of its six rows.
             let c0 = g(Double(w[0]), Double(w[3]), Double(w[6]))
             let c1 = g(Double(w[1]), Double(w[4]), Double(w[7]))

@@ -27,7 +27,8 @@ public final class WinogradWeightCache: @unchecked Sendable {
         guard let budget else { return true }
         return lock.withLock {
             if reserved == tile { return true }
-            guard reserved == nil, budget.reserve(tile.elements * outChannels * inChannels * 4) else { return false }
+            guard reserved == nil,
+                  budget.reserve(tile.transformedCount(outChannels: outChannels, inChannels: inChannels) * 4) else { return false }
             reserved = tile
             return true
         }
@@ -36,12 +37,13 @@ public final class WinogradWeightCache: @unchecked Sendable {
     /// Whether a Winograd call has filled the cache.
     public var isFilled: Bool { lock.withLock { transformed != nil } }
 
-    /// Calls `body` with the transformed weights `[Cout, elements, Cin]` of `weights`
+    /// Calls `body` with the transformed weights `[Cout, elements, Cin]` (output channels
+    /// `tile.rowStride` apart) of `weights`
     /// `[Cout, Cin, 3, 3]` for `tile`, transforming them first if this is the first call
     /// (or the first for this tile). Every call must pass the same weights.
     func withTransformed<R>(_ weights: UnsafePointer<Float>, tile: WinogradTile, outChannels: Int, inChannels: Int,
                             _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
-        let count = tile.elements * outChannels * inChannels
+        let count = tile.transformedCount(outChannels: outChannels, inChannels: inChannels)
         let values: [Float] = {
             lock.lock()
             defer { lock.unlock() }
