@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "WeightsTests", dependencies: ["Weights", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -10,33 +10,6 @@ import TestSupport
 /// Double: Winograd convolution, the fused group norm, the vectorised GELU and softmax,
 /// and half-precision weight residency.
 final class IFKernelTests: XCTestCase {
-    /// Direct convolution in Double, the definition: `x` `[B, Cin, H, W]`, `w` `[Cout, Cin, 3, 3]`, padding 1.
-    private func referenceConv(_ x: Tensor, _ w: Tensor, _ bias: Tensor) -> [Double] {
-        let (batch, cin, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let cout = w.shape[0]
-        var out = [Double](repeating: 0, count: batch * cout * h * wd)
-        for b in 0..<batch {
-            for co in 0..<cout {
-                for y in 0..<h {
-                    for xx in 0..<wd {
-                        var s = Double(bias.scalars[co])
-                        for ci in 0..<cin {
-                            for ky in 0..<3 {
-                                for kx in 0..<3 {
-                                    let iy = y + ky - 1, ix = xx + kx - 1
-                                    guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
-                                    s += Double(x[b, ci, iy, ix]) * Double(w[co, ci, ky, kx])
-                                }
-                            }
-                        }
-                        out[((b * cout + co) * h + y) * wd + xx] = s
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     func testWinogradMatchesDirectConvolution() throws {
         var random = SeededRandom(seed: 3)
         // Odd and even sides, wider than eight tiles: partial tiles at the right and bottom edges must be cut.
@@ -44,7 +17,7 @@ final class IFKernelTests: XCTestCase {
             let x = random.normal(shape: [2, 12, h, w])
             let weight = random.normal(shape: [10, 12, 3, 3]) * (1 / Float(12 * 9).squareRoot())
             let bias = random.normal(shape: [10])
-            let reference = referenceConv(x, weight, bias)
+            let reference = referenceConvolution3x3(x, weight, bias: bias)
             let direct = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .direct)
             let scale = reference.map(abs).max() ?? 1
             let directError = zip(direct.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Tensor
 
@@ -98,7 +99,7 @@ final class Float32KernelTests: XCTestCase {
         var random = SeededRandom(seed: 36)
         let x = random.normal(shape: [2, 24, 16, 16]), w = random.normal(shape: [40, 24, 3, 3])
         let bias = random.normal(shape: [40])
-        let direct = Self.convolution(x, w, bias)
+        let direct = Tensor(shape: [x.shape[0], w.shape[0], 16, 16], scalars: referenceConvolution3x3(x, w, bias: bias).map(Float.init))
         for tile in WinogradTile.allCases {
             for kernel in kernels {
                 let out = try w.scalars.withUnsafeBufferPointer { wp in
@@ -119,33 +120,6 @@ final class Float32KernelTests: XCTestCase {
             // Float32 sums of 216 terms of size about 1.
             XCTAssertLessThan(worst, 1e-4, "direct \(kernel)")
         }
-    }
-
-    /// The 3x3 convolution with padding 1 by its definition, summed in Double.
-    private static func convolution(_ x: Tensor, _ w: Tensor, _ bias: Tensor) -> Tensor {
-        let (batch, cin, h, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), cout = w.shape[0]
-        var out = [Float](repeating: 0, count: batch * cout * h * width)
-        for b in 0..<batch {
-            for o in 0..<cout {
-                for y in 0..<h {
-                    for xx in 0..<width {
-                        var sum = Double(bias.scalars[o])
-                        for c in 0..<cin {
-                            for ky in 0..<3 {
-                                for kx in 0..<3 {
-                                    let (iy, ix) = (y + ky - 1, xx + kx - 1)
-                                    guard iy >= 0, iy < h, ix >= 0, ix < width else { continue }
-                                    sum += Double(x.scalars[((b * cin + c) * h + iy) * width + ix])
-                                        * Double(w.scalars[((o * cin + c) * 3 + ky) * 3 + kx])
-                                }
-                            }
-                        }
-                        out[((b * cout + o) * h + y) * width + xx] = Float(sum)
-                    }
-                }
-            }
-        }
-        return Tensor(shape: x.shape.prefix(1) + [cout] + x.shape.suffix(2), scalars: out)
     }
 
     func testTheEnvironmentChoosesTheKernel() throws {

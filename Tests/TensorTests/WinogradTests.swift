@@ -1,37 +1,10 @@
+import TestSupport
 import XCTest
 @testable import Tensor
 
 /// The rounding error of each convolution algorithm against direct convolution computed in
 /// Float64, on IF's channel counts: the study behind `ConvolutionPolicy`'s default.
 final class WinogradTests: XCTestCase {
-    /// Direct 3x3 convolution (padding 1) in Double: `x` `[1, Cin, H, W]`, `w` `[Cout, Cin, 3, 3]`.
-    private func reference(_ x: Tensor, _ w: Tensor) -> [Double] {
-        let (cin, h, wd, cout) = (x.shape[1], x.shape[2], x.shape[3], w.shape[0])
-        let xs = x.scalars.map(Double.init), ws = w.scalars.map(Double.init)
-        var out = [Double](repeating: 0, count: cout * h * wd)
-        for co in 0..<cout {
-            for ci in 0..<cin {
-                let plane = ci * h * wd, kernel = (co * cin + ci) * 9
-                for y in 0..<h {
-                    for xx in 0..<wd {
-                        var s = 0.0
-                        for ky in 0..<3 {
-                            let iy = y + ky - 1
-                            guard iy >= 0, iy < h else { continue }
-                            for kx in 0..<3 {
-                                let ix = xx + kx - 1
-                                guard ix >= 0, ix < wd else { continue }
-                                s += xs[plane + iy * wd + ix] * ws[kernel + ky * 3 + kx]
-                            }
-                        }
-                        out[(co * h + y) * wd + xx] += s
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     /// Largest error relative to the largest output, and RMS error relative to RMS output.
     private func errors(_ values: [Float], _ reference: [Double]) -> (max: Double, rms: Double) {
         let scale = reference.map(abs).max() ?? 1
@@ -48,7 +21,7 @@ final class WinogradTests: XCTestCase {
         for cin in [64, 320, 1024] {
             let x = random.normal(shape: [1, cin, 16, 16])
             let w = random.normal(shape: [4, cin, 3, 3]) * (1 / Float(cin * 9).squareRoot())
-            let exact = reference(x, w)
+            let exact = referenceConvolution3x3(x, w)
             let direct = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .direct).scalars, exact)
             let f2 = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .winograd(.f2x2)).scalars, exact)
             let f4 = errors(try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .winograd(.f4x4)).scalars, exact)

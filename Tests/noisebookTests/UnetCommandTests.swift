@@ -77,15 +77,9 @@ final class UnetCommandTests: CommandTestCase {
     /// policy is a usage error.
     func testEveryConvolutionPolicyMatchesDiffusers() throws {
         for policy in ["auto", "f4", "f2", "off"] {
-            let environment = ["NOISEBOOK_WINOGRAD": policy]
-            let doctor = try noisebook(["doctor"], environment: environment)
-            XCTAssertTrue(doctor.out.contains("NOISEBOOK_WINOGRAD=\(policy);"), "\(policy): \(doctor.out)")
-            try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
-            try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors", environment: environment)
+            try checkForced(["NOISEBOOK_WINOGRAD": policy])
         }
-        let bad = try noisebook(["doctor"], environment: ["NOISEBOOK_WINOGRAD": "f3"])
-        XCTAssertEqual(bad.status, 64)
-        XCTAssertTrue(bad.err.contains("NOISEBOOK_WINOGRAD=f3: expected auto, f4, f2 or off"), bad.err)
+        try checkRefused("NOISEBOOK_WINOGRAD", "f3", expected: "auto, f4, f2 or off")
     }
 
     /// Each weight-product kernel this CPU runs (`NOISEBOOK_SGEMM_KERNEL`), forced as users
@@ -95,16 +89,29 @@ final class UnetCommandTests: CommandTestCase {
     func testEveryWeightProductKernelMatchesDiffusers() throws {
         for kernel in Float32Kernel.allCases where kernel.isRunnable {
             for policy in ["f4", "off"] {
-                let environment = ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue, "NOISEBOOK_WINOGRAD": policy]
-                let doctor = try noisebook(["doctor"], environment: environment)
-                XCTAssertTrue(doctor.out.contains("NOISEBOOK_SGEMM_KERNEL=\(kernel.rawValue);"), "\(kernel): \(doctor.out)")
-                try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
-                try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors", environment: environment)
+                try checkForced(["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue, "NOISEBOOK_WINOGRAD": policy])
             }
         }
-        let bad = try noisebook(["doctor"], environment: ["NOISEBOOK_SGEMM_KERNEL": "avx3"])
-        XCTAssertEqual(bad.status, 64)
-        XCTAssertTrue(bad.err.contains("NOISEBOOK_SGEMM_KERNEL=avx3: expected auto, avx512, avx2, portable or openblas"), bad.err)
+        try checkRefused("NOISEBOOK_SGEMM_KERNEL", "avx3", expected: "auto, avx512, avx2, portable or openblas")
+    }
+
+    /// With `environment` set as a user would set it, `doctor` shows each forced value and the
+    /// fp16 32x32 model (loaded afresh) gives diffusers' output.
+    private func checkForced(_ environment: [String: String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let doctor = try noisebook(["doctor"], environment: environment)
+        for (name, value) in environment {
+            XCTAssertTrue(doctor.out.contains("\(name)=\(value);"), "\(environment): \(doctor.out)", file: file, line: line)
+        }
+        try? FileManager.default.removeItem(atPath: scratch + "/snapshot")
+        try check(model: "tiny-b", weightsFile: "diffusion_pytorch_model.fp16.safetensors", environment: environment)
+    }
+
+    /// A misspelt value is a usage error (64) that names the variable and value and lists the choices.
+    private func checkRefused(_ name: String, _ value: String, expected: String,
+                              file: StaticString = #filePath, line: UInt = #line) throws {
+        let bad = try noisebook(["doctor"], environment: [name: value])
+        XCTAssertEqual(bad.status, 64, file: file, line: line)
+        XCTAssertTrue(bad.err.contains("\(name)=\(value): expected \(expected)"), bad.err, file: file, line: line)
     }
 
     func testFP16WeightsMatchDiffusers() throws {

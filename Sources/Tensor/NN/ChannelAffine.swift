@@ -36,6 +36,22 @@ public struct ChannelAffine: Sendable {
         }
     }
 
+    /// Copies plane `plane` (`height` rows of `width` values from `source`) into rows
+    /// `destinationStride` apart, through `affine` when there is one: how the Winograd input
+    /// transforms fill their zero-padded plane.
+    static func copyPlane(_ affine: ChannelAffine?, plane: Int, from source: UnsafePointer<Float>,
+                          height: Int, width: Int,
+                          to destination: UnsafeMutablePointer<Float>, destinationStride: Int) {
+        for y in 0..<height {
+            let from = source + y * width, to = destination + y * destinationStride
+            if let affine {
+                affine.apply(plane: plane, from, to, count: width)
+            } else {
+                to.update(from: from, count: width)
+            }
+        }
+    }
+
     /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).
     public func applied(to x: Tensor) throws -> Tensor {
         try check(x.shape, operation: "channel affine")

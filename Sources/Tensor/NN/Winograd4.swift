@@ -92,15 +92,10 @@ enum Winograd4 {
             var spill = [Float](repeating: 0, count: elements * 8)
             for c in range {
                 for b in 0..<batch {
-                    let plane = s.base + (b * channels + c) * height * width
-                    for y in 0..<height {
-                        let source = plane + y * width, destination = padded + (y + 1) * paddedWidth + 1
-                        if let affine {
-                            affine.apply(plane: b * channels + c, source, destination, count: width)
-                        } else {
-                            destination.update(from: source, count: width)
-                        }
-                    }
+                    ChannelAffine.copyPlane(affine, plane: b * channels + c,
+                                            from: s.base + (b * channels + c) * height * width,
+                                            height: height, width: width,
+                                            to: padded + paddedWidth + 1, destinationStride: paddedWidth)
                     let first = d.base + c * elements * tiles + b * tilesY * tilesX
                     for ty in 0..<tilesY {
                         let row = padded + 4 * ty * paddedWidth
