@@ -99,7 +99,7 @@ final class Float32KernelTests: XCTestCase {
         var random = SeededRandom(seed: 36)
         let x = random.normal(shape: [2, 24, 16, 16]), w = random.normal(shape: [40, 24, 3, 3])
         let bias = random.normal(shape: [40])
-        let direct = Tensor(shape: [x.shape[0], w.shape[0], 16, 16], scalars: referenceConvolution3x3(x, w, bias: bias).map(Float.init))
+        let direct = Tensor(shape: [x.shape[0], w.shape[0], x.shape[2], x.shape[3]], scalars: referenceConvolution3x3(x, w, bias: bias).map(Float.init))
         for tile in WinogradTile.allCases {
             for kernel in kernels {
                 let out = try w.scalars.withUnsafeBufferPointer { wp in
