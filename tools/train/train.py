@@ -101,17 +101,31 @@ HISTORY_POINTS = 20        # validation points over a run (plus step 0 and the l
 PROBE_WARM, PROBE_TIMED = 2, 5
 
 PRESETS = {
-    # ~27M parameters at 64x64: for a GPU.
+    # The shipped default model (Models/trained): sized for 2 CPU cores and a couple of hours.
+    # Attention only at the two coarsest levels (16x16 and 8x8 for 64x64 images): at 32x32 it
+    # costs more than the rest of a step. A 32x32 phase learns the coarse structure at a
+    # quarter of the cost, then the 64x64 phase the size the notebooks use.
+    "cpu": dict(block_out=[32, 64, 128, 128], layers=1, head_dim=32, cross_dim=128, text_dim=128,
+                text_heads=4, groups=16, size=64, attention_from=2, clipart=True,
+                phases=[dict(size=32, batch=32, steps=2400), dict(size=64, batch=16, steps=1600)],
+                lr=4e-4, warmup=200, weight_decay=0.01, ema=0.999, minutes=120.0,
+                checkpoint_minutes=5.0, reserve_seconds=150.0),
+    # ~27M parameters at 64x64, IF's layout: for a GPU.
     "full": dict(block_out=[64, 128, 192, 256], layers=2, head_dim=64, cross_dim=256,
-                 text_dim=256, text_heads=4, groups=32, size=64, batch=128, lr=2e-4,
-                 warmup=200, weight_decay=0.01, ema=0.999, minutes=10.0, checkpoint_minutes=5.0),
+                 text_dim=256, text_heads=4, groups=32, size=64, clipart=True,
+                 phases=[dict(size=64, batch=128, steps=20000)], lr=2e-4,
+                 warmup=200, weight_decay=0.01, ema=0.999, minutes=60.0, checkpoint_minutes=5.0,
+                 reserve_seconds=120.0),
     # ~0.14M parameters at 32x32 (tiles downscaled): every line of the script, on a CPU, in
     # minutes, and small enough (fp16 ~0.3 MB) to be a test fixture. cross_attention_dim must be
     # a multiple of 32 (diffusers' norm_cross GroupNorm has 32 groups in the SimpleCrossAttn blocks).
     "tiny": dict(block_out=[8, 16, 16, 16], layers=1, head_dim=8, cross_dim=32,
                  text_dim=16, text_heads=2, groups=4, size=32, batch=16, lr=1e-3,
-                 warmup=10, weight_decay=0.01, ema=0.9, minutes=3.0, checkpoint_minutes=1.0),
+                 phases=[dict(size=32, batch=16, steps=700)],
+                 warmup=10, weight_decay=0.01, ema=0.9, minutes=3.0, checkpoint_minutes=1.0,
+                 reserve_seconds=20.0),
 }
+VALIDATION_ITEMS = 128     # held-out items in the validation loss (all of them when fewer)
 
 
 def log(message):
@@ -187,11 +201,11 @@ def load_emoji(size):
     return images.contiguous(), [item["caption"] for item in items], digest
 
 
-def augment(x, size):
+def augment(x, size, gen):
     """Random small shifts (up to 4 px of 64) and zooms (0.9-1.1), white fill, no flips."""
     b = x.shape[0]
-    scale = torch.empty(b, device=x.device).uniform_(*SCALE_RANGE)
-    shift = (torch.rand(b, 2, device=x.device) * 2 - 1) * (MAX_SHIFT_PX * size / 64.0) * (2.0 / size)
+    scale = (SCALE_RANGE[0] + (SCALE_RANGE[1] - SCALE_RANGE[0]) * torch.rand(b, generator=gen)).to(x.device)
+    shift = ((torch.rand(b, 2, generator=gen) * 2 - 1) * (MAX_SHIFT_PX * size / 64.0) * (2.0 / size)).to(x.device)
     theta = torch.zeros(b, 2, 3, device=x.device)
     theta[:, 0, 0] = 1.0 / scale
     theta[:, 1, 1] = 1.0 / scale
@@ -270,9 +284,16 @@ def _g(a, t):
 # Model
 
 
-def make_config(preset):
-    return if_config(preset["block_out"], preset["layers"], preset["head_dim"], preset["cross_dim"],
-                     preset["text_dim"], preset["text_heads"], preset["groups"], preset["size"])
+def make_config(preset, size=None):
+    """IF's block types, or with `attention_from` = k plain resnet levels before the first
+    cross-attention level (k = 1 is IF's own layout)."""
+    config = if_config(preset["block_out"], preset["layers"], preset["head_dim"], preset["cross_dim"],
+                       preset["text_dim"], preset["text_heads"], preset["groups"], size or preset["size"])
+    k, n = preset.get("attention_from", 1), len(preset["block_out"])
+    if k != 1:
+        config["down_block_types"] = ["ResnetDownsampleBlock2D"] * k + ["SimpleCrossAttnDownBlock2D"] * (n - k)
+        config["up_block_types"] = ["SimpleCrossAttnUpBlock2D"] * (n - k) + ["ResnetUpsampleBlock2D"] * k
+    return config
 
 
 def count(module):
@@ -485,26 +506,37 @@ def sync(device):
 
 
 def train(args, preset, mode):
+    """Trains in phases (size, batch, steps) toward a fixed plan, resumably.
+
+    Every random draw of step s (batch items, augmentation, caption dropout, t, noise) comes
+    from a generator seeded with (seed, s), so a run resumed from a checkpoint at step s takes
+    exactly the batches an uninterrupted run would. The checkpoint holds the live and EMA
+    weights, the optimizer state, the step, the history and the seconds spent so far. Each
+    invocation trains until the plan is done or its --minutes budget runs out, checkpoints, and
+    exports the EMA weights with an evaluation, so every stop leaves a usable model folder."""
     device = torch.device("cuda" if torch.cuda.is_available() and not args.cpu else "cpu")
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
-    torch.manual_seed(args.seed)
-    budget = args.minutes * 60.0
-    size = preset["size"]
+    invocation_started = time.time()
+    deadline = START + args.minutes * 60.0
+    phases = plan_phases(preset, args)
+    total = sum(p["steps"] for p in phases)
+    final_size = phases[-1]["size"]
 
-    images, captions, digest = load_emoji(size)
-    words = build_vocabulary(captions)
+    data = load_training_data(preset, args)
+    words = build_vocabulary(data["captions"])
     index = {w: i for i, w in enumerate(words)}
-    all_tokens = torch.tensor([token_rows(c, index) for c in captions])
-    val_ids = [i for i in range(len(captions)) if i % VALIDATION_EVERY == 0]
-    train_ids = [i for i in range(len(captions)) if i % VALIDATION_EVERY != 0]
-    train_images = images[train_ids].to(device)
+    all_tokens = torch.tensor([token_rows(c, index) for c in data["captions"]])
+    train_ids, val_ids = data["train_ids"], data["val_ids"]
+    log(f"{len(data['captions'])} images ({data['describe']}): {len(train_ids)} train, "
+        f"{len(val_ids)} validation; vocabulary {len(words)} words")
+    by_size = {s: resized(data["images"], s).to(device) for s in {p["size"] for p in phases}}
     train_tokens = all_tokens[train_ids].to(device)
-    log(f"{len(captions)} emoji at {size}x{size}: {len(train_ids)} train, {len(val_ids)} validation; "
-        f"vocabulary {len(words)} words")
+    train_index = torch.tensor(train_ids, device=device)
 
-    config = make_config(preset)
+    torch.manual_seed(args.seed)
+    config = make_config(preset, final_size)
     unet = UNet2DConditionModel(**config).to(device).train()
     table = nn.Embedding(len(words), preset["text_dim"]).to(device)
     n_unet, n_table = count(unet), count(table)
@@ -515,173 +547,163 @@ def train(args, preset, mode):
     optimizer = torch.optim.AdamW(params, lr=preset["lr"], weight_decay=preset["weight_decay"])
     ema = EMA([unet, table], preset["ema"])
     autocast = device.type == "cuda"
-    batch = args.batch or preset["batch"]
     warmup = preset["warmup"]
 
-    # Fixed validation items: held-out images with their captions, fixed t and noise.
+    # Fixed validation items at the final size: held-out images, their captions, fixed t and noise.
     vgen = torch.Generator().manual_seed(args.seed + 1)
-    val_x0 = images[val_ids].to(device)
-    val_tokens = all_tokens[val_ids].to(device)
-    val_t = torch.randint(0, diffusion.T, (len(val_ids),), generator=vgen).to(device)
+    val_pick = val_ids[:VALIDATION_ITEMS]
+    val_x0 = by_size[final_size][val_pick]
+    val_tokens = all_tokens[val_pick].to(device)
+    val_t = torch.randint(0, diffusion.T, (len(val_pick),), generator=vgen).to(device)
     val_eps = torch.randn(val_x0.shape, generator=vgen).to(device)
 
     @torch.no_grad()
     def validation_loss():
         shadow_unet, shadow_table = ema.shadow
-        total = 0.0
-        for s in range(0, len(val_ids), 64):
+        total_loss = 0.0
+        for s in range(0, len(val_pick), 64):
             sl = slice(s, s + 64)
             xt = diffusion.q_sample(val_x0[sl], val_t[sl], val_eps[sl])
             with mixed_precision(autocast):
                 out = shadow_unet(xt, val_t[sl], encoder_hidden_states=shadow_table(val_tokens[sl])).sample
             loss, _, _ = diffusion.losses(out.float(), val_x0[sl], xt, val_eps[sl], val_t[sl])
-            total += float(loss.sum())
-        return total / len(val_ids)
+            total_loss += float(loss.sum())
+        return total_loss / len(val_pick)
 
-    def lr_at(step, total):
+    def lr_at(step):
         if step < warmup:
             return preset["lr"] * (step + 1) / warmup
-        if total is None:
-            return preset["lr"]
         progress = min(1.0, (step - warmup) / max(1, total - warmup))
         return preset["lr"] * 0.5 * (1 + math.cos(math.pi * progress))
 
-    def train_step(step, total):
+    def phase_of(step):
+        start = 0
+        for phase in phases:
+            if step < start + phase["steps"]:
+                return phase
+            start += phase["steps"]
+        return phases[-1]
+
+    def train_step(step):
+        phase = phase_of(step)
+        size, batch = phase["size"], phase["batch"]
+        gen = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
         for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, total)
-        idx = torch.randint(0, len(train_ids), (batch,), device=device)
-        x0 = augment(train_images[idx], size)
-        tokens = train_tokens[idx].clone()
-        drop = torch.rand(batch, device=device) < CAPTION_DROPOUT
-        tokens[drop] = 0
-        t = torch.randint(0, diffusion.T, (batch,), device=device)
-        eps = torch.randn_like(x0)
+            group["lr"] = lr_at(step)
+        pick = torch.randint(0, len(train_ids), (batch,), generator=gen)
+        x0 = augment(by_size[size][train_index[pick.to(device)]], size, gen)
+        tokens = train_tokens[pick.to(device)].clone()
+        tokens[(torch.rand(batch, generator=gen) < CAPTION_DROPOUT).to(device)] = 0
+        t = torch.randint(0, diffusion.T, (batch,), generator=gen).to(device)
+        eps = torch.randn(x0.shape, generator=gen).to(device)
         xt = diffusion.q_sample(x0, t, eps)
         with mixed_precision(autocast):
             out = unet(xt, t, encoder_hidden_states=table(tokens)).sample
-        loss, mse, vb = diffusion.losses(out.float(), x0, xt, eps, t)
+        loss, _, _ = diffusion.losses(out.float(), x0, xt, eps, t)
         loss = loss.mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         ema.update()
-        return loss.detach()
+        return float(loss.detach())
 
     checkpoints = os.path.join(args.out, "checkpoints")
     os.makedirs(checkpoints, exist_ok=True)
+    state = {"step": 0, "history": [], "window": [], "seconds": 0.0, "invocations": 0}
+    latest = sorted(glob.glob(os.path.join(checkpoints, "step-*.pt")))
+    if latest:
+        saved = torch.load(latest[-1], map_location=device, weights_only=False)
+        for key in ("config", "words", "phases", "data_digest", "seed"):
+            ours = {"config": config, "words": words, "phases": phases,
+                    "data_digest": data["digest"], "seed": args.seed}[key]
+            if json.dumps(saved[key], sort_keys=True, default=str) != json.dumps(ours, sort_keys=True, default=str):
+                raise SystemExit(f"{latest[-1]}: its {key} differs from this run's; use another --out")
+        unet.load_state_dict(saved["unet"])
+        table.load_state_dict(saved["embeddings"])
+        ema.shadow[0].load_state_dict(saved["ema_unet"])
+        ema.shadow[1].load_state_dict(saved["ema_embeddings"])
+        ema.updates = saved["ema_updates"]
+        optimizer.load_state_dict(saved["optimizer"])
+        state = saved["state"]
+        log(f"resumed from {latest[-1]} at step {state['step']} of {total}")
 
-    def checkpoint(step):
+    def checkpoint():
+        step = state["step"]
         path = os.path.join(checkpoints, f"step-{step:07d}.pt")
-        state = {"step": step, "unet": unet.state_dict(), "embeddings": table.state_dict(),
+        saved = {"unet": unet.state_dict(), "embeddings": table.state_dict(),
                  "ema_unet": ema.shadow[0].state_dict(), "ema_embeddings": ema.shadow[1].state_dict(),
                  "ema_updates": ema.updates, "optimizer": optimizer.state_dict(),
-                 "config": dict(unet.config), "words": words, "preset": preset, "seed": args.seed}
-        torch.save(state, path + ".tmp")
+                 "config": config, "words": words, "phases": phases,
+                 "data_digest": data["digest"], "seed": args.seed, "preset": preset,
+                 "state": {**state, "seconds": state["seconds"] + time.time() - invocation_started}}
+        torch.save(saved, path + ".tmp")
         os.replace(path + ".tmp", path)
         for old in sorted(glob.glob(os.path.join(checkpoints, "step-*.pt")))[:-2]:
             os.remove(old)   # keep the newest two
-        return path
+        log(f"checkpoint {path}")
 
-    # Step 0 validation (also times a validation pass) and an eval-sized forward pass.
-    sync(device)
-    started = time.time()
-    history = [{"step": 0, "train": None, "validation": round(validation_loss(), 5)}]
-    sync(device)
-    validation_seconds = time.time() - started
-    with torch.no_grad():
-        x = torch.randn(2 * EVAL_COUNT, 3, size, size, device=device)
-        e = torch.zeros(2 * EVAL_COUNT, TOKENS, preset["text_dim"], device=device)
-        ts = torch.full((2 * EVAL_COUNT,), 500, device=device, dtype=torch.long)
-        unet.eval()
-        unet(x, ts, encoder_hidden_states=e)
-        sync(device)
-        started = time.time()
-        unet(x, ts, encoder_hidden_states=e)
-        sync(device)
-        eval_forward = time.time() - started
-        unet.train()
-    eval_estimate = (len(EVAL_TIMESTEPS) - 1) * 1.5 * eval_forward + 2.0
-    log(f"step 0 validation loss {history[0]['validation']:.4f} ({validation_seconds:.2f}s)")
-
-    # Throughput probe: the first steps are real training steps (in the warm-up); the timed ones
-    # size the run to the budget.
-    step = 0
-    window = []
-    for _ in range(PROBE_WARM):
-        window.append(train_step(step, None))
-        step += 1
-    sync(device)
-    started = time.time()
-    for _ in range(PROBE_TIMED):
-        window.append(train_step(step, None))
-        step += 1
-    sync(device)
-    per_step = (time.time() - started) / PROBE_TIMED
-    checkpoint_every = args.checkpoint_minutes if args.checkpoint_minutes is not None else preset["checkpoint_minutes"]
-    elapsed = time.time() - START
-    n_checkpoints = int(budget / 60.0 / checkpoint_every) + 1
-    # Time left after the evaluation, the validation passes, checkpoints and the export.
-    reserve = 1.1 * (eval_estimate + (HISTORY_POINTS + 1) * validation_seconds) + 0.5 * n_checkpoints + 3.0
-    available = budget - elapsed - reserve
-    total = max(step + 1, step + int(0.97 * available / per_step))
-    val_every = max(1, total // HISTORY_POINTS)
-    log(f"probe: {per_step * 1000:.1f} ms/step (batch {batch}); eval estimate {eval_estimate:.1f}s; "
-        f"{total} steps in the {args.minutes:g} minute budget; validation every {val_every} steps")
-    deadline = START + budget - reserve + 0.1 * max(0.0, available)
-
+    validation_every = max(1, total // HISTORY_POINTS)
+    if not state["history"]:
+        state["history"].append({"step": 0, "train": None, "validation": round(validation_loss(), 5)})
+        log(f"step 0 validation loss {state['history'][0]['validation']:.4f}")
+    checkpoint_every = 60.0 * (args.checkpoint_minutes if args.checkpoint_minutes is not None
+                               else preset["checkpoint_minutes"])
+    # Keep time for the last checkpoint, the export and the evaluation inside the budget.
+    stop_at = deadline - preset.get("reserve_seconds", 60.0)
     last_checkpoint = time.time()
-    stopped_early = False
-    train_started = time.time() - PROBE_TIMED * per_step
-    while step < total:
-        window.append(train_step(step, total))
-        step += 1
-        if step % val_every == 0 or step == total:
-            train_loss = float(torch.stack(window).mean())
-            window = []
-            entry = {"step": step, "train": round(train_loss, 5), "validation": round(validation_loss(), 5)}
-            history.append(entry)
-            log(f"step {step}/{total} lr {lr_at(step - 1, total):.2e} train {entry['train']:.4f} "
-                f"validation {entry['validation']:.4f}")
-        if time.time() - last_checkpoint > checkpoint_every * 60.0:
-            log(f"checkpoint {checkpoint(step)}")
+    state["invocations"] += 1
+    step_times = []
+    until = min(total, args.until_step or total)
+    while state["step"] < until and time.time() < stop_at:
+        started = time.time()
+        state["window"].append(train_step(state["step"]))
+        state["step"] += 1
+        step_times.append(time.time() - started)
+        step = state["step"]
+        if step % validation_every == 0 or step == total:
+            entry = {"step": step, "train": round(sum(state["window"]) / len(state["window"]), 5),
+                     "validation": round(validation_loss(), 5), "size": phase_of(step - 1)["size"]}
+            state["window"] = []
+            state["history"].append(entry)
+            log(f"step {step}/{total} size {entry['size']} lr {lr_at(step - 1):.2e} train {entry['train']:.4f} "
+                f"validation {entry['validation']:.4f} ({sum(step_times[-50:]) / len(step_times[-50:]):.2f} s/step)")
+        if time.time() - last_checkpoint > checkpoint_every:
+            checkpoint()
             last_checkpoint = time.time()
-        if time.time() > deadline and step < total:
-            stopped_early = True
-            log(f"time budget reached at step {step} of {total}: stopping")
-            break
-    if history[-1]["step"] != step:
-        train_loss = float(torch.stack(window).mean()) if window else None
-        history.append({"step": step, "train": None if train_loss is None else round(train_loss, 5),
-                        "validation": round(validation_loss(), 5)})
-    sync(device)
-    train_seconds = time.time() - train_started
-    log(f"checkpoint {checkpoint(step)}")
+    checkpoint()
+    finished = state["step"] >= total
+    if not finished:
+        log(f"stopped at step {state['step']} of {total} (budget); rerun the same command to resume")
 
     export(args.out, ema.shadow[0], ema.shadow[1].weight, words)
     log(f"exported {args.out}")
-    evaluation = evaluate(args.out, diffusion, images, captions, train_ids, val_ids, args.seed, device)
-
+    evaluation = evaluate(args.out, diffusion, by_size[final_size].cpu(), data["captions"], train_ids,
+                          val_ids, args.seed, device)
+    seconds = state["seconds"] + time.time() - invocation_started
+    history = state["history"]
     training = {
         "mode": mode,
         "command": shlex.join(["python3"] + sys.argv),
         "python": sys.executable,
         "argv": sys.argv,
         "seed": args.seed,
-        "data": {**digest, "train": len(train_ids), "validation": len(val_ids),
-                 "validation_rule": f"index % {VALIDATION_EVERY} == 0",
-                 "sample_size": size,
-                 "preprocessing": ("atlas composited over white, tiles scaled to [-1, 1]"
-                                   + ("" if size == digest["tile"] else f", area-downscaled to {size}x{size}"))},
-        "sample_size": size,
+        "data": {**data["digest"], "train": len(train_ids), "validation": len(val_ids),
+                 "validation_rule": f"index % {VALIDATION_EVERY} == 0 within each source",
+                 "validation_loss_items": len(val_pick),
+                 "preprocessing": "composited over white, 64x64, scaled to [-1, 1]; smaller phases "
+                                  "area-downscale"},
+        "sample_size": final_size,
         "model": {"block_out_channels": preset["block_out"], "layers_per_block": preset["layers"],
+                  "down_block_types": config["down_block_types"],
                   "attention_head_dim": preset["head_dim"], "cross_attention_dim": preset["cross_dim"],
                   "encoder_hid_dim": preset["text_dim"], "addition_embed_type_num_heads": preset["text_heads"],
                   "norm_num_groups": preset["groups"], "vocabulary": len(words)},
         "parameters": {"unet": n_unet, "embeddings": n_table, "total": n_unet + n_table},
         "hyperparameters": {
-            "batch": batch, "optimizer": "AdamW", "lr": preset["lr"], "weight_decay": preset["weight_decay"],
-            "schedule": f"linear warm-up {warmup} steps, then cosine to 0", "grad_clip": 1.0,
+            "phases": phases, "optimizer": "AdamW", "lr": preset["lr"],
+            "weight_decay": preset["weight_decay"],
+            "schedule": f"linear warm-up {warmup} steps, then cosine to 0 at step {total}", "grad_clip": 1.0,
             "ema_decay": preset["ema"], "ema_warmup": "min(decay, (1 + n) / (10 + n))",
             "caption_dropout": CAPTION_DROPOUT,
             "augmentation": f"shift up to {MAX_SHIFT_PX:g} px of 64, scale {SCALE_RANGE[0]}-{SCALE_RANGE[1]}, "
@@ -689,27 +711,85 @@ def train(args, preset, mode):
             "loss": f"hybrid (improved DDPM): mse(eps) + {VB_LAMBDA} * {diffusion.T} * L_t "
                     "(L_t in bits/dim, eps detached; t = 0: Gaussian NLL approximation)",
             "timesteps": "uniform over 0..999",
+            "randomness": "step s draws everything from a generator seeded with seed * 1000003 + s",
             "precision": "bf16 autocast" if autocast else "fp32"},
-        "steps": step,
+        "steps": state["step"],
         "planned_steps": total,
-        "stopped_early": stopped_early,
-        "seconds": round(time.time() - START, 1),
-        "training_seconds": round(train_seconds, 1),
-        "probe_seconds_per_step": round(per_step, 5),
+        "finished": finished,
+        "invocations": state["invocations"],
+        "seconds": round(seconds, 1),
+        "seconds_per_step_last_invocation": round(sum(step_times) / len(step_times), 4) if step_times else None,
         "device": describe_device(device),
         "torch": torch.__version__,
         "final_train_loss": history[-1]["train"],
         "final_validation_loss": history[-1]["validation"],
         "loss_definition": ("train: mean hybrid loss of the training batches since the previous point "
                             "(live weights, augmented, caption dropout); validation: hybrid loss of the "
-                            "EMA weights on the held-out emoji with fixed t and noise"),
+                            f"EMA weights on {len(val_pick)} held-out images at {final_size}x{final_size} "
+                            "with their captions, fixed t and noise"),
         "history": history,
         "evaluation": {"folder": "evaluation", "summary": evaluation["summary"]},
-        "licence": LICENCE,
+        "licence": data["licence"],
     }
     write_training(args.out, training)
-    log(f"done: {step} steps, final train {training['final_train_loss']}, validation "
-        f"{training['final_validation_loss']}, {training['seconds']}s")
+    log(f"done for now: step {state['step']} of {total}, train {training['final_train_loss']}, "
+        f"validation {training['final_validation_loss']}, {training['seconds']}s in all")
+
+
+def plan_phases(preset, args):
+    """The preset's phases [{size, batch, steps}], scaled to --steps when given."""
+    phases = [dict(p) for p in preset["phases"]]
+    if args.batch:
+        for p in phases:
+            p["batch"] = args.batch
+    if args.steps:
+        planned = sum(p["steps"] for p in phases)
+        for p in phases:
+            p["steps"] = max(1, round(p["steps"] * args.steps / planned))
+    return phases
+
+
+def resized(images, size):
+    if images.shape[-1] == size:
+        return images
+    return F.interpolate(images, size=(size, size), mode="area").contiguous()
+
+
+def load_training_data(preset, args):
+    """The emoji set, and with the cpu and full presets the OpenClipArt set that
+    tools/train/make_clipart_set.py wrote into --clipart. Every 20th item of each source is
+    held out."""
+    images, captions, digest = load_emoji(64)
+    val_ids = [i for i in range(len(captions)) if i % VALIDATION_EVERY == 0]
+    train_ids = [i for i in range(len(captions)) if i % VALIDATION_EVERY != 0]
+    describe = f"{len(captions)} emoji"
+    licence = LICENCE
+    digest = {"emoji": digest}
+    if preset.get("clipart"):
+        npz = os.path.join(args.clipart, "clipart-64.npz")
+        if not os.path.exists(npz):
+            raise SystemExit(f"{npz} is missing: run tools/train/make_clipart_set.py --out {args.clipart}")
+        with open(npz, "rb") as f:
+            sha = sha256_hex(f.read())
+        clip = np.load(npz)
+        clip_images = torch.from_numpy(clip["images"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+        clip_captions = [str(c) for c in clip["captions"]]
+        base = len(captions)
+        clip_val = [base + i for i in range(len(clip_captions)) if i % VALIDATION_EVERY == 0]
+        train_ids += [base + i for i in range(len(clip_captions)) if i % VALIDATION_EVERY != 0]
+        # Alternating sources, so that any prefix of the held-out items samples both.
+        mixed = []
+        for k in range(max(len(val_ids), len(clip_val))):
+            mixed += val_ids[k:k + 1] + clip_val[k:k + 1]
+        val_ids = mixed
+        images = torch.cat([images, clip_images])
+        captions = captions + clip_captions
+        digest["clipart"] = {"file": "clipart-64.npz (tools/train/make_clipart_set.py)",
+                             "npzSHA256": sha, "count": len(clip_captions)}
+        describe += f" + {len(clip_captions)} OpenClipArt drawings"
+        licence += "; and on OpenClipArt drawings (public-domain dedication, Debian's openclipart-png)"
+    return {"images": images.contiguous(), "captions": captions, "train_ids": train_ids,
+            "val_ids": val_ids, "digest": digest, "describe": describe, "licence": licence}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -810,13 +890,22 @@ def load_emoji_meta():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="the model folder to write")
+    parser.add_argument("--preset", choices=["cpu", "full"], default="cpu",
+                        help="cpu: the shipped model, 2 CPU cores (default); full: IF's layout, for a GPU")
     parser.add_argument("--tiny", action="store_true", help="the tiny preset (CPU, minutes)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="planned steps in all (the preset's phases scaled to it)")
+    parser.add_argument("--until-step", type=int, default=None,
+                        help="stop this invocation at this step (checkpointed; a rerun resumes)")
+    parser.add_argument("--clipart", default=os.path.join(REPO, ".train-data"),
+                        help="folder of make_clipart_set.py's clipart-64.npz (default .train-data)")
     parser.add_argument("--export-random", action="store_true",
                         help="export the tiny preset with random weights and expected.json (no training)")
     parser.add_argument("--minutes", type=float, default=None,
-                        help="wall-clock budget for the whole run (default 10 full, 3 tiny)")
+                        help="wall-clock budget of this invocation (default 120 cpu, 60 full, 3 tiny); "
+                             "a rerun resumes")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch", type=int, default=None, help="batch size (default 128 full, 16 tiny)")
+    parser.add_argument("--batch", type=int, default=None, help="batch size of every phase (default: the preset's)")
     parser.add_argument("--checkpoint-minutes", type=float, default=None,
                         help="minutes between checkpoints (default 5 full, 1 tiny)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
@@ -824,14 +913,14 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     tiny = args.tiny or args.export_random
-    preset = PRESETS["tiny" if tiny else "full"]
+    preset = PRESETS["tiny" if tiny else args.preset]
     if args.minutes is None:
         args.minutes = preset["minutes"]
     os.makedirs(args.out, exist_ok=True)
     if args.export_random:
         export_random(args, preset)
     else:
-        train(args, preset, "tiny" if tiny else "full")
+        train(args, preset, "tiny" if tiny else args.preset)
 
 
 if __name__ == "__main__":
