@@ -107,7 +107,7 @@ PRESETS = {
     # quarter of the cost, then the 64x64 phase the size the notebooks use.
     "cpu": dict(block_out=[32, 64, 128, 128], layers=1, head_dim=32, cross_dim=128, text_dim=128,
                 text_heads=4, groups=16, size=64, attention_from=2, clipart=True,
-                phases=[dict(size=32, batch=32, steps=2400), dict(size=64, batch=16, steps=1600)],
+                phases=[dict(size=32, batch=32, steps=1400), dict(size=64, batch=16, steps=1100)],
                 lr=4e-4, warmup=200, weight_decay=0.01, ema=0.999, minutes=120.0,
                 checkpoint_minutes=5.0, reserve_seconds=150.0),
     # ~27M parameters at 64x64, IF's layout: for a GPU.
@@ -617,8 +617,13 @@ def train(args, preset, mode):
         for key in ("config", "words", "phases", "data_digest", "seed"):
             ours = {"config": config, "words": words, "phases": phases,
                     "data_digest": data["digest"], "seed": args.seed}[key]
-            if json.dumps(saved[key], sort_keys=True, default=str) != json.dumps(ours, sort_keys=True, default=str):
-                raise SystemExit(f"{latest[-1]}: its {key} differs from this run's; use another --out")
+            if json.dumps(saved[key], sort_keys=True, default=str) == json.dumps(ours, sort_keys=True, default=str):
+                continue
+            if key == "phases" and args.replan:
+                check_replan(saved["phases"], phases, saved["state"]["step"])
+                continue
+            raise SystemExit(f"{latest[-1]}: its {key} differs from this run's; use another --out"
+                             + (" (or --replan for new phases)" if key == "phases" else ""))
         unet.load_state_dict(saved["unet"])
         table.load_state_dict(saved["embeddings"])
         ema.shadow[0].load_state_dict(saved["ema_unet"])
@@ -626,6 +631,9 @@ def train(args, preset, mode):
         ema.updates = saved["ema_updates"]
         optimizer.load_state_dict(saved["optimizer"])
         state = saved["state"]
+        if saved["phases"] != phases:
+            state.setdefault("replans", []).append({"step": state["step"], "from": saved["phases"], "to": phases})
+            log(f"replanned at step {state['step']}: {saved['phases']} -> {phases}")
         log(f"resumed from {latest[-1]} at step {state['step']} of {total}")
 
     def checkpoint():
@@ -717,6 +725,7 @@ def train(args, preset, mode):
         "planned_steps": total,
         "finished": finished,
         "invocations": state["invocations"],
+        "replans": state.get("replans", []),
         "seconds": round(seconds, 1),
         "seconds_per_step_last_invocation": round(sum(step_times) / len(step_times), 4) if step_times else None,
         "device": describe_device(device),
@@ -736,12 +745,35 @@ def train(args, preset, mode):
         f"validation {training['final_validation_loss']}, {training['seconds']}s in all")
 
 
+def check_replan(old, new, step):
+    """A new plan may change only what lies ahead: every step already taken must have had the
+    same size and batch under both, so the data seen so far is what the new plan would have
+    shown. The learning-rate schedule follows the new total from here on (recorded)."""
+    def phase_at(phases, s):
+        start = 0
+        for p in phases:
+            if s < start + p["steps"]:
+                return (p["size"], p["batch"])
+            start += p["steps"]
+        return None
+    if sum(p["steps"] for p in new) < step:
+        raise SystemExit(f"--replan: the new plan has fewer steps than the {step} already taken")
+    for s in range(step):
+        if phase_at(old, s) != phase_at(new, s):
+            raise SystemExit(f"--replan: step {s} had size and batch {phase_at(old, s)}, the new plan says {phase_at(new, s)}")
+
+
 def plan_phases(preset, args):
     """The preset's phases [{size, batch, steps}], scaled to --steps when given."""
     phases = [dict(p) for p in preset["phases"]]
     if args.batch:
         for p in phases:
             p["batch"] = args.batch
+    if args.phases:
+        phases = []
+        for part in args.phases.split(","):
+            size, batch, steps = (int(v) for v in part.split(":"))
+            phases.append(dict(size=size, batch=batch, steps=steps))
     if args.steps:
         planned = sum(p["steps"] for p in phases)
         for p in phases:
@@ -895,6 +927,10 @@ def main():
     parser.add_argument("--tiny", action="store_true", help="the tiny preset (CPU, minutes)")
     parser.add_argument("--steps", type=int, default=None,
                         help="planned steps in all (the preset's phases scaled to it)")
+    parser.add_argument("--phases", default=None,
+                        help="the plan as SIZE:BATCH:STEPS,... (default: the preset's)")
+    parser.add_argument("--replan", action="store_true",
+                        help="resume under a new plan (--phases/--steps) that keeps the steps already taken")
     parser.add_argument("--until-step", type=int, default=None,
                         help="stop this invocation at this step (checkpointed; a rerun resumes)")
     parser.add_argument("--clipart", default=os.path.join(REPO, ".train-data"),
