@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "T5Tests", dependencies: ["T5", "NN", "Weights", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TextDistance"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Tensor", "TestSupport"]),

@@ -42,6 +42,11 @@ public enum CallNoise: GaussianSource {
     /// Numbered draws of a seed.
     case draws(NoiseDraws)
 
+    /// The `seed:` argument whose numbered draws this is; nil for the call's own stream.
+    public var seedArgument: Int? {
+        if case let .draws(draws) = self { draws.seed } else { nil }
+    }
+
     public mutating func normal(shape: [Int]) -> Tensor {
         switch self {
         case .stream(var random):

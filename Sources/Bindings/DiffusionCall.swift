@@ -185,7 +185,8 @@ final class DiffusionCall {
     /// (made by the notebook's model unless `modelName` says otherwise).
     func image(_ x: Tensor, prompt: String, steps: Int, operation: String, modelName: String? = nil) -> Value {
         let pixels = x.rank == 4 ? x.slice(0) : x
-        let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed, steps: steps,
+        let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed,
+                                    callSeed: random.seedArgument, steps: steps,
                                     operation: operation, embedding: embeddingSources.isEmpty ? nil : embeddingSources.joined(separator: ", "))
         return .native(ImageValue(pixels.fromModelRange(), provenance: provenance))
     }

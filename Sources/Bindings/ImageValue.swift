@@ -7,6 +7,10 @@ import Tensor
 /// the model range instead, which `toModelRange()` and `toDisplayRange()` make explicitly
 /// (one pass over the pixels each); the two kinds do not mix by accident. Values outside the
 /// range are kept (noisy images overshoot) and clamped only when shown or saved.
+///
+/// A mask (`rectangleMask`, `ellipseMask`, and what arithmetic with numbers makes of one) is a
+/// weight in [0, 1], not a picture: it combines with display images and model-range values
+/// alike, and is never converted.
 public struct ImageValue: NativeValue {
     /// The pixels, `[C, H, W]`.
     public var tensor: Tensor
@@ -14,12 +18,15 @@ public struct ImageValue: NativeValue {
     public var provenance: Provenance
     /// Whether the values are in the model range [-1, 1] (else the display range [0, 1]).
     public var isModelRange: Bool
+    /// Whether this is a weight (a mask): it mixes with either range.
+    public var isWeight: Bool
 
     /// An image from its pixels and provenance.
-    public init(_ tensor: Tensor, provenance: Provenance = Provenance(), isModelRange: Bool = false) {
+    public init(_ tensor: Tensor, provenance: Provenance = Provenance(), isModelRange: Bool = false, isWeight: Bool = false) {
         self.tensor = tensor
         self.provenance = provenance
-        self.isModelRange = isModelRange
+        self.isModelRange = isModelRange && !isWeight
+        self.isWeight = isWeight
     }
 
     /// The pixels in the display range [0, 1], converting a model-range value.
@@ -36,22 +43,26 @@ public struct ImageValue: NativeValue {
     public var width: Int { tensor.shape[2] }
 
     public var typeName: String { "Image" }
-    public var displayString: String { "Image(\(channels)x\(height)x\(width)\(isModelRange ? ", model range" : ""))" }
+    public var displayString: String { "Image(\(channels)x\(height)x\(width)\(isModelRange ? ", model range" : isWeight ? ", mask" : ""))" }
 
     public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? {
         let otherTensor: Tensor
         var provenance = self.provenance
         provenance.operation = nil
+        // With a number a mask stays a mask; with an image the result is in the image's range.
+        var resultIsModelRange = isModelRange, resultIsWeight = isWeight
         switch other {
         case let .int(i): otherTensor = Tensor(scalar: Float(i))
         case let .double(d): otherTensor = Tensor(scalar: Float(d))
         case let .native(native):
             guard let image = native as? ImageValue else { return nil }
-            guard image.isModelRange == isModelRange else {
+            guard image.isModelRange == isModelRange || image.isWeight || isWeight else {
                 throw BuiltinFailure("cannot combine a model-range value ([-1, 1]) with a display image ([0, 1])",
                                      parameter: nil, kind: .runtime,
-                                     notes: ["convert one of them first, with .toModelRange() or .toDisplayRange()"])
+                                     notes: ["convert the picture, with .toModelRange() or .toDisplayRange() (a mask needs no converting)"])
             }
+            resultIsModelRange = isModelRange || image.isModelRange
+            resultIsWeight = isWeight && image.isWeight
             otherTensor = image.tensor
             provenance = self.provenance.merged(with: image.provenance)
         default:
@@ -68,7 +79,7 @@ public struct ImageValue: NativeValue {
         }
         do {
             let result = try Tensor.zip(a, b, operation: op.rawValue, function)
-            return .native(ImageValue(result, provenance: provenance, isModelRange: isModelRange))
+            return .native(ImageValue(result, provenance: provenance, isModelRange: resultIsModelRange, isWeight: resultIsWeight))
         } catch {
             throw BuiltinFailure("cannot apply '\(op.rawValue)' to images of sizes \(ImageValue.sizeText(a.shape)) and \(ImageValue.sizeText(b.shape))",
                 parameter: nil, kind: .runtime,
@@ -76,8 +87,17 @@ public struct ImageValue: NativeValue {
         }
     }
 
+    /// An image a cell function returned names that function and the built-ins its run
+    /// called, not only the last operation ("guidedLoop, a cell function calling
+    /// noiseEstimate, predictX0, posteriorMean, addVariance, gaussianNoise").
+    public func returned(by function: String, calling builtins: [String]) -> (any NativeValue)? {
+        var image = self
+        image.provenance.operation = function + (builtins.isEmpty ? ", a cell function" : ", a cell function calling " + builtins.joined(separator: ", "))
+        return image
+    }
+
     public func negated() throws -> Value? {
-        .native(ImageValue(-tensor, provenance: provenance, isModelRange: isModelRange))
+        .native(ImageValue(-tensor, provenance: provenance, isModelRange: isModelRange, isWeight: isWeight))
     }
 
     /// A shape written as "3x64x64" (channels x height x width).

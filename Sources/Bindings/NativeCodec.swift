@@ -19,13 +19,15 @@ public enum NativeCodec {
         var provenance: Provenance
         /// Set for model-range values; absent (display range) in entries written before it.
         var modelRange: Bool?
+        /// Set for masks (weights that mix with either range).
+        var weight: Bool?
     }
 
     /// Encodes `native`; values that cannot be cached throw.
     public static func encode(_ native: any NativeValue) throws -> Encoded {
         if let image = native as? ImageValue {
             let metadata = ImageMetadata(shape: image.tensor.shape, provenance: image.provenance,
-                                         modelRange: image.isModelRange ? true : nil)
+                                         modelRange: image.isModelRange ? true : nil, weight: image.isWeight ? true : nil)
             // Sorted keys: the metadata is part of the value's digest, so it must be written the
             // same way every time (Foundation's key order is not).
             let encoder = JSONEncoder()
@@ -46,7 +48,7 @@ public enum NativeCodec {
                 throw NotebookLibrary.failure("stored image of shape \(meta.shape) has \(bytes.count) bytes")
             }
             return .native(ImageValue(Tensor(shape: meta.shape, scalars: floats(bytes)), provenance: meta.provenance,
-                                      isModelRange: meta.modelRange == true))
+                                      isModelRange: meta.modelRange == true, isWeight: meta.weight == true))
         default:
             throw NotebookLibrary.failure("unknown stored type '\(type)'")
         }

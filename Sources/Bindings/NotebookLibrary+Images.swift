@@ -46,7 +46,7 @@ extension NotebookLibrary {
             let size = try NotebookLibrary.side(arguments, "size")
             let (x, y) = (try arguments.int("x"), try arguments.int("y"))
             let (w, h) = (try arguments.int("width"), try arguments.int("height"))
-            return try NotebookLibrary.wrapTensor(operation: "rectangleMask") {
+            return try NotebookLibrary.wrapTensor(operation: "rectangleMask", isWeight: true) {
                 try Image.rectangleMask(width: size, height: size, x: x, y: y, w: w, h: h)
             }
         })
@@ -56,7 +56,7 @@ extension NotebookLibrary {
             let size = try NotebookLibrary.side(arguments, "size")
             let (cx, cy) = (try arguments.double("centerX"), try arguments.double("centerY"))
             let (rx, ry) = (try arguments.double("radiusX"), try arguments.double("radiusY"))
-            return try NotebookLibrary.wrapTensor(operation: "ellipseMask") {
+            return try NotebookLibrary.wrapTensor(operation: "ellipseMask", isWeight: true) {
                 try Image.ellipseMask(width: size, height: size, centerX: Float(cx), centerY: Float(cy),
                                       radiusX: Float(rx), radiusY: Float(ry))
             }
@@ -106,8 +106,8 @@ extension NotebookLibrary {
         method("grayscale", [], "The image in gray (1 channel).") { image, _ in
             try wrap(image, operation: nil) { try $0.grayscale() }
         }
-        method("rgb", [], "The image with 3 channels (a gray image repeated).") { image, _ in
-            try wrap(image, operation: nil) { try $0.toRGB() }
+        method("rgb", [], "The image with 3 channels (a gray image repeated); a mask becomes a picture.") { image, _ in
+            try wrap(image, operation: nil, keepsWeight: false) { try $0.toRGB() }
         }
         method("inverted", [], "The colour negative: 1 - x (-x for a model-range value).") { image, _ in
             try wrap(image, operation: nil) { image.isModelRange ? -$0 : $0.inverted() }
@@ -119,6 +119,9 @@ extension NotebookLibrary {
             guard !image.isModelRange else {
                 throw NotebookLibrary.failure("this value is already in the model range", "self")
             }
+            guard !image.isWeight else {
+                throw NotebookLibrary.failure("this is a mask, a weight in [0, 1]: it combines with model-range values as it is, so leave it unconverted", "self")
+            }
             return .native(ImageValue(image.tensor.toModelRange(), provenance: image.provenance, isModelRange: true))
         }
         method("toDisplayRange", [], "A model-range value back in the display range [0, 1] ((x + 1) / 2).") { image, _ in
@@ -129,6 +132,12 @@ extension NotebookLibrary {
         }
         method("mean", [], "The mean of all values: in [0, 1] for a display image, [-1, 1] in the model range.") { image, _ in
             .double(image.tensor.mean())
+        }
+        method("min", [], "The smallest value (NaN when the image holds NaN): below 0 (or -1 in the model range) means values the page shows clipped.") { image, _ in
+            .double(Double(image.tensor.min()))
+        }
+        method("max", [], "The largest value (NaN when the image holds NaN): above 1 means values the page shows clipped.") { image, _ in
+            .double(Double(image.tensor.max()))
         }
         method("std", [], "The standard deviation of all values (over all of them, not a sample estimate): 0 for a flat image, at most 0.5 for a display image, 1 in the model range.") { image, _ in
             let values = image.tensor.scalars
@@ -168,17 +177,18 @@ extension NotebookLibrary {
     }
 
     /// A new image from `body`; Imaging errors become cell errors.
-    static func wrapTensor(operation: String, _ body: () throws -> Tensor) throws -> Value {
-        try wrap(ImageValue(Tensor(zeros: [1, 1, 1]), provenance: Provenance(operation: operation)), operation: operation) { _ in try body() }
+    static func wrapTensor(operation: String, isWeight: Bool = false, _ body: () throws -> Tensor) throws -> Value {
+        try wrap(ImageValue(Tensor(zeros: [1, 1, 1]), provenance: Provenance(operation: operation), isWeight: isWeight), operation: operation) { _ in try body() }
     }
 
-    /// `body` applied to the image's pixels, keeping its provenance; Imaging errors become
-    /// cell errors.
-    static func wrap(_ image: ImageValue, operation: String?, _ body: (Tensor) throws -> Tensor) throws -> Value {
+    /// `body` applied to the image's pixels, keeping its provenance and range (and, unless
+    /// `keepsWeight` is false, whether it is a mask); Imaging errors become cell errors.
+    static func wrap(_ image: ImageValue, operation: String?, keepsWeight: Bool = true, _ body: (Tensor) throws -> Tensor) throws -> Value {
         do {
             var provenance = image.provenance
             if let operation { provenance.operation = operation }
-            return .native(ImageValue(try body(image.tensor), provenance: provenance, isModelRange: image.isModelRange))
+            return .native(ImageValue(try body(image.tensor), provenance: provenance, isModelRange: image.isModelRange,
+                                      isWeight: image.isWeight && keepsWeight))
         } catch let failure as BuiltinFailure {
             throw failure
         } catch {

@@ -16,9 +16,9 @@ extension NotebookLibrary {
             return .double(a.psnr(b, peak: peak))
         })
         library.add(function("maxDifference", [(nil, "a", nil), (nil, "b", nil)],
-                             "The largest absolute difference between two images' values (0 when equal bit for bit).") { arguments in
+                             "The largest absolute difference between two images' values (0 when equal bit for bit; NaN when either holds NaN).") { arguments in
             let (a, b) = try comparable(arguments)
-            return .double(Double(zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0))
+            return .double(Double(a.maxAbsDifference(b)))
         })
     }
 

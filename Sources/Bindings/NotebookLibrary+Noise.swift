@@ -17,6 +17,7 @@ extension NotebookLibrary {
             var provenance = image.provenance
             provenance.operation = "forward(t: \(t))"
             provenance.seed = session.seed
+            provenance.callSeed = random.seedArgument
             // The result stays in the range the image came in.
             return .native(ImageValue(image.isModelRange ? noisy : noisy.fromModelRange(), provenance: provenance, isModelRange: image.isModelRange))
         })

@@ -50,6 +50,11 @@ extension NotebookLibrary {
             let shown = zip(images, captions).map { image, caption in
                 ShownImage(tensor: image.displayTensor, caption: caption, provenance: image.provenance, view: view)
             }
+            for (image, caption) in zip(shown, captions) where !image.tensor.isFinite {
+                let shownAs = caption.isEmpty ? "an image" : "the image captioned \"\(caption)\""
+                session.noteOnce("warning: \(shownAs) holds NaN or infinite values"
+                                 + (image.provenance.operation.map { "; it was made by \($0)" } ?? ""))
+            }
             session.emit(.figure(title: title, columns: columns, images: shown))
             return .void
         })

@@ -56,8 +56,12 @@ extension NotebookLibrary {
                 guard let x else { return [] }
                 return (0..<x.shape[0]).map { .native(ImageValue(x.slice($0), provenance: provenance, isModelRange: true)) }
             }
-            let noise = values(prediction.noise), variance = values(prediction.variance)
-            if single { return .array([noise[0], variance.first ?? .void]) }
+            // A model without learned variance gives -1 everywhere: the lower end of the
+            // learned range, the posterior variance (fixed_small), so a loop written for
+            // DeepFloyd IF runs unchanged on it (`addVariance` takes the posterior path).
+            let noise = values(prediction.noise)
+            let variance = values(prediction.variance ?? prediction.noise.map { _ in -1 })
+            if single { return .array([noise[0], variance[0]]) }
             return .array([.array(noise), .array(variance)])
         })
         library.add(function("predictX0", [(nil, "image", nil), ("noise", "noise", nil), ("t", "t", nil)],
@@ -78,14 +82,15 @@ extension NotebookLibrary {
         })
         library.add(function("addVariance", [(nil, "image", nil), ("variance", "variance", .void), ("t", "t", nil),
                                              ("previous", "previous", nil), ("noise", "noise", nil)],
-                             "The course's add_variance: x + the step's standard deviation times noise; the deviation comes from the model's variance channels (learned range), or is the posterior one when the model has none.",
+                             "The course's add_variance: x + the step's standard deviation times noise; the deviation comes from the model's variance channels (learned range), or is the posterior one without variance: or with -1 everywhere, what noiseEstimate gives for a model without learned variance.",
                              reads: [HostState.schedule]) { arguments in
             let schedule = session.schedule
             let (t, previous) = try stepTimesteps(arguments, schedule)
             let x = try modelValue(arguments, "image"), z = try modelValue(arguments, "noise", like: arguments, "image")
             let result: Tensor
-            if arguments.isPresent("variance") {
-                result = schedule.addVariance(x, v: try modelValue(arguments, "variance", like: arguments, "image"), t: t, previous: previous, noise: z)
+            let v = arguments.isPresent("variance") ? try modelValue(arguments, "variance", like: arguments, "image") : nil
+            if let v, !v.scalars.allSatisfy({ $0 == -1 }) {
+                result = schedule.addVariance(x, v: v, t: t, previous: previous, noise: z)
             } else {
                 result = schedule.addPosteriorVariance(x, t: t, previous: previous, noise: z)
             }

@@ -16,13 +16,26 @@ public struct ShownImage: Sendable {
     public var provenance: Provenance
     /// The illusion control the page offers for it ("flip", "rotate90"...), if any.
     public var view: String?
+    /// How the page's pixels differ from the values, when they do: "values in [-0.42, 1.31],
+    /// shown clipped", or that the image holds non-finite values.
+    public var displayNote: String?
 
-    /// A shown image from its parts.
+    /// A shown image from its parts; the display note is derived from the values.
     public init(tensor: Tensor, caption: String, provenance: Provenance, view: String? = nil) {
         self.tensor = tensor
         self.caption = caption
         self.provenance = provenance
         self.view = view
+        self.displayNote = Self.displayNote(tensor)
+    }
+
+    /// What a reader of the PNG cannot see: values outside [0, 1] (clipped for display) or
+    /// values that are not numbers at all.
+    static func displayNote(_ tensor: Tensor) -> String? {
+        guard tensor.isFinite else { return "holds NaN or infinite values (shown as 0)" }
+        let low = tensor.min(), high = tensor.max()
+        guard low < 0 || high > 1 else { return nil }
+        return "values in [\(String(format: "%.2f", low)), \(String(format: "%.2f", high))], shown clipped"
     }
 }
 

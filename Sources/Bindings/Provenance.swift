@@ -7,6 +7,9 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var prompt: String?
     /// The notebook seed of the run that made it.
     public var seed: UInt64?
+    /// The call's own `seed:` argument when it gave one (its noise is that seed's numbered
+    /// draws); nil when the noise came from the notebook's stream.
+    public var callSeed: Int?
     /// The number of denoising steps.
     public var steps: Int?
     /// The operation that made it, e.g. "forward(t: 250)".
@@ -18,11 +21,12 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var embedding: String?
 
     /// A provenance with the given fields.
-    public init(model: String? = nil, prompt: String? = nil, seed: UInt64? = nil, steps: Int? = nil,
+    public init(model: String? = nil, prompt: String? = nil, seed: UInt64? = nil, callSeed: Int? = nil, steps: Int? = nil,
                 operation: String? = nil, source: String? = nil, embedding: String? = nil) {
         self.model = model
         self.prompt = prompt
         self.seed = seed
+        self.callSeed = callSeed
         self.steps = steps
         self.operation = operation
         self.source = source
@@ -34,18 +38,27 @@ public struct Provenance: Sendable, Codable, Equatable {
         Provenance(model: model == other.model ? model : nil,
                    prompt: prompt == other.prompt ? prompt : nil,
                    seed: seed == other.seed ? seed : nil,
+                   callSeed: callSeed == other.callSeed ? callSeed : nil,
                    steps: steps == other.steps ? steps : nil,
                    operation: nil,
                    source: source == other.source ? source : nil,
                    embedding: embedding == other.embedding ? embedding : nil)
     }
 
-    /// The fields as strings, for the JSON sidecar of each published image.
+    /// The fields as strings, for the JSON sidecar of each published image: `seed` is the
+    /// seed the noise came from, and `noise` says which: "seed: argument" (numbered draws of
+    /// the call's own seed) or "notebook stream" (the call's stream under the notebook seed).
     public var fields: [String: String] {
         var f = [String: String]()
         if let model { f["model"] = model }
         if let prompt { f["prompt"] = prompt }
-        if let seed { f["seed"] = String(seed) }
+        if let callSeed {
+            f["seed"] = String(callSeed)
+            f["noise"] = "seed: argument"
+        } else if let seed {
+            f["seed"] = String(seed)
+            f["noise"] = "notebook stream"
+        }
         if let steps { f["steps"] = String(steps) }
         if let operation { f["operation"] = operation }
         if let source { f["source"] = source }

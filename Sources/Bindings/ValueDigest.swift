@@ -44,7 +44,7 @@ enum ValueDigest {
             hasher.update("]")
         case let .native(native):
             if let image = native as? ImageValue {
-                hasher.update("image\(image.tensor.shape)\(image.isModelRange ? "m" : "d"):")
+                hasher.update("image\(image.tensor.shape)\(image.isModelRange ? "m" : image.isWeight ? "w" : "d"):")
                 hasher.update(NativeCodec.floatBytes(image.tensor.scalars))
             } else {
                 hasher.update("native \(native.typeName):\(native.displayString)")

@@ -1,3 +1,5 @@
+import TextDistance
+
 /// Parses the lines between the front matter's `---` delimiters: a small YAML subset of
 /// `key: value` lines, `#` comments, and indented `name: value` lines under `parameters:`.
 struct FrontMatterParser {

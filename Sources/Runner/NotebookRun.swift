@@ -177,14 +177,31 @@ final class NotebookRun {
     private func fail(_ cell: Cell, _ error: Error, seconds: Double, note: String) -> CellOutcome {
         let text: String
         if let scriptError = error as? ScriptError {
-            text = scriptError.rendered(path: displayPath, lineOffset: cell.line - 1,
-                                        sourceLines: cell.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            text = scriptError.rendered(path: displayPath, lineOffset: cell.line - 1, sourceLines: Self.lines(cell.source),
+                                        function: { self.declaration(of: $0, before: cell) })
         } else {
             text = "\(displayPath):\(cell.line):1: error: \(error)"
         }
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
         log.cellFailed(cell, text)
         return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: [], error: text)
+    }
+
+    /// Where the function `name` that `cell` calls was declared: the file line of its `func`
+    /// (in the last cell before `cell` that declares it) and the lines from there on.
+    private func declaration(of name: String, before cell: Cell) -> (line: Int, lines: [String])? {
+        for earlier in document.cells.reversed() where earlier.index < cell.index {
+            let lines = Self.lines(earlier.source)
+            let pattern = "func \(name)("
+            if let k = lines.lastIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(pattern) }) {
+                return (earlier.line + k, Array(lines[k...]))
+            }
+        }
+        return nil
+    }
+
+    private static func lines(_ source: String) -> [String] {
+        source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Why a cell missed: the first input that differs from its last run.

@@ -81,7 +81,7 @@ public final class Runner {
                 default: message = "\(displayPath):1:1: error: \(error)"
                 }
                 log.error(message)
-                page = Site.errorPage(for: path, displayPath: displayPath, message: message)
+                page = site.errorPage(for: path, displayPath: displayPath, message: message)
             }
             try site.write(page)
             log.notebookFinished(displayPath, page: page.fileName)

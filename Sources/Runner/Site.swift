@@ -21,6 +21,8 @@ final class Site {
         var modelName: String, seed: UInt64?, cellCount: Int, failedCells: Int
         /// The image files the page uses (nil in manifests written before they were listed).
         var images: [String]?
+        /// The image files its last version without a failure showed (kept while it fails).
+        var goodImages: [String]?
     }
 
     /// The image files (`<sha>.png`) each remembered page uses, by page file name; a page
@@ -28,6 +30,9 @@ final class Site {
     var pageImages: [String: Set<String>] = [:]
     /// Whether every remembered page's images are known, so unused files can be removed.
     var imagesKnown = true
+    /// The images (`<sha>`) of each page's last version in which nothing failed: a failed
+    /// run keeps them in the folder and shows them, marked, on the page.
+    var goodImages: [String: Set<String>] = [:]
     /// The pages published from their notebooks in this run.
     private var published = Set<String>()
 
@@ -51,6 +56,7 @@ final class Site {
            let stored = try? JSONDecoder().decode([StoredEntry].self, from: data) {
             for entry in stored where FileManager.default.fileExists(atPath: folder + "/" + entry.fileName) {
                 if let images = entry.images { pageImages[entry.fileName] = Set(images) } else { imagesKnown = false }
+                if let good = entry.goodImages { goodImages[entry.fileName] = Set(good) }
                 remember(IndexEntry(fileName: entry.fileName, title: entry.title, part: entry.part,
                                     thumbnail: entry.thumbnail, modelName: entry.modelName, seed: entry.seed,
                                     cellCount: entry.cellCount, failedCells: entry.failedCells))
@@ -120,6 +126,9 @@ final class Site {
                 case let .failed(s): status = .failed(s)
                 case .skipped: status = .skipped
                 }
+                if outcome.failed {
+                    outputs += previousFigures(page: fileName, notebook: document.path, cell: cell.index + 1).map { .figure($0.figure) }
+                }
                 blocks.append(.cell(CellReport(index: cell.index, source: cell.source, line: cell.line, status: status,
                                                cacheNote: outcome.cacheNote, outputs: outputs, error: outcome.error)))
             }
@@ -127,7 +136,14 @@ final class Site {
         for (png, showing) in showings {
             try writeSidecar(png, provenance: showing.provenance, shownBy: document.path, showings: showing.shown)
         }
-        pageImages[fileName] = Set(showings.keys).union(chartData)
+        let shownNow = Set(showings.keys)
+        if outcomes.contains(where: \.failed) {
+            // Until the notebook runs cleanly again, its last good images stay published.
+            pageImages[fileName] = shownNow.union(chartData).union(goodImages[fileName] ?? [])
+        } else {
+            pageImages[fileName] = shownNow.union(chartData)
+            goodImages[fileName] = shownNow
+        }
         published.insert(fileName)
         let title = document.frontMatter.title ?? Self.stem(document.path)
         remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastModelImage ?? lastImage,
@@ -146,8 +162,9 @@ final class Site {
 
     /// Writes a page.
     func write(_ page: PageInput) throws {
-        // A page that was not published from its notebook (an error page) shows no image.
-        if !published.contains(page.fileName) { pageImages[page.fileName] = [] }
+        // A page that was not published from its notebook (an error page) shows only what
+        // its last successful version showed.
+        if !published.contains(page.fileName) { pageImages[page.fileName] = goodImages[page.fileName] ?? [] }
         if entries[page.fileName] == nil {
             remember(IndexEntry(fileName: page.fileName, title: page.title, part: Self.part(of: page.fileName), thumbnail: nil,
                                 modelName: page.modelName, seed: page.seed, cellCount: 0, failedCells: 1))
@@ -162,7 +179,8 @@ final class Site {
         let stored = sorted.map {
             StoredEntry(fileName: $0.fileName, title: $0.title, part: $0.part, thumbnail: $0.thumbnail,
                         modelName: $0.modelName, seed: $0.seed, cellCount: $0.cellCount, failedCells: $0.failedCells,
-                        images: imagesKnown ? (pageImages[$0.fileName] ?? []).sorted() : pageImages[$0.fileName].map { $0.sorted() })
+                        images: imagesKnown ? (pageImages[$0.fileName] ?? []).sorted() : pageImages[$0.fileName].map { $0.sorted() },
+                        goodImages: goodImages[$0.fileName].map { $0.sorted() })
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -198,9 +216,10 @@ final class Site {
         if let prompt = fields["prompt"] {
             parts.append("“\(prompt)”" + (fields["embedding"].map { " (embedding: \($0))" } ?? ""))
         }
-        if let seed = fields["seed"] { parts.append("seed \(seed)") }
+        if let seed = fields["seed"] { parts.append(fields["noise"] == "seed: argument" ? "seed: \(seed)" : "notebook seed \(seed)") }
         if let steps = fields["steps"] { parts.append(steps == "1" ? "1 step" : "\(steps) steps") }
         if let source = fields["source"] { parts.append(source) }
+        if let display = fields["display"] { parts.append(display) }
         return parts.joined(separator: " · ")
     }
 

@@ -54,10 +54,13 @@ struct ValueStore {
                 return .chart(chart, caption: caption)
             case let .figure(title, columns, images):
                 let stored = try images.map { image -> StoredFigureImage in
-                    let png = try PNG.encode(image.tensor.clamped(to: 0...1))
+                    // What the PNG can hold: [0, 1], NaN as 0 (the display note says so).
+                    let png = try PNG.encode(image.tensor.map { $0.isNaN ? 0 : Swift.min(Swift.max($0, 0), 1) })
+                    var provenance = image.provenance.fields
+                    provenance["display"] = image.displayNote
                     return StoredFigureImage(png: try cache.storeBlob(png), width: image.tensor.shape[2],
                                              height: image.tensor.shape[1], caption: image.caption,
-                                             provenance: image.provenance.fields, view: image.view)
+                                             provenance: provenance, view: image.view)
                 }
                 return .figure(StoredFigure(title: title, columns: columns, images: stored))
             }

@@ -38,10 +38,20 @@ extension Interpreter {
                               range: range)
         }
         callDepth += 1
+        running.append(function)
+        builtinsCalled.append([])
         let saved = frames
         defer {
             frames = saved
             callDepth -= 1
+            running.removeLast()
+            // What this call used counts for its caller too.
+            let used = builtinsCalled.removeLast()
+            if !builtinsCalled.isEmpty {
+                for name in used where !builtinsCalled[builtinsCalled.count - 1].contains(name) {
+                    builtinsCalled[builtinsCalled.count - 1].append(name)
+                }
+            }
         }
         // The function sees what it captured and itself, never the caller's variables.
         var outer = function.captures.mapValues { Variable(value: $0, isMutable: false) }
@@ -68,17 +78,49 @@ extension Interpreter {
                 throw ScriptError(kind: .runtime, message: "missing return in '\(declaration.name)', which returns '\(returnType)'",
                                   range: declaration.nameRange)
             }
-            return try conform(result, to: returnType, range: declaration.nameRange, nameRange: declaration.nameRange,
-                               context: "return type '\(returnType)'")
-        } catch var error as ScriptError where !declaredFunctions.contains(ObjectIdentifier(function)) && error.kind != .cancelled {
-            // The function was declared in an earlier cell: its lines are not this cell's, so
-            // the error is reported at the call, naming where inside the function it arose.
-            let line = (error.range?.start.line ?? declaration.nameRange.start.line) - declaration.nameRange.start.line + 1
-            error.notes.insert("in '\(declaration.name)', line \(line) of its declaration: \(error.message)", at: 0)
-            error.message = "'\(declaration.name)' failed"
-            error.range = range
-            error.related = nil
+            let conformed = try conform(result, to: returnType, range: declaration.nameRange, nameRange: declaration.nameRange,
+                                        context: "return type '\(returnType)'")
+            return attributed(conformed, to: declaration.name, calling: builtinsCalled[builtinsCalled.count - 1])
+        } catch var error as ScriptError where error.kind != .cancelled {
+            // A function declared in an earlier cell has lines of its own, not this cell's:
+            // the failure is kept as a place inside it, which the host maps to its file.
+            if !isDeclaredHere(function), let inner = error.range {
+                error.inFunction = position(inner, in: function)
+                error.range = nil
+                error.related = nil
+            }
+            // The call itself, where the caller's code made it.
+            let caller = running.count >= 2 ? running[running.count - 2] : nil
+            let inCaller = caller.map { !isDeclaredHere($0) } ?? false
+            error.callChain.append(ScriptError.Call(function: declaration.name, caller: caller?.declaration.name,
+                                                    range: inCaller ? nil : range,
+                                                    inFunction: inCaller ? caller.map { position(range, in: $0) } : nil))
             throw error
         }
+    }
+
+    /// `value` (or the values of an array, tuples included) as returned by `function`, which called
+    /// `builtins`: host values say what made them.
+    private func attributed(_ value: Value, to function: String, calling builtins: [String]) -> Value {
+        switch value {
+        case .native(let native):
+            return native.returned(by: function, calling: builtins).map { .native($0) } ?? value
+        case .array(let items):
+            return .array(items.map { attributed($0, to: function, calling: builtins) })
+        default:
+            return value
+        }
+    }
+
+    /// Whether `function` was declared in the running cell (its ranges are the cell's).
+    private func isDeclaredHere(_ function: FunctionValue) -> Bool {
+        declaredFunctions.contains(ObjectIdentifier(function))
+    }
+
+    /// `range`, taken in `function`'s own coordinates, as a place in its declaration.
+    private func position(_ range: SourceRange, in function: FunctionValue) -> ScriptError.FunctionPosition {
+        let first = function.declaration.nameRange.start.line
+        return ScriptError.FunctionPosition(function: function.declaration.name, line: range.start.line - first + 1,
+                                            column: range.start.column, length: range.length)
     }
 }

@@ -36,6 +36,11 @@ public final class Interpreter {
     var declaredFunctions = Set<ObjectIdentifier>()
     /// How deep function calls are nested now.
     var callDepth = 0
+    /// The functions being run, outermost first (an error names the calls that led to it).
+    var running: [FunctionValue] = []
+    /// For each function being run, the built-ins its run has called so far, in first-call
+    /// order (what a value it returns says made it).
+    var builtinsCalled: [[String]] = []
 
     /// Creates an interpreter calling into `library`.
     public init(library: Library) {
@@ -57,6 +62,8 @@ public final class Interpreter {
             self.program = nil
             declaredFunctions = []
             callDepth = 0
+            running = []
+            builtinsCalled = []
         }
         _ = try execute(program.statements)
         var result: [String: Value] = [:]

@@ -11,6 +11,10 @@ public protocol NativeValue: Sendable {
     func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value?
     /// Unary minus; nil if unsupported.
     func negated() throws -> Value?
+    /// This value as returned by the cell function `function`, whose run called the
+    /// built-ins `builtins` (in first-call order, nested calls included), so that it can say
+    /// what made it; nil to keep it as it is.
+    func returned(by function: String, calling builtins: [String]) -> (any NativeValue)?
 }
 
 extension NativeValue {
@@ -18,4 +22,6 @@ extension NativeValue {
     public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? { nil }
     /// By default a native value cannot be negated.
     public func negated() throws -> Value? { nil }
+    /// By default a native value does not record the function that returned it.
+    public func returned(by function: String, calling builtins: [String]) -> (any NativeValue)? { nil }
 }

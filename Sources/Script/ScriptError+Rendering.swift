@@ -1,33 +1,49 @@
 extension ScriptError {
     /// Renders `path:LINE:COL: error: message`, then the source line, then a caret line
-    /// (`^~~~` under the range), then `note: ...` lines. `lineOffset` maps cell line 1 to the
-    /// file's line (cell line L is file line L + lineOffset); `sourceLines` are the cell's lines.
-    public func rendered(path: String, lineOffset: Int, sourceLines: [String]) -> String {
+    /// (`^~~~` under the range), then one `note: ... called from ... here` per call that led
+    /// there (each with its own line and caret), then `note: ...` lines. `lineOffset` maps
+    /// cell line 1 to the file's line (cell line L is file line L + lineOffset);
+    /// `sourceLines` are the cell's lines. `function` finds a function declared in an earlier
+    /// cell: the file line of its `func` and the lines from there on.
+    public func rendered(path: String, lineOffset: Int, sourceLines: [String],
+                         function: (String) -> (line: Int, lines: [String])? = { _ in nil }) -> String {
         var lines: [String] = []
-        if let range {
-            let fileLine = range.start.line + lineOffset
-            lines.append("\(path):\(fileLine):\(range.start.column): error: \(message)")
-            let index = range.start.line - 1
-            if index >= 0, index < sourceLines.count {
-                let (source, column) = Self.excerpt(of: sourceLines[index], around: range.start.column)
-                lines.append(source)
-                lines.append(Self.caretLine(under: source, column: column, length: range.length))
+        /// `path:L:C: kind: text` and the quoted line with its caret, for a cell range or a
+        /// position inside an earlier function.
+        func place(_ range: SourceRange?, _ position: FunctionPosition?, _ kind: String, _ text: String) {
+            if let range {
+                lines.append("\(path):\(range.start.line + lineOffset):\(range.start.column): \(kind): \(text)")
+                quote(sourceLines, range.start.line - 1, range.start.column, range.length)
+            } else if let position, let origin = function(position.function) {
+                lines.append("\(path):\(origin.line + position.line - 1):\(position.column): \(kind): \(text)")
+                quote(origin.lines, position.line - 1, position.column, position.length)
+            } else if let position {
+                lines.append("\(path): \(kind): \(text) (in '\(position.function)', line \(position.line) of its declaration)")
+            } else {
+                lines.append("\(path): \(kind): \(text)")
             }
-        } else {
-            lines.append("\(path): error: \(message)")
         }
-        if let related {
-            lines.append("\(path):\(related.range.start.line + lineOffset):\(related.range.start.column): note: \(related.message)")
-            let index = related.range.start.line - 1
-            if index >= 0, index < sourceLines.count {
-                let (source, column) = Self.excerpt(of: sourceLines[index], around: related.range.start.column)
-                lines.append(source)
-                lines.append(Self.caretLine(under: source, column: column, length: related.range.length))
+        func quote(_ source: [String], _ index: Int, _ column: Int, _ length: Int) {
+            guard index >= 0, index < source.count else { return }
+            let (text, at) = Self.excerpt(of: source[index], around: column)
+            lines.append(text)
+            lines.append(Self.caretLine(under: text, column: at, length: length))
+        }
+        place(range, inFunction, "error", message)
+        if let related { place(related.range, nil, "note", related.message) }
+        let shown = callChain.count > Self.maximumCallsShown ? Array(callChain.prefix(Self.maximumCallsShown - 1)) + [callChain[callChain.count - 1]] : callChain
+        for (k, call) in shown.enumerated() {
+            if k == shown.count - 1, shown.count < callChain.count {
+                lines.append("note: ... \(callChain.count - shown.count) more calls ...")
             }
+            place(call.range, call.inFunction, "note", "'\(call.function)' called from \(call.caller.map { "'\($0)'" } ?? "the cell") here")
         }
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }
+
+    /// The most calls a rendered error lists (the innermost ones, then the cell's own call).
+    static let maximumCallsShown = 12
 
     /// The longest source line quoted whole; a longer one is cut to a window around the column
     /// (marked with "..."), so a bad megabyte-long line does not flood the terminal.

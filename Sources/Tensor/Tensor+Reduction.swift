@@ -20,14 +20,35 @@ extension Tensor {
         return total / Double(count)
     }
 
-    /// The smallest element.
-    public func min() -> Float { scalars.min() ?? .nan }
+    /// The smallest element; NaN when any element is NaN or the tensor is empty.
+    public func min() -> Float { Self.fold(scalars, Swift.min) }
 
-    /// The largest element.
-    public func max() -> Float { scalars.max() ?? .nan }
+    /// The largest element; NaN when any element is NaN or the tensor is empty.
+    public func max() -> Float { Self.fold(scalars, Swift.max) }
 
-    /// The largest absolute element (0 for an empty tensor).
-    public func maxAbs() -> Float { scalars.reduce(0) { Swift.max($0, abs($1)) } }
+    /// The largest absolute element (0 for an empty tensor); NaN when any element is NaN.
+    public func maxAbs() -> Float { scalars.isEmpty ? 0 : Self.fold(scalars.lazy.map(abs), Swift.max) }
+
+    /// The largest absolute difference from `other` (same element count; the caller checks
+    /// shapes), 0 for empty tensors; NaN when either holds a NaN.
+    public func maxAbsDifference(_ other: Tensor) -> Float {
+        scalars.isEmpty ? 0 : Self.fold(Swift.zip(scalars, other.scalars).lazy.map { abs($0 - $1) }, Swift.max)
+    }
+
+    /// Whether every element is finite (no NaN, no infinity).
+    public var isFinite: Bool { scalars.allSatisfy(\.isFinite) }
+
+    /// `combine` over `values`, NaN as soon as one value is NaN: `Swift.min` and `Swift.max`
+    /// return their other argument for a NaN, so a plain fold hides NaN unless it comes first.
+    private static func fold<S: Sequence>(_ values: S, _ combine: (Float, Float) -> Float) -> Float where S.Element == Float {
+        var iterator = values.makeIterator()
+        guard var result = iterator.next() else { return .nan }
+        while let value = iterator.next() {
+            if value.isNaN { return .nan }
+            result = combine(result, value)
+        }
+        return result
+    }
 
     /// The mean squared difference from `other` (same element count; the caller checks shapes).
     public func meanSquaredDifference(_ other: Tensor) -> Double {

@@ -1,10 +1,8 @@
-import TextDistance
-
 /// Picks the known word nearest to a misspelt one, for "did you mean" hints.
-enum ClosestMatch {
+public enum ClosestMatch {
     /// The candidate with the smallest edit distance to `word`, when that distance is small
     /// enough (at most 2, and less than the word's length) to be a plausible typo.
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -16,5 +14,4 @@ enum ClosestMatch {
         guard let best, best.distance <= 2, best.distance < max(lowered.count, 2) else { return nil }
         return best.candidate
     }
-
 }

@@ -3,6 +3,7 @@ import Foundation
 import Notebook
 import Pipeline
 import Runner
+import TextDistance
 
 /// `noisebook run`: notebooks into the site.
 struct RunCommand {
@@ -62,6 +63,11 @@ struct RunSetup {
             do { _ = try ModelResolver.bfloat16Kernel(precision: precision) } catch {
                 throw UsageError(description: "--precision \(precision): \(error)")
             }
+        }
+        if let model = parsed.value("--model"), !ModelResolver.names.contains(model) {
+            // Checked before anything runs, like --precision: the output folder stays as it was.
+            let hint = ClosestMatch.suggestion(for: model, among: ModelResolver.names).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(description: "--model \(model): unknown model\(hint) (known: \(ModelResolver.names.joined(separator: ", ")))")
         }
         options.fresh = parsed.flag("--fresh")
         options.embedImages = parsed.flag("--embed")

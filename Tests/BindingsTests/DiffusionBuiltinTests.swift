@@ -226,3 +226,117 @@ final class PromptNoteTests: BindingsTestCase {
         XCTAssertEqual(notes(session), ["note: no caption has 'zebra'"])
     }
 }
+
+/// Issue-24 honesty: measures propagate NaN, masks are weights, the seed a call used is the
+/// seed its image records, and a figure shown clipped says so.
+final class HonestFigureTests: BindingsTestCase {
+    private func number(_ values: [String: Value], _ name: String) throws -> Double {
+        guard case let .double(value)? = values[name] else { throw XCTSkip("\(name) is \(String(describing: values[name]))") }
+        return value
+    }
+
+    func testEveryMeasurePropagatesNaN() throws {
+        // A non-flat image with one NaN column (0/0 in column 5), against a zero image: a fold
+        // with Swift.max would skip the NaN unless it came first.
+        let values = try run("""
+        let ramp = rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 8).rgb() * 0.5 + rectangleMask(size: 8, x: 2, y: 2, width: 4, height: 4).rgb() * 0.25
+        let hole = rectangleMask(size: 8, x: 5, y: 0, width: 1, height: 8).rgb()
+        let broken = ramp + hole * 0 / (hole * 0 + (rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() - hole))
+        let zero = ramp * 0
+        let d = maxDifference(broken, zero)
+        let e = mse(broken, zero)
+        let p = psnr(broken, zero)
+        let m = broken.mean()
+        let s = broken.std()
+        let lo = broken.min()
+        let hi = broken.max()
+        let fine = maxDifference(ramp, zero)
+        """)
+        for name in ["d", "e", "p", "m", "s", "lo", "hi"] {
+            let value = try number(values, name)
+            XCTAssertTrue(value.isNaN, "\(name) = \(value)")
+        }
+        XCTAssertEqual(try number(values, "fine"), 0.75, accuracy: 1e-7, "a finite image still measures its largest value")
+    }
+
+    func testTensorReductionsPropagateNaNWherever() {
+        for position in [0, 3, 7] {
+            var values = [Float](repeating: 0.5, count: 8)
+            values[1] = -2
+            values[position] = .nan
+            let t = Tensor(shape: [8], scalars: values)
+            XCTAssertTrue(t.max().isNaN, "max with NaN at \(position)")
+            XCTAssertTrue(t.min().isNaN, "min with NaN at \(position)")
+            XCTAssertTrue(t.maxAbs().isNaN, "maxAbs with NaN at \(position)")
+            XCTAssertTrue(t.maxAbsDifference(Tensor(zeros: [8])).isNaN, "maxAbsDifference with NaN at \(position)")
+        }
+        XCTAssertEqual(Tensor(shape: [3], scalars: [0.5, -2, 1]).maxAbs(), 2)
+    }
+
+    func testMasksCombineWithEitherRangeAndAreNeverConverted() throws {
+        let values = try run("""
+        let mask = rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 8)
+        let x = gaussianNoise(like: rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb().toModelRange(), seed: 1)
+        let known = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb().toModelRange() * 0.5
+        let mixed = mask * x + (1 - mask) * known
+        let picture = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() * 0.3
+        let shown = mask * picture + (1 - mask) * 0.9
+        """)
+        let mixed = try image(values, "mixed"), shown = try image(values, "shown")
+        XCTAssertTrue(mixed.isModelRange, "a mask times a model-range value is in the model range")
+        XCTAssertFalse(mixed.isWeight)
+        XCTAssertFalse(shown.isModelRange)
+        // Column 6 is outside the mask: the known value 0.5 survives unchanged there.
+        XCTAssertEqual(mixed.tensor.scalars[6], 0.5, accuracy: 1e-7)
+        let refused = failure("let m = rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 8).toModelRange()")
+        XCTAssertTrue(refused.contains("this is a mask"), refused)
+        let mixing = failure("let m = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() + gaussianNoise(like: rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb().toModelRange(), seed: 1)")
+        XCTAssertTrue(mixing.contains("a mask needs no converting"), mixing)
+    }
+
+    func testACallsOwnSeedIsTheSeedItsImageRecords() throws {
+        let values = try run("""
+        let own = sample(count: 1, prompt: "a cat", steps: 2, seed: 5)
+        let stream = sample(count: 1, prompt: "a cat", steps: 2)
+        let noisy = forward(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb(), t: 500, seed: 9)
+        """)
+        XCTAssertEqual(try image(values, "own").provenance.fields["seed"], "5")
+        XCTAssertEqual(try image(values, "own").provenance.fields["noise"], "seed: argument")
+        XCTAssertEqual(try image(values, "stream").provenance.fields["seed"], "7", "the notebook's seed")
+        XCTAssertEqual(try image(values, "stream").provenance.fields["noise"], "notebook stream")
+        XCTAssertEqual(try image(values, "noisy").provenance.fields["seed"], "9")
+    }
+
+    func testAFigureShownClippedSaysSo() throws {
+        let session = self.session()
+        try run("""
+        let bright = rectangleMask(size: 4, x: 0, y: 0, width: 2, height: 4).rgb() * 1.5 - 0.25
+        show(bright, caption: "bright")
+        show(bright * 0 + 0.5, caption: "flat")
+        show(bright * 0 / 0, caption: "empty")
+        """, in: session)
+        let figures = session.endCell().outputs.compactMap { output -> [ShownImage]? in
+            if case let .figure(_, _, images) = output { return images }
+            return nil
+        }.flatMap { $0 }
+        XCTAssertEqual(figures.map(\.displayNote), ["values in [-0.25, 1.25], shown clipped", nil, "holds NaN or infinite values (shown as 0)"])
+    }
+}
+
+/// A figure made by a loop written in a cell names the function and the built-ins it called.
+final class CellFunctionProvenanceTests: BindingsTestCase {
+    func testAnImageReturnedByACellFunctionNamesItAndItsCalls() throws {
+        let values = try run("""
+        func step(_ x: Image, t: Int) -> Image {
+            let (noise, variance) = noiseEstimate(x, t: t, prompt: "a cat")
+            return addVariance(predictX0(x, noise: noise, t: t), variance: variance, t: t, previous: 0, noise: gaussianNoise(like: x, seed: 1))
+        }
+        func loop(_ image: Image) -> Image {
+            return step(image.toModelRange(), t: 30).toDisplayRange()
+        }
+        let out = loop(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb())
+        """)
+        XCTAssertEqual(try image(values, "out").provenance.operation,
+                       "loop, a cell function calling noiseEstimate, predictX0, gaussianNoise, addVariance")
+    }
+}

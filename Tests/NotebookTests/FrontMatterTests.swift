@@ -1,5 +1,6 @@
-import XCTest
 @testable import Notebook
+import TextDistance
+import XCTest
 
 /// Front matter: keys, values, parameters and every error message with its location.
 final class FrontMatterTests: XCTestCase {

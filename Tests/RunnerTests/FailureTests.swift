@@ -90,3 +90,125 @@ final class WriteFailureTests: RunnerTestCase {
         XCTAssertTrue(text.contains("; 1 notebook could not be run"), text)
     }
 }
+
+/// A failed run loses nothing that was published: the last good images stay in the folder
+/// and on the page, marked as from the previous run, until the notebook runs cleanly again.
+final class PreviousRunTests: RunnerTestCase {
+    private func notebook(front: String = "seed: 1", second: String = "show(rectangleMask(size: 8, x: 2, y: 2, width: 3, height: 3), caption: \"box\")") -> String {
+        """
+        ---
+        \(front)
+        ---
+        ```swift
+        show(ellipseMask(size: 8, centerX: 4, centerY: 4, radiusX: 2, radiusY: 3), caption: "oval")
+        ```
+
+        ```swift
+        \(second)
+        ```
+        """
+    }
+
+    func testAFrontMatterTypoKeepsEveryImageAndShowsThemMarked() throws {
+        try write("a.md", notebook())
+        try runNotebooks()
+        let good = try siteImages()
+        XCTAssertEqual(good.count, 2)
+        try write("a.md", notebook(front: "sed: 1"))
+        let (summary, _) = try runNotebooks()
+        XCTAssertEqual(summary.exitCode, 65)
+        XCTAssertEqual(try siteImages(), good, "the images of the last good page stay")
+        let html = try page("a.html")
+        XCTAssertTrue(html.contains("unknown front-matter key &#39;sed&#39;") || html.contains("unknown front-matter key 'sed'"), html)
+        XCTAssertTrue(html.contains(Self.marker), "the kept figures are marked")
+        for png in good { XCTAssertTrue(html.contains("images/\(png)"), "\(png) is shown") }
+        let errorAt = try XCTUnwrap(html.range(of: "unknown front-matter key"))
+        let keptAt = try XCTUnwrap(html.range(of: Self.marker))
+        XCTAssertLessThan(errorAt.lowerBound, keptAt.lowerBound, "the error comes first")
+
+        try write("a.md", notebook(second: "show(rectangleMask(size: 8, x: 1, y: 1, width: 5, height: 2), caption: \"bar\")"))
+        XCTAssertEqual(try runNotebooks().summary.exitCode, 0)
+        let now = try siteImages()
+        XCTAssertEqual(now.count, 2, "a successful run cleans up as before")
+        XCTAssertFalse(try page("a.html").contains(Self.marker))
+    }
+
+    func testAFailingCellKeepsItsLastGoodFiguresUnderItsError() throws {
+        try write("a.md", notebook())
+        try runNotebooks()
+        let good = try siteImages()
+        try write("a.md", notebook(second: "show(rectangleMask(size: 8, x: 2, y: 2, width: 3, height: 3), caption: 1 / 0)"))
+        XCTAssertEqual(try runNotebooks().summary.exitCode, 65)
+        XCTAssertEqual(try siteImages(), good)
+        let html = try page("a.html")
+        XCTAssertTrue(html.contains(Self.marker), html)
+        XCTAssertEqual(html.components(separatedBy: Self.marker).count - 1, 1, "only the failed cell's figure is repeated")
+        XCTAssertTrue(html.contains("box"), "its caption is kept")
+    }
+
+    private static let marker = "From the previous successful run"
+}
+
+/// An error inside a function points at the failing line itself, then names every call that
+/// led there, each at its own place in the notebook, whichever cell declared the functions.
+final class CallChainTests: RunnerTestCase {
+    func testAnErrorThreeFunctionsDeepNamesEachCall() throws {
+        try write("a.md", """
+        ---
+        seed: 1
+        ---
+        ```swift
+        func a(_ x: Int) -> Int {
+            let xs = [1, 2]
+            return xs[x + 5]
+        }
+        func b(_ x: Int) -> Int { return a(x) + 1 }
+        ```
+
+        ```swift
+        func c(_ x: Int) -> Int {
+            return b(x) * 2
+        }
+        ```
+
+        ```swift
+        let y = c(0)
+        ```
+        """)
+        let (_, log) = try runNotebooks()
+        let text = log.joined(separator: "\n")
+        let expected = [
+            "Notebooks/a.md:7:15: error: index 5 out of range for count 2",
+            "    return xs[x + 5]",
+            "Notebooks/a.md:9:34: note: 'a' called from 'b' here",
+            "Notebooks/a.md:14:12: note: 'b' called from 'c' here",
+            "Notebooks/a.md:19:9: note: 'c' called from the cell here",
+            "let y = c(0)",
+        ]
+        var from = text.startIndex
+        for line in expected {
+            guard let found = text.range(of: line, range: from..<text.endIndex) else {
+                XCTFail("missing, in order: \(line)\n\(text)")
+                return
+            }
+            from = found.upperBound
+        }
+    }
+
+    func testFunctionsOfTheSameCellNameEachCallToo() throws {
+        try write("a.md", """
+        ---
+        seed: 1
+        ---
+        ```swift
+        func inner(_ x: Int) -> Int { return 10 / x }
+        func middle(_ x: Int) -> Int { return inner(x) }
+        let z = middle(0)
+        ```
+        """)
+        let text = try runNotebooks().log.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Notebooks/a.md:5:"), text)
+        XCTAssertTrue(text.contains("Notebooks/a.md:6:39: note: 'inner' called from 'middle' here"), text)
+        XCTAssertTrue(text.contains("Notebooks/a.md:7:9: note: 'middle' called from the cell here"), text)
+    }
+}

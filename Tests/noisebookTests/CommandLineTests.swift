@@ -66,3 +66,23 @@ final class RunPathTests: CommandTestCase {
         XCTAssertTrue(other.err.contains("/etc/hostname: not a notebook (.md) or a folder of notebooks"), other.err)
     }
 }
+
+/// A mistyped model on the command line is a usage error found before anything runs: exit
+/// 64 and the output folder exactly as it was.
+final class RunModelOptionTests: CommandTestCase {
+    func testAnUnknownModelExits64AndTouchesNothing() throws {
+        let project = scratch + "/project"
+        try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
+        try "---\nseed: 1\n---\n```swift\nshow(rectangleMask(size: 4, x: 0, y: 0, width: 2, height: 2), caption: \"m\")\n```\n"
+            .write(toFile: project + "/Notebooks/a.md", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try noisebook(["run", "Notebooks", "--model", "builtin"], in: project).status, 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: project + "/Output").sorted()
+        let page = try String(contentsOfFile: project + "/Output/a.html", encoding: .utf8)
+        let result = try noisebook(["run", "Notebooks", "--model", "IF-I-S"], in: project)
+        XCTAssertEqual(result.status, 64, result.err)
+        XCTAssertTrue(result.err.contains("--model IF-I-S: unknown model; did you mean 'IF-I-M'?"), result.err)
+        XCTAssertFalse(result.err.contains("project.md"), "no notebook is blamed: \(result.err)")
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: project + "/Output").sorted(), before)
+        XCTAssertEqual(try String(contentsOfFile: project + "/Output/a.html", encoding: .utf8), page)
+    }
+}
