@@ -50,7 +50,7 @@ let package = Package(
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
         .target(name: "Preview"),
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "SentencePiece", "T5", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
+        .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "SentencePiece", "T5", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
@@ -73,9 +73,9 @@ let package = Package(
         .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TextDistance"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Scripts")]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script"], exclude: ["Golden"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Tensor", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Digest", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "Diffusion", "Charts"], resources: [.copy("Golden")]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Notebook", "Report", "Bindings", "Pipeline", "Diffusion", "Tensor"]),

@@ -73,6 +73,11 @@ public struct EmojiSet: Sendable {
         try self.init(images: images, items: items, atlasSHA256: manifest.atlasSHA256)
     }
 
+    /// The captions listed in a `captions.json`, in item order, without decoding the atlas.
+    public static func captions(json: Data, file: String = "captions.json") throws -> [String] {
+        try Manifest(json: [UInt8](json), file: file).items.map(\.caption)
+    }
+
     /// Tiles of `atlas` (`[3, H, W]` in [0, 1]) as `[count, 3, tile, tile]` in [-1, 1].
     private static func cutTiles(_ atlas: Tensor, count: Int, tile: Int, columns: Int) -> Tensor {
         let (height, width) = (atlas.shape[1], atlas.shape[2])

@@ -50,17 +50,38 @@ public enum NotebookParser {
         var cellCount = 0
         var index = start
 
+        // The open `::: {model="..."}` block: its line and the names it applies to.
+        var condition: (line: Int, models: [String])?
+
         func flushProse(upTo end: Int) {
             var first = proseStart
             var last = end
             while first < last, lines.isBlank(first) { first += 1 }
             while last > first, lines.isBlank(last - 1) { last -= 1 }
             if first < last {
-                blocks.append(.prose(Prose(markdown: lines.joined(first..<last), line: first + 1)))
+                blocks.append(.prose(Prose(markdown: lines.joined(first..<last), line: first + 1, models: condition?.models)))
             }
         }
 
         while index < lines.count {
+            if let marker = try ModelCondition(line: lines[index], number: index + 1, path: path) {
+                switch (marker, condition) {
+                case (.open(let models), nil):
+                    flushProse(upTo: index)
+                    condition = (index + 1, models)
+                case (.open, let open?):
+                    throw NotebookError(path: path, line: index + 1, column: 1,
+                                        message: "a model block cannot open inside another (the one opened at line \(open.line) is still open; close it with ':::')")
+                case (.close, nil):
+                    throw NotebookError(path: path, line: index + 1, column: 1, message: "':::' closes no model block")
+                case (.close, _):
+                    flushProse(upTo: index)
+                    condition = nil
+                }
+                proseStart = index + 1
+                index += 1
+                continue
+            }
             guard let fence = Fence(opening: lines[index]) else {
                 index += 1
                 continue
@@ -71,6 +92,10 @@ public enum NotebookParser {
                     message: "code fence opened here is never closed (expected a line of at least \(fence.length) '\(fence.marker)')")
             }
             if fence.isSwiftCell {
+                if let open = condition {
+                    throw NotebookError(path: path, line: index + 1, column: fence.indentation + 1,
+                                        message: "a swift cell cannot be inside a model block (opened at line \(open.line)): close the block first; a cell can ask modelName() itself")
+                }
                 flushProse(upTo: index)
                 let source = lines.joined(index + 1..<close, droppingIndentation: fence.indentation)
                 let cell = Cell(index: cellCount, source: source, line: index + 2,
@@ -80,6 +105,9 @@ public enum NotebookParser {
                 proseStart = close + 1
             }
             index = close + 1
+        }
+        if let open = condition {
+            throw NotebookError(path: path, line: open.line, column: 1, message: "model block opened here is never closed (expected a line ':::')")
         }
         flushProse(upTo: lines.count)
         return blocks

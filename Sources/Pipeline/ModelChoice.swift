@@ -59,11 +59,15 @@ public struct ModelChoice: Sendable {
     public var load: (@Sendable () throws -> LoadedModel)?
     /// Stage II, when its weights are here and the model can feed it prompt embeddings.
     public var upsampler: UpsamplerChoice?
+    /// The model's name among those `model:` accepts ("IF-I-L", "trained", "builtin-local"),
+    /// which model blocks of a notebook's prose are matched against; empty without a model.
+    public var name: String
 
     /// A choice from its parts.
-    public init(displayName: String, components: [ModelComponent], schedule: NoiseSchedule,
+    public init(displayName: String, name: String = "", components: [ModelComponent], schedule: NoiseSchedule,
                 upsampler: UpsamplerChoice? = nil, load: (@Sendable () throws -> LoadedModel)?) {
         self.displayName = displayName
+        self.name = name
         self.components = components
         self.schedule = schedule
         self.upsampler = upsampler

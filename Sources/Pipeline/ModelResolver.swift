@@ -85,15 +85,20 @@ public final class ModelResolver: @unchecked Sendable {
         let explicitWeights = weights ?? frontMatter.weights.map { Self.absolute($0, in: notebookFolder) }
         if name == "trained" {
             guard let folder = explicitWeights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
-                throw PipelineError(usage: true, "the trained emoji model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
+                throw PipelineError(usage: true, "the trained model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
             }
-            var choice = try trained(folder: folder)
-            choice.upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: false)
-            return choice
+            return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
         }
         let preferred = name == "auto" ? nil : name
+        // Without DeepFloyd weights: the trained UNet, else the closed-form emoji model.
+        let fallback = { [self] () throws -> ModelChoice in
+            guard let folder = Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
+                return try builtin(posteriorMean: false)
+            }
+            return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
+        }
         guard let found = try WeightsLocator().resolve(explicit: explicitWeights, preferred: preferred) else {
-            return try builtin(posteriorMean: false)
+            return try fallback()
         }
         let embeddingsFile = embeddings ?? frontMatter.embeddings.map { Self.absolute($0, in: notebookFolder) }
             ?? [projectRoot, notebookFolder, found.folder].map { $0 + "/" + Self.embeddingsFileName }
@@ -102,8 +107,8 @@ public final class ModelResolver: @unchecked Sendable {
         if embeddingsFile == nil && textEncoder == nil {
             let needs = "no text encoder (text_encoder/ and tokenizer/ of the snapshot) and no \(Self.embeddingsFileName)"
             if name == "auto" {
-                warnOnce("noisebook: found \(found.name) at \(found.folder) but \(needs) (download them, or put the embeddings file in the project folder or pass --embeddings FILE); running on the built-in model")
-                return try builtin(posteriorMean: false)
+                warnOnce("noisebook: found \(found.name) at \(found.folder) but \(needs) (download them, or put the embeddings file in the project folder or pass --embeddings FILE); running on the default model")
+                return try fallback()
             }
             throw PipelineError(usage: true, "\(found.name) has \(needs): download its text_encoder/ and tokenizer/ folders (README: Using DeepFloyd IF), or put the course's \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
         }
@@ -121,7 +126,8 @@ public final class ModelResolver: @unchecked Sendable {
         let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
         let promptCache = projectRoot + "/.noisebook/prompts"
         let displayName = ModelLoader.displayName(found) + (bfloat16 == nil ? "" : ", bf16 products")
-        return ModelChoice(displayName: displayName, components: components, schedule: schedule,
+        let ifName = ["IF-I-XL", "IF-I-L", "IF-I-M"].first { found.name.hasPrefix($0) } ?? found.name
+        return ModelChoice(displayName: displayName, name: ifName, components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
             try self.memo(\.loaded, identity) {
                 let denoiser = try ModelLoader.loadIF(found, residency: bfloat16.map { .bfloat16($0) } ?? .automatic)
@@ -183,7 +189,8 @@ public final class ModelResolver: @unchecked Sendable {
         let schedule = NoiseSchedule.builtin()
         let components = [ModelComponent(role: "stage I", identity: identity),
                           ModelComponent(role: "schedule", identity: ModelChoice.identity(of: schedule))]
-        return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
+        return ModelChoice(displayName: displayName, name: posteriorMean ? "builtin-mean" : "builtin-local",
+                           components: components, schedule: schedule) { [self] in
             try self.memo(\.loaded, identity) {
                 guard let atlasBytes = FileManager.default.contents(atPath: atlasPath) else { throw PipelineError("cannot read \(atlasPath)") }
                 let atlas = try PNG.decode([UInt8](atlasBytes), name: atlasPath)
@@ -202,10 +209,18 @@ public final class ModelResolver: @unchecked Sendable {
         }
     }
 
-    /// The emoji-trained IF-shaped UNet in `folder` (`tools/train/train.py`'s format): the
-    /// UNet and scheduler as a DeepFloyd snapshot, and the word table in `text/`.
+    /// The trained model in `folder` as a notebook would use it: with the stage II that
+    /// `weights2:` or `--weights2` names, if any.
+    private func trained(folder: String, _ frontMatter: FrontMatter, notebookFolder: String) throws -> ModelChoice {
+        var choice = try trained(folder: folder)
+        choice.upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: false)
+        return choice
+    }
+
+    /// The IF-shaped UNet trained on emoji and clip art in `folder` (`tools/train/train.py`'s
+    /// format): the UNet and scheduler as a DeepFloyd snapshot, and the word table in `text/`.
     public func trained(folder: String) throws -> ModelChoice {
-        let found = try WeightsLocator().inspect(folder: folder, name: "trained emoji UNet")
+        let found = try WeightsLocator().inspect(folder: folder, name: "trained UNet")
         let vocabularyPath = folder + "/text/vocabulary.json", tablePath = folder + "/text/embeddings.safetensors"
         guard let vocabulary = FileManager.default.contents(atPath: vocabularyPath) else {
             throw PipelineError("cannot read \(vocabularyPath)")
@@ -219,8 +234,8 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "text", identity: "words:" + Self.fileDigest(vocabularyPath) + " table:" + Self.fileDigest(tablePath)),
                           ModelComponent(role: "stage I", identity: ModelLoader.identity(found))]
         let identity = components.map(\.identity).joined(separator: " ")
-        let displayName = "trained emoji UNet (\(found.variant.rawValue))"
-        return ModelChoice(displayName: displayName, components: components, schedule: schedule) { [self] in
+        let displayName = "trained UNet (\(found.variant.rawValue))"
+        return ModelChoice(displayName: displayName, name: "trained", components: components, schedule: schedule) { [self] in
             try self.memo(\.loaded, identity) {
                 let loaded = try ModelLoader.loadIF(found)
                 let denoiser = IFDenoiser(unet: loaded.unet, schedule: loaded.schedule, displayName: displayName, identity: loaded.identity)
@@ -267,6 +282,12 @@ public final class ModelResolver: @unchecked Sendable {
                                 + modelsCandidates(projectRoot: projectRoot, named: "emoji").joined(separator: ", "))
         }
         return folder
+    }
+
+    /// The folder of the model `auto` falls back to without DeepFloyd weights: Models/trained,
+    /// else Models/emoji (nil when neither is found).
+    public static func defaultModelFolder(projectRoot: String) -> String? {
+        modelsFolder(projectRoot: projectRoot, named: "trained") ?? modelsFolder(projectRoot: projectRoot, named: "emoji", marker: "captions.json")
     }
 
     /// `Models/<name>` holding `marker`: under `$NOISEBOOK_MODELS`, the project, or the package

@@ -1,3 +1,4 @@
+import Script
 import Digest
 
 /// Everything a cell's result depends on. Its hash is the cell's cache key; comparing two
@@ -47,9 +48,11 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
         return "cache entry missing"
     }
 
-    /// A cell's source with trailing spaces and surrounding blank lines removed, so that
-    /// whitespace-only edits do not invalidate results.
+    /// A cell's source as keyed: its tokens (`SourceKey`), so that comments and spacing inside
+    /// lines do not invalidate results; a cell that does not lex is keyed on its text with
+    /// trailing spaces and surrounding blank lines removed.
     static func normalize(_ source: String) -> String {
+        if let tokens = SourceKey.canonical(source) { return "tokens-v1\n" + tokens }
         var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             var l = line
             while let last = l.last, last == " " || last == "\t" || last == "\r" { l = l.dropLast() }

@@ -81,7 +81,8 @@ final class Site {
         for block in document.blocks {
             switch block {
             case let .prose(prose):
-                blocks.append(.prose(markdown: prose.markdown))
+                // Prose written for other models (a `::: {model="..."}` block) is left out.
+                if prose.applies(to: model.name) { blocks.append(.prose(markdown: prose.markdown)) }
             case let .cell(cell):
                 guard let outcome = outcomeByIndex[cell.index] else { continue }
                 var outputs = [CellOutput]()

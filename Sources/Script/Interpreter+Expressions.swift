@@ -67,7 +67,8 @@ extension Interpreter {
     }
 
     func unknownName(_ name: String, range: SourceRange, candidates: Set<String>) -> ScriptError {
-        let notes = Suggestion.closest(to: name, in: candidates).map { ["did you mean '\($0)'?"] } ?? []
+        let notes = PythonHabits.note(name, at: .name).map { [$0] }
+            ?? Suggestion.closest(to: name, in: candidates).map { ["did you mean '\($0)'?"] } ?? []
         return ScriptError(kind: .unknownName, message: "cannot find '\(name)' in scope", range: range, notes: notes)
     }
 

@@ -23,7 +23,8 @@ extension Interpreter {
     static let stringProperties = ["count", "isEmpty"]
 
     func noMember(_ typeName: String, _ name: String, range: SourceRange, candidates: [String]) -> ScriptError {
-        let notes = Suggestion.closest(to: name, in: candidates).map { ["did you mean '\($0)'?"] } ?? []
+        let notes = PythonHabits.note(name, at: .member).map { [$0] }
+            ?? Suggestion.closest(to: name, in: candidates).map { ["did you mean '\($0)'?"] } ?? []
         return ScriptError(kind: .unknownName, message: "value of type '\(typeName)' has no member '\(name)'",
                            range: range, notes: notes)
     }

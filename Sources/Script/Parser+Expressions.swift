@@ -156,6 +156,9 @@ extension ParserState {
                         state.advance()
                     }
                 }
+                if case .identifier = state.current.kind, state.peek(1).isSymbol("=") {
+                    throw state.error(PythonHabits.syntaxMessage("f(t=250)"), at: state.current.range.extended(to: state.peek(1).range))
+                }
                 let value: Expression
                 if let symbol = state.current.symbol, let op = InfixOperator(rawValue: symbol),
                    state.peek(1).isSymbol(",") || state.peek(1).isSymbol(")") {
@@ -198,6 +201,8 @@ extension ParserState {
             throw error("'_' can only appear in a pattern or on the left side of an assignment")
         case .identifier("try") where !peek(1).isSymbol("(") && !peek(1).isSymbol("."):
             throw error("'try' is not supported in cells; a failing built-in stops the cell by itself; remove 'try'")
+        case .identifier("f") where peek(1).isStringLiteral && !token.spaceAfter:
+            throw error(PythonHabits.syntaxMessage("f\"...\""), at: token.range.extended(to: peek(1).range))
         case .identifier(let name):
             advance()
             return Expression(.identifier(name), range: token.range)
@@ -231,6 +236,7 @@ extension ParserState {
                 while !state.current.isSymbol("]") {
                     elements.append(try state.parseExpression())
                     if state.current.isSymbol(":") { throw state.error(dictionaryAdvice) }
+                    if state.current.isKeyword(.for) { throw state.error(PythonHabits.syntaxMessage("[e for x in xs]")) }
                     if state.current.isSymbol(",") {
                         state.advance()
                     } else if !state.current.isSymbol("]") {
@@ -242,6 +248,8 @@ extension ParserState {
             }
         case .symbol("{"):
             return try parseClosure()
+        case .symbol("*") where previous.isSymbol("*") && !previous.spaceAfter:
+            throw error(PythonHabits.syntaxMessage("**"), at: previous.range.extended(to: token.range))
         default:
             throw error("expected an expression, found \(token.describedForError)")
         }

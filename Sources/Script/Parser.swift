@@ -96,6 +96,14 @@ struct ParserState {
             if case .identifier(let word) = current.kind, word == "as" || word == "is" {
                 throw error("'\(word)' is not supported in cells; values carry their own type: convert with Double(x), Int(x) or String(x) instead")
             }
+            // Python read as two statements: `a and b`, `def f(x):`, `lambda x: e`, `not a`.
+            if case .identifier(let word) = current.kind, let habit = PythonHabits.habit(word, at: .infix) {
+                throw error(PythonHabits.message(habit))
+            }
+            if case .identifier(let word) = previous.kind,
+               let habit = PythonHabits.habit(word, at: .statement) ?? PythonHabits.habit(word, at: .name) {
+                throw error(PythonHabits.message(habit), at: previous.range)
+            }
             throw error("consecutive statements on a line must be separated by ';'")
         }
         return statements

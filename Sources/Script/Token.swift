@@ -42,6 +42,12 @@ struct Token: Sendable {
     /// Whether the token is the symbol `text`.
     func isSymbol(_ text: String) -> Bool { symbol == text }
 
+    /// Whether the token is a string literal.
+    var isStringLiteral: Bool {
+        if case .string = kind { return true }
+        return false
+    }
+
     /// Whether the token is the keyword `keyword`.
     func isKeyword(_ keyword: Keyword) -> Bool {
         if case .keyword(let k) = kind { return k == keyword }

@@ -5,7 +5,6 @@ import Runner
 struct CacheCommand {
     let arguments: [String]
 
-    static let usage = "usage: noisebook cache size [--cache DIR]\n       noisebook cache clean --keep-latest [--cache DIR]"
 
     func run() throws -> Int32 {
         let parsed = try OptionParser(arguments, valued: ["--cache"], flags: ["--keep-latest", "--no-wait"])
@@ -17,7 +16,7 @@ struct CacheCommand {
             return ExitCode.success
         case ["clean"]:
             guard parsed.flag("--keep-latest") else {
-                throw UsageError(description: "noisebook cache clean needs --keep-latest (the only way of cleaning so far)\n\n\(Self.usage)")
+                throw UsageError(description: "noisebook cache clean needs --keep-latest (the only way of cleaning so far)")
             }
             // Cleaning while a run writes would delete entries it is about to name.
             let lockPath = FileManager.default.currentDirectoryPath + "/.noisebook/lock"
@@ -30,7 +29,7 @@ struct CacheCommand {
             print("\(root): removed \(removed); kept \(maintenance.usage()) (was \(before))")
             return ExitCode.success
         default:
-            throw UsageError(description: "noisebook cache needs 'size' or 'clean --keep-latest'\n\n\(Self.usage)")
+            throw UsageError(description: "noisebook cache needs 'size' or 'clean --keep-latest'")
         }
     }
 }

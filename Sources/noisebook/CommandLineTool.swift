@@ -23,63 +23,20 @@ enum ExitCode {
     static let interrupted: Int32 = 130
 }
 
-/// A mistake in the command line, reported with the usage text.
+/// A mistake in the command line, reported with the command's synopsis.
 struct UsageError: Error, CustomStringConvertible {
     var description: String
 }
+
+/// `--help` or `-h` among a command's arguments: print its help and succeed.
+struct HelpRequest: Error {}
 
 /// The `noisebook` command: parses arguments and dispatches to a subcommand.
 struct CommandLineTool {
     let arguments: [String]
 
-    static let usage = """
-    noisebook: run diffusion-model notebooks into a web page.
-
-    usage: noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--submission] [--project DIR] [--cache DIR]
-                         [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
-                         [--precision fp32|bf16]
-           noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]
-           noisebook cache size [--cache DIR]
-           noisebook cache clean --keep-latest [--cache DIR]
-           noisebook doctor
-           noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy
-           noisebook prompts FILE [--export PROMPT --out e.npy]
-           noisebook encode --weights DIR --out e.npy [--ids-out ids.npy] [--raw] PROMPT...
-           noisebook --help | --version
-
-    run      Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
-             Cells whose inputs did not change are served from the cache (.noisebook/cache).
-             --fresh     ignore cached results
-             --embed     put the images inside each page (one self-contained file per page)
-             --submission  pages without cache badges and timings (for handing in)
-             --project DIR the project folder (default: the nearest folder at or above the current
-                         one holding .noisebook/ or Notebooks/)
-             --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
-             --precision bf16  DeepFloyd IF's UNet products in bf16 with fp32 sums (CPUs with
-                         AVX512-BF16; faster, about 1% off fp32); fp32 is the default
-             --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L
-                         or IF-II-M from the Hugging Face cache
-             --cache DIR use another cache folder
-             --allow DIR let cells read and write files in DIR (outside the project)
-             --no-wait   fail (status 65) instead of waiting when another run holds the project
-             One run at a time per project: a second run waits for the first (.noisebook/lock).
-             Ctrl-C stops at the next statement or model step (status 130); finished cells stay cached.
-    preview  Run the notebooks, serve the site on http://127.0.0.1:8180/ (the next free port if taken),
-             and run a notebook again whenever it or a file beside it changes: open pages reload
-             themselves and show the running cell's progress. Ctrl-C stops it (status 130).
-    cache    size: the cache's entries, blobs and bytes. clean --keep-latest: remove every entry
-             and blob that the latest run of no notebook used.
-    doctor   Show the BLAS kernel and its measured speed, the convolution algorithms
-             (NOISEBOOK_WINOGRAD=auto|f4|f2|off), the weight-product kernel
-             (NOISEBOOK_SGEMM_KERNEL=auto|avx512|avx2|portable|openblas), and where model
-             weights are looked for.
-    unet     Run one batched DeepFloyd IF UNet forward on .npy inputs (checks an install).
-    prompts  List the prompts of an embedding file (.pth or safetensors), or export one as .npy.
-    encode   Encode prompts with a snapshot's T5 text encoder into [N, 77, d_model] float32 .npy.
-
-    Exit status: 0 success, 64 usage error, 65 a notebook or cell failed, 70 internal error,
-    130 interrupted.
-    """
+    /// The whole help: every command's synopsis, then each one's details.
+    static var usage: String { CommandHelp.overview }
 
     /// Runs the command and returns the process's exit status.
     func run() -> Int32 {
@@ -90,8 +47,19 @@ struct CommandLineTool {
         let rest = Array(arguments.dropFirst())
         do {
             switch command {
-            case "-h", "--help", "help":
+            case "-h", "--help":
                 print(Self.usage)
+                return ExitCode.success
+            case "help":
+                // `noisebook help COMMAND`: that command's usage; alone, all of them.
+                guard let name = rest.first else {
+                    print(Self.usage)
+                    return ExitCode.success
+                }
+                guard let help = CommandHelp.named(name) else {
+                    throw UsageError(description: "no command '\(name)'\(Self.suggestion(name, among: CommandHelp.names))")
+                }
+                print(help.text)
                 return ExitCode.success
             case "--version", "version":
                 print("noisebook \(noisebookVersion)")
@@ -111,10 +79,13 @@ struct CommandLineTool {
             case "encode":
                 return try EncodeCommand(arguments: rest).run()
             default:
-                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: ["run", "preview", "cache", "doctor", "unet", "prompts", "encode", "help"]))")
+                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: CommandHelp.names + ["help"]))")
             }
+        } catch is HelpRequest {
+            print(CommandHelp.named(command)?.text ?? Self.usage)
+            return ExitCode.success
         } catch let error as UsageError {
-            printError("noisebook: error: \(error.description)\n\n\(Self.usage)")
+            printError("noisebook: error: \(error.description)\n" + Self.usageHint(command))
             return ExitCode.usage
         } catch where error is WeightsError || error is ConfigError || error is NNError || error is DiffusionError {
             // Unusable input files or values; each message names the file, tensor or value.
@@ -124,7 +95,7 @@ struct CommandLineTool {
             printError("noisebook: error: \(error)")
             return ExitCode.usage
         } catch let error as PipelineError {
-            printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n\n\(Self.usage)" : ""))
+            printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n" + Self.usageHint(command) : ""))
             return error.isUsage ? ExitCode.usage : ExitCode.notebookError
         } catch let error as SentencePieceError {
             printError("\(error)")
@@ -140,6 +111,15 @@ struct CommandLineTool {
             printError("noisebook: internal error: \(error)")
             return ExitCode.internalError
         }
+    }
+
+    /// Under a usage error: the command's synopsis and where its help is (the whole help
+    /// only for a command noisebook does not have).
+    static func usageHint(_ command: String) -> String {
+        guard let help = CommandHelp.named(command) else { return "see 'noisebook --help'" }
+        let lines = help.synopsis[0].split(separator: "\n")
+        return "usage: " + lines[0] + (lines.count > 1 ? " ..." : "")
+            + "\nsee 'noisebook \(help.name) --help'"
     }
 
     /// "; did you mean 'run'?" when a close name exists.
@@ -166,6 +146,12 @@ struct OptionParser {
         var i = 0
         while i < arguments.count {
             let argument = arguments[i]
+            if argument == "--" {
+                // Everything after `--` is positional, even what starts with "--".
+                positional += arguments[(i + 1)...]
+                break
+            }
+            if argument == "--help" || argument == "-h" { throw HelpRequest() }
             if argument.hasPrefix("--") {
                 var name = argument
                 var inline: String?

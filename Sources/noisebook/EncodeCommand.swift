@@ -8,21 +8,12 @@ import Weights
 struct EncodeCommand {
     let arguments: [String]
 
-    static let usage = """
-    usage: noisebook encode --weights DIR --out e.npy [--ids-out ids.npy] [--raw] PROMPT...
-
-      --weights DIR      a snapshot folder holding text_encoder/ and tokenizer/
-      --out e.npy        where the float32 [N, 77, d_model] last hidden states go
-      --ids-out ids.npy  also write the int64 token ids [N, 77]
-      --raw              encode the prompts as given; by default they are lower-cased and
-                         trimmed first, as DeepFloyd IF's encode_prompt does
-    """
 
     func run() throws -> Int32 {
         let parsed = try OptionParser(arguments, valued: ["--weights", "--out", "--ids-out"], flags: ["--raw"])
-        guard let weights = parsed.value("--weights") else { throw UsageError(description: "noisebook encode needs --weights DIR\n\n\(Self.usage)") }
-        guard let out = parsed.value("--out") else { throw UsageError(description: "noisebook encode needs --out FILE\n\n\(Self.usage)") }
-        guard !parsed.positional.isEmpty else { throw UsageError(description: "noisebook encode needs at least one prompt (\"\" is the empty prompt)\n\n\(Self.usage)") }
+        guard let weights = parsed.value("--weights") else { throw UsageError(description: "noisebook encode needs --weights DIR") }
+        guard let out = parsed.value("--out") else { throw UsageError(description: "noisebook encode needs --out FILE") }
+        guard !parsed.positional.isEmpty else { throw UsageError(description: "noisebook encode needs at least one prompt (\"\" is the empty prompt)") }
         let found = try Self.textEncoder(weights)
         let texts = parsed.flag("--raw") ? parsed.positional : parsed.positional.map(PromptEncoder.preprocess)
         let start = Date()

@@ -9,24 +9,12 @@ import Weights
 struct UnetCommand {
     let arguments: [String]
 
-    static let usage = """
-    usage: noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy [--dtype f32|f16]
-                         [--class-labels 250,250]
-
-      --weights DIR      a snapshot folder (unet/, scheduler/) or a models--DeepFloyd--... cache folder
-      --sample x.npy     [B, C, H, W] noisy images (float32 or float16); C = 3 for stage I,
-                         6 for stage II (the sample, then the noised upscaled image)
-      --timesteps LIST   one timestep, or B of them, comma-separated
-      --class-labels LIST  stage II only: the noise level of the upscaled image, one or B of them
-      --embeddings e.npy [B, 77, D], [1, 77, D] or [77, D] text embeddings
-      --out y.npy        where the [B, 6, H, W] output goes
-    """
 
     func run() throws -> Int32 {
         let parsed = try OptionParser(arguments, valued: ["--weights", "--sample", "--timesteps", "--embeddings", "--out", "--dtype", "--class-labels"], flags: [])
-        guard parsed.positional.isEmpty else { throw UsageError(description: "unexpected argument '\(parsed.positional[0])'\n\n\(Self.usage)") }
+        guard parsed.positional.isEmpty else { throw UsageError(description: "unexpected argument '\(parsed.positional[0])'") }
         func required(_ name: String) throws -> String {
-            guard let value = parsed.value(name) else { throw UsageError(description: "noisebook unet needs \(name)\n\n\(Self.usage)") }
+            guard let value = parsed.value(name) else { throw UsageError(description: "noisebook unet needs \(name)") }
             return value
         }
         for name in ["--weights", "--sample", "--timesteps", "--embeddings", "--out"] { _ = try required(name) }

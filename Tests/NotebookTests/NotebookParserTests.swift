@@ -202,3 +202,72 @@ final class NotebookParserTests: XCTestCase {
         XCTAssertLessThan(elapsed, 3.0, "parsing 30 MB of long lines took \(elapsed) s")
     }
 }
+
+/// `::: {model="..."}` blocks: prose that applies to some models only.
+final class ModelBlockTests: XCTestCase {
+    private func parse(_ text: String) throws -> NotebookDocument {
+        try NotebookParser.parse(text: text, path: "Notebooks/t.md")
+    }
+
+    private func error(_ text: String) -> String {
+        do {
+            _ = try parse(text)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testProseInsideABlockNamesItsModels() throws {
+        let document = try parse("""
+        Everyone reads this.
+
+        ::: {model="IF-I-*"}
+        On DeepFloyd IF the village is a photograph.
+        :::
+
+        ::: {model="trained, builtin*"}
+        On the small models it is a drawing.
+        :::
+        ```swift
+        let x = 1
+        ```
+        """)
+        let prose = document.blocks.compactMap { block -> Prose? in
+            if case .prose(let p) = block { return p } else { return nil }
+        }
+        XCTAssertEqual(prose.map(\.markdown), ["Everyone reads this.", "On DeepFloyd IF the village is a photograph.",
+                                               "On the small models it is a drawing."])
+        XCTAssertEqual(prose.map(\.line), [1, 4, 8])
+        XCTAssertEqual(prose.map { $0.applies(to: "IF-I-L") }, [true, true, false])
+        XCTAssertEqual(prose.map { $0.applies(to: "trained") }, [true, false, true])
+        XCTAssertEqual(prose.map { $0.applies(to: "builtin-local") }, [true, false, true])
+        XCTAssertEqual(document.cells.count, 1)
+    }
+
+    func testPatterns() {
+        XCTAssertTrue(Prose.matches("IF-I-XL", pattern: "IF-I-*"))
+        XCTAssertTrue(Prose.matches("builtin-mean", pattern: "builtin*"))
+        XCTAssertTrue(Prose.matches("builtin", pattern: "builtin*"))
+        XCTAssertTrue(Prose.matches("IF-I-M", pattern: "*-M"))
+        XCTAssertFalse(Prose.matches("trained", pattern: "IF-I-*"))
+        XCTAssertFalse(Prose.matches("IF-I-M", pattern: "IF-I-L"))
+        XCTAssertFalse(Prose.matches("ab", pattern: "a*b*b"))
+    }
+
+    func testMistakesAreLocated() {
+        XCTAssertEqual(error("Text\n::: {model=\"IF-II-L\"}\nx\n:::\n"),
+                       "Notebooks/t.md:2:13: error: model block for 'IF-II-L', which names no model (known: builtin, builtin-local, builtin-mean, trained, IF-I-M, IF-I-L, IF-I-XL)")
+        XCTAssertEqual(error("::: {model=\"trained\"}\nNever closed.\n"),
+                       "Notebooks/t.md:1:1: error: model block opened here is never closed (expected a line ':::')")
+        XCTAssertEqual(error("Text\n:::\n"), "Notebooks/t.md:2:1: error: ':::' closes no model block")
+        XCTAssertTrue(error("::: {model=\"trained\"}\n```swift\nlet x = 1\n```\n:::\n").contains("t.md:2:1: error: a swift cell cannot be inside a model block (opened at line 1)"))
+        XCTAssertTrue(error("::: note\n").contains("t.md:1:1: error: cannot read this model block"))
+    }
+
+    func testMarkersInsideOtherFencesAreText() throws {
+        let document = try parse("```\n::: {model=\"nothing\"}\n```\n")
+        guard case .prose(let prose)? = document.blocks.first else { return XCTFail("\(document.blocks)") }
+        XCTAssertNil(prose.models)
+    }
+}

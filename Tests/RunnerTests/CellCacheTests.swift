@@ -156,3 +156,17 @@ final class EmbeddedImagesTests: RunnerTestCase {
         XCTAssertFalse(html.contains("src=\"images/"), "no image is referenced by file")
     }
 }
+
+/// The cache keys a cell on its tokens: comments and spacing inside lines are not edits.
+final class TokenKeyTests: RunnerTestCase {
+    func testCommentsAndAlignmentAreHits() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet a = 1\nlet bb = a + 2\nprint(bb)\n```\n\n```swift\nprint(a * bb)\n```\n")
+        XCTAssertEqual(try runNotebooks().summary.executed, 2)
+        try write("a.md", "---\nseed: 1\n---\n```swift\n// the first value\nlet a  = 1      // one\nlet bb = a+2\n\nprint( bb )\n```\n\n```swift\nprint(a * bb)   // product\n```\n")
+        let (summary, _) = try runNotebooks()
+        XCTAssertEqual(summary.cached, 2, "comments and spacing change no key")
+        XCTAssertEqual(summary.executed, 0)
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet a = 1\nlet bb = a + 3\nprint(bb)\n```\n\n```swift\nprint(a * bb)\n```\n")
+        XCTAssertEqual(try runNotebooks().summary.executed, 2, "a changed token is an edit")
+    }
+}

@@ -86,3 +86,51 @@ final class RunModelOptionTests: CommandTestCase {
         XCTAssertEqual(try String(contentsOfFile: project + "/Output/a.html", encoding: .utf8), page)
     }
 }
+
+/// Help for each command, short usage errors, and `--`.
+final class CommandHelpTests: CommandTestCase {
+    static let commands = ["run", "preview", "cache", "doctor", "unet", "prompts", "encode"]
+
+    func testEveryCommandHasItsOwnHelp() throws {
+        for command in Self.commands {
+            for arguments in [[command, "--help"], [command, "-h"], ["help", command]] {
+                let result = try noisebook(arguments)
+                XCTAssertEqual(result.status, 0, "\(arguments): \(result.err)")
+                XCTAssertTrue(result.out.hasPrefix("usage: noisebook \(command)"), "\(arguments): \(result.out)")
+                XCTAssertFalse(result.out.contains("Exit status"), "\(arguments) prints that command's help only")
+            }
+        }
+        let unknown = try noisebook(["help", "rnu"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.err.contains("no command 'rnu'; did you mean 'run'?"), unknown.err)
+    }
+
+    func testAUsageErrorIsShort() throws {
+        let result = try noisebook(["run", "--frseh"])
+        XCTAssertEqual(result.status, 64)
+        let lines = result.err.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, result.err)
+        XCTAssertTrue(result.err.contains("usage: noisebook run [PATH...]"), result.err)
+        XCTAssertTrue(result.err.hasSuffix("see 'noisebook run --help'\n"), result.err)
+    }
+
+    func testDoubleDashEndsOptions() throws {
+        let result = try noisebook(["encode", "--weights", scratch, "--out", scratch + "/e.npy", "--", "--a dog"])
+        XCTAssertFalse(result.err.contains("unknown option"), result.err)
+        XCTAssertTrue(result.err.contains("holds no text encoder"), "it got as far as the weights: \(result.err)")
+    }
+
+    func testPromptsListsWhatTheDefaultModelUnderstands() throws {
+        let emoji = try noisebook(["prompts", Self.root + "/Models/emoji"])
+        XCTAssertEqual(emoji.status, 0, emoji.err)
+        let rows = emoji.out.split(separator: "\n")
+        XCTAssertGreaterThan(rows.count, 1000)
+        XCTAssertTrue(rows.contains { $0.hasSuffix("\tface") }, "a count, a tab, a word")
+        let json = try noisebook(["prompts", Self.root + "/Models/emoji/captions.json"])
+        XCTAssertEqual(json.status, 64)
+        XCTAssertTrue(json.err.contains("is JSON; noisebook prompts reads a prompt-embedding file"), json.err)
+        let plain = try noisebook(["prompts"], in: Self.root)
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertFalse(plain.out.isEmpty)
+    }
+}

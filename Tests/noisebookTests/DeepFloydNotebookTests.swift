@@ -165,7 +165,7 @@ final class TrainedNotebookTests: CommandTestCase {
         """.write(toFile: project + "/Notebooks/trained.md", atomically: true, encoding: .utf8)
         let result = try noisebook(["run", "Notebooks"], in: project)
         XCTAssertEqual(result.status, 0, result.err)
-        XCTAssertTrue(result.err.contains("| trained emoji UNet (fp16)"), result.err)
+        XCTAssertTrue(result.err.contains("| trained UNet (fp16)"), result.err)
         XCTAssertTrue(result.err.contains("| note: the trained model does not know 'xyzzy'"), result.err)
         XCTAssertTrue(result.err.contains("| 32"), "the model samples at its own size: \(result.err)")
         let page = try String(contentsOfFile: project + "/Output/trained.html", encoding: .utf8)

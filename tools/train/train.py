@@ -322,8 +322,9 @@ class EMA:
                 s.copy_(b)
 
 
-def export(folder, unet, table, words, training=None):
-    """Writes the model folder (fp16 UNet, scheduler config, vocabulary and fp16 embeddings)."""
+def export(folder, unet, table, words, training=None, counts=None):
+    """Writes the model folder (fp16 UNet, scheduler config, vocabulary and fp16 embeddings);
+    `counts[i]` (when given) is how many training captions use words[i], for `noisebook prompts`."""
     os.makedirs(os.path.join(folder, "unet"), exist_ok=True)
     os.makedirs(os.path.join(folder, "scheduler"), exist_ok=True)
     os.makedirs(os.path.join(folder, "text"), exist_ok=True)
@@ -332,7 +333,10 @@ def export(folder, unet, table, words, training=None):
     with open(os.path.join(folder, "scheduler", "scheduler_config.json"), "w") as f:
         json.dump(IF_SCHEDULER, f, indent=2)
     with open(os.path.join(folder, "text", "vocabulary.json"), "w") as f:
-        json.dump({"words": words, "tokens": TOKENS, "lowercase": True}, f, indent=1)
+        vocabulary = {"words": words, "tokens": TOKENS, "lowercase": True}
+        if counts is not None:
+            vocabulary["counts"] = counts
+        json.dump(vocabulary, f, indent=1)
     weights = table.detach().to("cpu").float().half().contiguous()
     assert weights.shape[0] == len(words)
     save_file({"word_embeddings": weights}, os.path.join(folder, "text", "embeddings.safetensors"))
@@ -660,9 +664,10 @@ def train(args, preset, mode):
     # Keep time for the last checkpoint, the export and the evaluation inside the budget.
     stop_at = deadline - preset.get("reserve_seconds", 60.0)
     last_checkpoint = time.time()
-    state["invocations"] += 1
+    if not args.export_only:
+        state["invocations"] += 1
     step_times = []
-    until = min(total, args.until_step or total)
+    until = state["step"] if args.export_only else min(total, args.until_step or total)
     while state["step"] < until and time.time() < stop_at:
         started = time.time()
         state["window"].append(train_step(state["step"]))
@@ -679,12 +684,17 @@ def train(args, preset, mode):
         if time.time() - last_checkpoint > checkpoint_every:
             checkpoint()
             last_checkpoint = time.time()
-    checkpoint()
+    if not args.export_only:
+        checkpoint()
     finished = state["step"] >= total
     if not finished:
         log(f"stopped at step {state['step']} of {total} (budget); rerun the same command to resume")
 
-    export(args.out, ema.shadow[0], ema.shadow[1].weight, words)
+    uses = {}
+    for caption in data["captions"]:
+        for w in set(words_of(caption)):
+            uses[w] = uses.get(w, 0) + 1
+    export(args.out, ema.shadow[0], ema.shadow[1].weight, words, counts=[uses.get(w, 0) for w in words])
     log(f"exported {args.out}")
     evaluation = evaluate(args.out, diffusion, by_size[final_size].cpu(), data["captions"], train_ids,
                           val_ids, args.seed, device)
@@ -931,6 +941,8 @@ def main():
                         help="the plan as SIZE:BATCH:STEPS,... (default: the preset's)")
     parser.add_argument("--replan", action="store_true",
                         help="resume under a new plan (--phases/--steps) that keeps the steps already taken")
+    parser.add_argument("--export-only", action="store_true",
+                        help="export and evaluate the newest checkpoint into --out, training nothing")
     parser.add_argument("--until-step", type=int, default=None,
                         help="stop this invocation at this step (checkpointed; a rerun resumes)")
     parser.add_argument("--clipart", default=os.path.join(REPO, ".train-data"),
