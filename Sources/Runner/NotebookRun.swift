@@ -71,6 +71,8 @@ final class NotebookRun {
             } catch {
                 let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil, schedule: nil)
                 recorded.append(inputs)
+                // The names it meant to define are missing, not unknown: their readers are skipped.
+                for name in Self.declaredNames(cell.source) { failedBy[name] = cell.index }
                 outcomes.append(fail(cell, error, seconds: 0, note: "miss: does not parse"))
                 continue
             }
@@ -185,6 +187,31 @@ final class NotebookRun {
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
         log.cellFailed(cell, text)
         return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: [], error: text)
+    }
+
+    /// The names a cell that does not parse appears to declare: `let`/`var` at the start of a
+    /// line (a name, or the names of a tuple pattern) and `func NAME`.
+    static func declaredNames(_ source: String) -> [String] {
+        var names = [String]()
+        for line in lines(source) {
+            let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
+            guard let first = words.first, line.trimmingCharacters(in: .whitespaces).hasPrefix(first) else { continue }
+            switch first {
+            case "let", "var":
+                let rest = line.drop { $0 != "t" && $0 != "r" }.dropFirst().drop { $0 == " " }
+                if rest.first == "(" {
+                    let inside = rest.dropFirst().prefix { $0 != ")" }
+                    names += inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "_" }
+                } else if words.count > 1 {
+                    names.append(String(words[1]))
+                }
+            case "func" where words.count > 1:
+                names.append(String(words[1]))
+            default:
+                continue
+            }
+        }
+        return names
     }
 
     /// Where the function `name` that `cell` calls was declared: the file line of its `func`

@@ -1,5 +1,5 @@
 import Foundation
-import Runner
+@testable import Runner
 import XCTest
 
 /// Failing cells and broken notebooks: clear errors, independent cells still run, exit 65.
@@ -210,5 +210,20 @@ final class CallChainTests: RunnerTestCase {
         XCTAssertTrue(text.contains("Notebooks/a.md:5:"), text)
         XCTAssertTrue(text.contains("Notebooks/a.md:6:39: note: 'inner' called from 'middle' here"), text)
         XCTAssertTrue(text.contains("Notebooks/a.md:7:9: note: 'middle' called from the cell here"), text)
+    }
+}
+
+/// A cell that does not parse still counts as the definer of its names: readers are skipped
+/// with the reason, not told that the name does not exist.
+final class ParseFailureTests: RunnerTestCase {
+    func testReadersOfACellThatDoesNotParseAreSkipped() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet n = (1 +\nlet (a, b) = (1, 2)\nfunc f(_ x: Int) -> Int { return x }\n```\n\n```swift\nprint(n)\n```\n\n```swift\nprint(f(b))\n```\n")
+        let (summary, log) = try runNotebooks()
+        XCTAssertEqual(summary.failed, 1)
+        XCTAssertEqual(summary.skipped, 2)
+        let text = log.joined(separator: "\n")
+        XCTAssertFalse(text.contains("cannot find 'n' in scope"), text)
+        XCTAssertTrue(try page("a.html").contains("it reads &#39;n&#39;, which cell 1") || page("a.html").contains("it reads 'n', which cell 1"))
+        XCTAssertEqual(NotebookRun.declaredNames("let n = (1 +\nlet (a, b) = (1, 2)\n  var c: Int = 3\nfunc f(_ x: Int) -> Int { 1 }\nprint(x)"), ["n", "a", "b", "c", "f"])
     }
 }

@@ -696,8 +696,8 @@ def train(args, preset, mode):
             uses[w] = uses.get(w, 0) + 1
     export(args.out, ema.shadow[0], ema.shadow[1].weight, words, counts=[uses.get(w, 0) for w in words])
     log(f"exported {args.out}")
-    evaluation = evaluate(args.out, diffusion, by_size[final_size].cpu(), data["captions"], train_ids,
-                          val_ids, args.seed, device)
+    evaluation = {"summary": None} if args.skip_evaluation else evaluate(
+        args.out, diffusion, by_size[final_size].cpu(), data["captions"], train_ids, val_ids, args.seed, device)
     seconds = state["seconds"] + time.time() - invocation_started
     history = state["history"]
     training = {
@@ -941,6 +941,8 @@ def main():
                         help="the plan as SIZE:BATCH:STEPS,... (default: the preset's)")
     parser.add_argument("--replan", action="store_true",
                         help="resume under a new plan (--phases/--steps) that keeps the steps already taken")
+    parser.add_argument("--skip-evaluation", action="store_true",
+                        help="export without sampling the evaluation grids (training.json's evaluation is null)")
     parser.add_argument("--export-only", action="store_true",
                         help="export and evaluate the newest checkpoint into --out, training nothing")
     parser.add_argument("--until-step", type=int, default=None,
