@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Script
 import Tensor
@@ -39,6 +40,25 @@ extension NotebookLibrary {
             return try NotebookLibrary.wrap(image, operation: "gaussianBlur(\(size), σ \(sigma))") {
                 try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma))
             }
+        })
+        // Elementwise on an image, beside the number forms of the same names; the result keeps
+        // the image's range (and a mask's kind for abs).
+        let elementwise: [(String, String, @Sendable (Float) -> Float)] = [
+            ("abs", "Absolute value of every value of an image.", { Swift.abs($0) }),
+            ("sqrt", "Square root of every value of an image (NaN below 0).", { $0.squareRoot() }),
+            ("exp", "e raised to every value of an image.", { expf($0) }),
+            ("log", "Natural logarithm of every value of an image (NaN below 0).", { logf($0) }),
+        ]
+        for (name, summary, body) in elementwise {
+            library.add(function(name, [(nil, "x", nil)], summary) { arguments in
+                let image = try NotebookLibrary.image(arguments, "x")
+                return try wrap(image, operation: "\(name)(image)", keepsWeight: name == "abs") { $0.map(body) }
+            })
+        }
+        library.add(function("pow", [(nil, "base", nil), (nil, "exponent", nil)], "Every value of an image raised to a number.") { arguments in
+            let image = try NotebookLibrary.image(arguments, "base")
+            let exponent = Float(try arguments.double("exponent"))
+            return try wrap(image, operation: "pow(image, \(exponent))", keepsWeight: false) { $0.map { powf($0, exponent) } }
         })
         library.add(function("rectangleMask", [("size", "size", nil), ("x", "x", nil), ("y", "y", nil),
                                                ("width", "width", nil), ("height", "height", nil)],

@@ -15,6 +15,8 @@ final class NotebookRun {
     private let options: RunOptions
     private let model: ModelChoice
     private let log: RunLog
+    /// The source hashes of this version's cells (an inserted cell is told from an edited one).
+    private lazy var sourceHashes = Set(document.cells.map { SHA256.hex(CellKeyInputs.normalize($0.source)) })
     /// Whether the run stopped early because `options.isCancelled` turned true; the
     /// outcomes then cover only the cells before the interrupted one.
     private(set) var cancelled = false
@@ -239,7 +241,9 @@ final class NotebookRun {
             used.insert(match)
             return inputs.change(since: previous.cells[match])
         }
-        if index < previous.cells.count, !used.contains(index) {
+        // The last run's cell at this place is still in the notebook, further on: this one was
+        // inserted before it, not edited from it.
+        if index < previous.cells.count, !used.contains(index), !sourceHashes.contains(previous.cells[index].sourceHash) {
             used.insert(index)
             return inputs.change(since: previous.cells[index])
         }

@@ -7,6 +7,9 @@ import Darwin
 #endif
 
 extension Library {
+    /// The most elements `Array(range)` and `Array(repeating:count:)` make.
+    static let maximumArrayCount = 1 << 24
+
     /// Script's own global functions, present in every library.
     static let standardFunctions: [Builtin] = {
         var list: [Builtin] = []
@@ -47,6 +50,26 @@ extension Library {
         list.append(Builtin(name: "pow", parameters: [.unlabeled("base"), .unlabeled("exponent")],
                             summary: "base raised to exponent, as a Double.") { arguments in
             .double(pow(try arguments.double("base"), try arguments.double("exponent")))
+        })
+        list.append(Builtin(name: "Array", parameters: [.unlabeled("elements")],
+                            summary: "The elements of a range (Array(0..<n)) or an array, as an array.") { arguments in
+            switch arguments["elements"] {
+            case .array(let items): return .array(items)
+            case .range(let lower, let upper):
+                guard upper - lower <= maximumArrayCount else {
+                    throw BuiltinFailure("Array(\(lower)..<\(upper)) would hold \(upper - lower) elements; at most \(maximumArrayCount)")
+                }
+                return .array((lower..<max(lower, upper)).map { .int($0) })
+            default: throw arguments.mismatch("elements", expected: "a range or an array")
+            }
+        })
+        list.append(Builtin(name: "Array", parameters: [.labeled("repeating"), .labeled("count")],
+                            summary: "An array of count copies of a value.") { arguments in
+            let count = try arguments.int("count")
+            guard (0...maximumArrayCount).contains(count) else {
+                throw BuiltinFailure("count must be in 0...\(maximumArrayCount), got \(count)")
+            }
+            return .array(Array(repeating: arguments["repeating"], count: count))
         })
         list.append(Builtin(name: "Double", parameters: [.unlabeled("value")], summary: "Converts to Double.") { arguments in
             try toDouble(arguments)

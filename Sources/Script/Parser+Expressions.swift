@@ -90,6 +90,12 @@ extension ParserState {
                 switch nameToken.kind {
                 case .identifier(let identifier): name = identifier
                 case .keyword(let keyword): name = keyword.rawValue
+                case .integer(let index):
+                    // A tuple member, `pair.0`: tuples are fixed arrays, so it is `pair[0]`.
+                    advance()
+                    expression = Expression(.subscripted(expression, Expression(.integer(index), range: nameToken.range)),
+                                            range: range(from: expression.range))
+                    continue
                 default: throw error("expected a member name after '.', found \(current.describedForError)")
                 }
                 advance()

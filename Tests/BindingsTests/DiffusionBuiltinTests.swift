@@ -340,3 +340,21 @@ final class CellFunctionProvenanceTests: BindingsTestCase {
                        "loop, a cell function calling noiseEstimate, predictX0, gaussianNoise, addVariance")
     }
 }
+
+/// The numeric functions work elementwise on images too.
+final class ElementwiseImageTests: BindingsTestCase {
+    func testNumericFunctionsOnImages() throws {
+        let values = try run("""
+        let x = rectangleMask(size: 4, x: 0, y: 0, width: 2, height: 4).rgb().toModelRange()
+        let a = abs(x)
+        let p = pow(x * 0 + 2, 3)
+        let s = sqrt(x * 0 + 9)
+        let n = abs(-2.5)
+        """)
+        XCTAssertEqual(Set(try image(values, "a").tensor.scalars), [1])
+        XCTAssertTrue(try image(values, "a").isModelRange)
+        XCTAssertEqual(Set(try image(values, "p").tensor.scalars), [8])
+        XCTAssertEqual(Set(try image(values, "s").tensor.scalars), [3])
+        guard case .double(2.5)? = values["n"] else { return XCTFail("abs of a number: \(String(describing: values["n"]))") }
+    }
+}

@@ -170,3 +170,17 @@ final class TokenKeyTests: RunnerTestCase {
         XCTAssertEqual(try runNotebooks().summary.executed, 2, "a changed token is an edit")
     }
 }
+
+/// The log tells an inserted cell from an edited one.
+final class InsertedCellLogTests: RunnerTestCase {
+    func testAnInsertedCellIsLoggedAsNew() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nprint(1)\n```\n\n```swift\nprint(2)\n```\n")
+        try runNotebooks()
+        try write("a.md", "---\nseed: 1\n---\n```swift\nprint(1)\n```\n\n```swift\nprint(5)\n```\n\n```swift\nprint(2)\n```\n")
+        let text = try runNotebooks().log.joined(separator: "\n")
+        XCTAssertTrue(text.contains("miss") && text.contains("(new cell)"), text)
+        XCTAssertFalse(text.contains("source edited"), text)
+        try write("a.md", "---\nseed: 1\n---\n```swift\nprint(1)\n```\n\n```swift\nprint(6)\n```\n\n```swift\nprint(2)\n```\n")
+        XCTAssertTrue(try runNotebooks().log.joined(separator: "\n").contains("(source edited)"), "an edit is still an edit")
+    }
+}
