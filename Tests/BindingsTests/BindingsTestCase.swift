@@ -74,6 +74,13 @@ class BindingsTestCase: XCTestCase {
         }
     }
 
+    /// The number a cell variable holds (a skip, which the suite counts as a failure, naming
+    /// what it holds instead).
+    func number(_ values: [String: Value], _ name: String) throws -> Double {
+        guard case let .double(value)? = values[name] else { throw XCTSkip("\(name) is \(String(describing: values[name]))") }
+        return value
+    }
+
     /// The image a cell variable holds.
     func image(_ values: [String: Value], _ name: String) throws -> ImageValue {
         guard case let .native(native as ImageValue)? = values[name] else {

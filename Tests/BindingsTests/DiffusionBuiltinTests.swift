@@ -156,11 +156,6 @@ final class PlotTests: BindingsTestCase {
 
 /// `mse`, `psnr`, `mean` and `std` on images whose answers are known in closed form.
 final class MeasureTests: BindingsTestCase {
-    private func number(_ values: [String: Value], _ name: String) throws -> Double {
-        guard case let .double(value)? = values[name] else { throw XCTSkip("\(name) is \(String(describing: values[name]))") }
-        return value
-    }
-
     func testMeasuresOnFlatImagesInBothRanges() throws {
         let values = try run("""
         let dark = rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb() * 0.25
@@ -230,11 +225,6 @@ final class PromptNoteTests: BindingsTestCase {
 /// Issue-24 honesty: measures propagate NaN, masks are weights, the seed a call used is the
 /// seed its image records, and a figure shown clipped says so.
 final class HonestFigureTests: BindingsTestCase {
-    private func number(_ values: [String: Value], _ name: String) throws -> Double {
-        guard case let .double(value)? = values[name] else { throw XCTSkip("\(name) is \(String(describing: values[name]))") }
-        return value
-    }
-
     func testEveryMeasurePropagatesNaN() throws {
         // A non-flat image with one NaN column (0/0 in column 5), against a zero image: a fold
         // with Swift.max would skip the NaN unless it came first.

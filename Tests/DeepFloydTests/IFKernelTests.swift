@@ -20,14 +20,14 @@ final class IFKernelTests: XCTestCase {
             let reference = referenceConvolution3x3(x, weight, bias: bias)
             let direct = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .direct)
             let scale = reference.map(abs).max() ?? 1
-            let directError = zip(direct.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            let directError = maxAbsDifference(direct.scalars.map(Double.init), reference)
             // Float32 rounding over 108-term sums: every algorithm within 1e-5 of the output's
             // scale; Winograd's extra additions cost at most a few times direct's error.
             XCTAssertLessThan(directError, 1e-5 * scale, "\(h)x\(w): direct error \(directError)")
             for tile in WinogradTile.allCases {
                 let winograd = try x.conv2d(weight: weight, bias: bias, padding: 1, algorithm: .winograd(tile))
                 XCTAssertEqual(winograd.shape, [2, 10, h, w])
-                let winogradError = zip(winograd.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+                let winogradError = maxAbsDifference(winograd.scalars.map(Double.init), reference)
                 XCTAssertLessThan(winogradError, 1e-5 * scale, "\(h)x\(w) \(tile): Winograd error \(winogradError)")
             }
         }
@@ -113,7 +113,7 @@ final class IFKernelTests: XCTestCase {
         // call (ConvolutionPolicy). So the outputs agree to Winograd's rounding, not bit for
         // bit; a widening mistake would be off by far more.
         let scale = a.scalars.map(abs).max() ?? 1
-        let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(Array(a.scalars), Array(b.scalars))
         XCTAssertLessThan(worst, 2e-5 * scale, "largest difference \(worst) of \(scale)")
     }
 

@@ -48,7 +48,7 @@ final class SamplerTrajectoryTests: XCTestCase {
         XCTAssertEqual(replay.taken, timesteps.count - 1)
 
         let expected = reference(start.scalars, timesteps: timesteps, noise: draws.map(\.scalars))
-        let worst = zip(ours.scalars, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(ours.scalars.map(Double.init), expected)
         // Float32 rounding over 33 steps: about 9e-6 measured; 2e-5 leaves room for other CPUs.
         let tolerance = 2e-5
         XCTAssertLessThan(worst, tolerance, "max |ours - Float64| = \(worst)")
@@ -56,7 +56,7 @@ final class SamplerTrajectoryTests: XCTestCase {
         // The same recursion with every timestep one higher ends measurably elsewhere: the
         // comparison above would catch an off-by-one.
         let shifted = reference(start.scalars, timesteps: timesteps.dropLast().map { $0 + 1 } + [0], noise: draws.map(\.scalars))
-        let gap = zip(expected, shifted).map { abs($0 - $1) }.max() ?? 0
+        let gap = maxAbsDifference(Array(expected), Array(shifted))
         XCTAssertGreaterThan(gap, 10 * tolerance, "an off-by-one moves the result by \(gap)")
     }
 }

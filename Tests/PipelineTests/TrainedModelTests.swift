@@ -4,6 +4,7 @@ import Foundation
 import Pipeline
 import Tensor
 import Weights
+import TestSupport
 import XCTest
 
 /// The emoji-trained model's format, loaded through the same pipeline as DeepFloyd IF: a
@@ -64,7 +65,7 @@ final class TrainedModelTests: XCTestCase {
         let prediction = try model.denoiser.predict(x, timesteps: all.timesteps, conditions: conditions)
         let output = Tensor.concatenate(prediction.noise, try XCTUnwrap(prediction.variance))
         XCTAssertEqual(output.shape, all.output_shape)
-        let worst = zip(output.scalars, all.output).map { abs($0 - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(Array(output.scalars), Array(all.output))
         XCTAssertLessThanOrEqual(worst, 1e-4 * all.max_abs_output, "max |ours - diffusers| = \(worst)")
     }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Tensor
 
@@ -5,7 +6,7 @@ import XCTest
 /// measurement behind keeping F(4x4, 3x3) out of the bf16 path.
 final class BFloat16ConvolutionTests: XCTestCase {
     private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
-        (zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .infinity) / (b.scalars.map(abs).max() ?? 1)
+        maxAbsDifference(Array(a.scalars), Array(b.scalars)) / (b.scalars.map(abs).max() ?? 1)
     }
 
     func testEachAlgorithmsErrorInBFloat16() throws {

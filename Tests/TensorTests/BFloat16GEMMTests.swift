@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Tensor
 
@@ -73,7 +74,7 @@ final class BFloat16GEMMTests: XCTestCase {
         }
         // Each operand is off by at most 2^-9 relative; sums of 256 unit-variance products
         // have a scale of 16, and the rounding errors add like noise: about 16 * 2^-8.
-        let worst = zip(c, reference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(Array(c), Array(reference.scalars))
         XCTAssertLessThan(worst, 0.25, "largest difference \(worst)")
         XCTAssertGreaterThan(worst, 0, "bf16 rounding shows")
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Tensor
 
@@ -64,7 +65,7 @@ final class ChannelAffineTests: XCTestCase {
             XCTAssertEqual(fused.scalars, separate.scalars, label)
         } else {
             let largest = separate.scalars.map(abs).max() ?? 1
-            let worst = zip(fused.scalars, separate.scalars).map { abs($0 - $1) }.max() ?? 0
+            let worst = maxAbsDifference(Array(fused.scalars), Array(separate.scalars))
             XCTAssertLessThan(worst / largest, 1e-5, label)
         }
     }

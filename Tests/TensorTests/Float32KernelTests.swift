@@ -107,7 +107,7 @@ final class Float32KernelTests: XCTestCase {
                                  algorithm: .winograd(tile), winogradCache: WinogradWeightCache(), kernel: kernel)
                 }
                 let largest = direct.scalars.map(abs).max() ?? 1
-                let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? 0
+                let worst = maxAbsDifference(Array(out.scalars), Array(direct.scalars))
                 // F(4x4, 3x3)'s transforms cost up to about 1e-5 of the largest output (WinogradTests).
                 XCTAssertLessThan(worst / largest, 3e-5, "\(tile) \(kernel)")
             }
@@ -116,7 +116,7 @@ final class Float32KernelTests: XCTestCase {
             let out = try w.scalars.withUnsafeBufferPointer { wp in
                 try x.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, algorithm: .direct, kernel: kernel)
             }
-            let worst = zip(out.scalars, direct.scalars).map { abs($0 - $1) }.max() ?? 0
+            let worst = maxAbsDifference(Array(out.scalars), Array(direct.scalars))
             // Float32 sums of 216 terms of size about 1.
             XCTAssertLessThan(worst, 1e-4, "direct \(kernel)")
         }

@@ -9,6 +9,18 @@ public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
     return Tensor(shape: [a.count], scalars: a).maxAbsDifference(Tensor(shape: [b.count], scalars: b))
 }
 
+/// The Double form of `maxAbsDifference`: NaN when either array holds a NaN.
+public func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
+    XCTAssertEqual(a.count, b.count)
+    var worst = 0.0
+    for (x, y) in zip(a, b) {
+        let difference = abs(x - y)
+        if difference.isNaN { return .nan }
+        worst = Swift.max(worst, difference)
+    }
+    return worst
+}
+
 /// Asserts equal shapes and every element within `tolerance` (absolute), reporting the
 /// worst element.
 public func assertClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float, _ message: String,

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Weights
+import TestSupport
 import XCTest
 
 /// `noisebook encode` on a snapshot-shaped folder (a small random T5 encoder as sharded fp16
@@ -52,7 +53,7 @@ final class EncodeCommandTests: CommandTestCase {
         let reference = try SafetensorsFile(path: Self.fixture + "/expected.safetensors").tensor(named: "last_hidden_state")
         XCTAssertEqual(output.shape, expected.shape)
         // Float32 arithmetic in a different order from PyTorch's: 1e-4 of the largest value.
-        let worst = zip(output.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(Array(output.scalars), Array(reference.scalars))
         XCTAssertLessThanOrEqual(worst, 1e-4 * expected.max_abs, "largest difference from transformers: \(worst)")
     }
 

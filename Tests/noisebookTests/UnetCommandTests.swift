@@ -50,7 +50,7 @@ final class UnetCommandTests: CommandTestCase {
         // comparison is at the tolerance: 1e-4 of the largest output magnitude
         // (fp16 output adds its own rounding, 2^-11 relative).
         let tolerance = (dtype == "f16" ? 1e-3 : 1e-4) * expected.max_abs_output
-        let worst = zip(output.scalars, expected.output).map { abs($0 - $1) }.max() ?? .infinity
+        let worst = maxAbsDifference(Array(output.scalars), Array(expected.output))
         XCTAssertLessThanOrEqual(worst, tolerance, "max difference \(worst) from diffusers")
     }
 
