@@ -153,7 +153,7 @@ final class NotebookRun {
                 outcomes.append(CellOutcome(cell: cell, status: .executed(seconds), cacheNote: "miss: \(why)",
                                             outputs: storedOutputs, error: nil))
             } catch {
-                _ = session.endCell()
+                let (partial, _) = session.endCell()
                 // An interrupted cell is not a failed one: nothing of it is stored and the
                 // next run starts it again.
                 if options.isCancelled() {
@@ -166,7 +166,11 @@ final class NotebookRun {
                     environment[name] = nil
                     valueDigests[name] = nil
                 }
-                outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)"))
+                // What the cell printed and showed before the failing line stays on its page,
+                // above the error (its images are stored as blobs; the cell itself is not cached).
+                log.printed(partial.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
+                let shown = (try? store.store(partial)) ?? []
+                outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)", outputs: shown))
             }
         }
         // An interrupted run keeps the previous record: it names what the last complete
@@ -178,7 +182,7 @@ final class NotebookRun {
     }
 
     /// A failed outcome with the error rendered against the notebook file.
-    private func fail(_ cell: Cell, _ error: Error, seconds: Double, note: String) -> CellOutcome {
+    private func fail(_ cell: Cell, _ error: Error, seconds: Double, note: String, outputs: [StoredOutput] = []) -> CellOutcome {
         let text: String
         if let scriptError = error as? ScriptError {
             text = scriptError.rendered(path: displayPath, lineOffset: cell.line - 1, sourceLines: Self.lines(cell.source),
@@ -188,7 +192,7 @@ final class NotebookRun {
         }
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
         log.cellFailed(cell, text)
-        return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: [], error: text)
+        return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: outputs, error: text)
     }
 
     /// The names a cell that does not parse appears to declare: `let`/`var` at the start of a

@@ -227,3 +227,20 @@ final class ParseFailureTests: RunnerTestCase {
         XCTAssertEqual(NotebookRun.declaredNames("let n = (1 +\nlet (a, b) = (1, 2)\n  var c: Int = 3\nfunc f(_ x: Int) -> Int { 1 }\nprint(x)"), ["n", "a", "b", "c", "f"])
     }
 }
+
+/// What a cell printed and showed before its failing line stays on the page, the error after.
+final class PartialOutputTests: RunnerTestCase {
+    func testOutputBeforeTheFailingLineIsKept() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nprint(\"first line ran\")\nshow(rectangleMask(size: 4, x: 0, y: 0, width: 2, height: 2), caption: \"shown before\")\nlet x = 1 / 0\n```\n")
+        let (summary, log) = try runNotebooks()
+        XCTAssertEqual(summary.failed, 1)
+        XCTAssertTrue(log.joined(separator: "\n").contains("first line ran"))
+        let html = try page("a.html")
+        let printed = try XCTUnwrap(html.range(of: "first line ran"))
+        let shown = try XCTUnwrap(html.range(of: "shown before"))
+        let error = try XCTUnwrap(html.range(of: "a.md:7:"))
+        XCTAssertLessThan(printed.lowerBound, error.lowerBound)
+        XCTAssertLessThan(shown.lowerBound, error.lowerBound)
+        XCTAssertEqual(try siteImages().count, 1, "the image shown before the failure is published")
+    }
+}
