@@ -48,7 +48,9 @@ final class CellCache {
     func storeBlob(_ bytes: [UInt8]) throws -> String {
         let digest = SHA256.hex(bytes)
         let path = blobPath(digest)
-        if !FileManager.default.fileExists(atPath: path) {
+        // An existing blob is kept only when it is whole: a damaged one is written again, so
+        // the cell that recomputed it is served from the cache next time.
+        if (try? blob(digest)) == nil {
             try AtomicFile.write(bytes, to: path)
         }
         return digest

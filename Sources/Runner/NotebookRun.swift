@@ -129,7 +129,12 @@ final class NotebookRun {
                 continue
             }
 
-            let why = options.fresh ? "--fresh" : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)
+            // An entry that exists for this very key but could not be used was damaged (a blob
+            // changed on disk, a figure lost): say so rather than guess at an edit.
+            let damaged = !options.fresh && cache.record(for: key).map { filesUnchanged($0.files) } == true
+            let why = options.fresh ? "--fresh"
+                : damaged ? "cache entry damaged; recomputed"
+                : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)
             session.beginCell()
             session.progress = { [log] step, total, label in log.progress(cell, step: step, total: total, label: label) }
             let globals = environment.filter { program.freeNames.contains($0.key) }

@@ -184,3 +184,23 @@ final class InsertedCellLogTests: RunnerTestCase {
         XCTAssertTrue(try runNotebooks().log.joined(separator: "\n").contains("(source edited)"), "an edit is still an edit")
     }
 }
+
+/// A blob damaged on disk makes its cell run again, and the log says why.
+final class DamagedBlobTests: RunnerTestCase {
+    func testADamagedBlobIsRecomputedAndNamed() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet m = rectangleMask(size: 8, x: 1, y: 1, width: 4, height: 4)\nshow(m, caption: \"m\")\n```\n")
+        try runNotebooks()
+        let blobs = project + "/.noisebook/cache/blobs"
+        let files = try FileManager.default.subpathsOfDirectory(atPath: blobs).filter { $0.count > 3 }
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: blobs + "/" + file)))
+            bytes[bytes.count / 2] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: blobs + "/" + file))
+        }
+        let (summary, log) = try runNotebooks()
+        XCTAssertEqual(summary.executed, 1, log.joined(separator: "\n"))
+        XCTAssertTrue(log.joined(separator: "\n").contains("cache entry damaged; recomputed"), log.joined(separator: "\n"))
+        XCTAssertEqual(try runNotebooks().summary.cached, 1, "the recomputed entry is whole again")
+    }
+}
