@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -146,6 +147,13 @@ static void gemm_blocked(long m, long n, long k, const float *a, long lda, const
 int nb_sgemm_supported(int kernel) { return kernel == NB_SGEMM_PORTABLE; }
 #endif
 
+// Products per kernel code, counted once per call (relaxed: a count, not a synchronisation).
+static _Atomic unsigned long runs[3];
+
+unsigned long nb_sgemm_runs(int kernel) {
+    return kernel >= 0 && kernel < 3 ? atomic_load_explicit(&runs[kernel], memory_order_relaxed) : 0;
+}
+
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel) {
     if (m <= 0 || n <= 0) return;
@@ -155,13 +163,16 @@ void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, 
     }
 #ifdef NB_SIMD
     if (kernel == NB_SGEMM_AVX512 && nb_sgemm_supported(kernel)) {
+        atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX512], 1, memory_order_relaxed);
         gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, micro_avx512, 16);
         return;
     }
     if (kernel == NB_SGEMM_AVX2 && nb_sgemm_supported(kernel)) {
+        atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX2], 1, memory_order_relaxed);
         gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, micro_avx2, 6);
         return;
     }
 #endif
+    atomic_fetch_add_explicit(&runs[NB_SGEMM_PORTABLE], 1, memory_order_relaxed);
     gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
 }

@@ -32,6 +32,10 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// Whether this CPU runs the kernel.
     public var isRunnable: Bool { code.map { nb_sgemm_supported($0) != 0 } ?? true }
 
+    /// How many products this kernel's own code has computed in this process (nil for
+    /// OpenBLAS): what tests read to prove a path ran rather than fell back.
+    public var runs: UInt? { code.map { UInt(nb_sgemm_runs($0)) } }
+
     /// The fastest this CPU runs: AVX-512, else AVX2, else OpenBLAS (the portable kernel is for tests).
     public static var preferred: Float32Kernel {
         [.avx512, .avx2].first { $0.isRunnable } ?? .openblas

@@ -58,6 +58,32 @@ final class Float32KernelTests: XCTestCase {
         }
     }
 
+    /// Every kernel the CPU's flags in /proc/cpuinfo allow is runnable, and a product asked
+    /// of it runs its own code (its counter moves, the portable one's does not): a wrong
+    /// feature check or a silent fallback fails here, not only in speed.
+    func testEveryKernelTheCPUAllowsRunsItsOwnCode() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: ":").last?.split(separator: " ").map(String.init) ?? [])
+        var expected: [Float32Kernel] = [.portable]
+        if flags.contains("avx2") && flags.contains("fma") { expected.append(.avx2) }
+        if flags.contains("avx512f") { expected.append(.avx512) }
+        var random = SeededRandom(seed: 5)
+        let a = random.normal(shape: [20, 9 + 3]).scalars, b = random.normal(shape: [9, 21 + 5]).scalars
+        var exercised = [String]()
+        for kernel in expected {
+            XCTAssertTrue(kernel.isRunnable, "/proc/cpuinfo says this CPU runs \(kernel), noisebook says it cannot")
+            let before = try XCTUnwrap(kernel.runs), portableBefore = try XCTUnwrap(Float32Kernel.portable.runs)
+            _ = product(kernel, m: 20, n: 21, k: 9, a: a, b: b)
+            XCTAssertEqual(try XCTUnwrap(kernel.runs), before + 1, "\(kernel) ran its own code")
+            if kernel != .portable {
+                XCTAssertEqual(try XCTUnwrap(Float32Kernel.portable.runs), portableBefore, "\(kernel) did not fall back to portable")
+            }
+            exercised.append(kernel.rawValue)
+        }
+        print("Float32 kernels exercised on this CPU: \(exercised.joined(separator: ", "))")
+    }
+
     /// The SIMD kernels do the portable kernel's operations in its order: identical bits.
     func testSIMDKernelsEqualThePortableKernelBitForBit() {
         var random = SeededRandom(seed: 34)

@@ -31,6 +31,11 @@ int nb_sgemm_supported(int kernel);
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel);
 
+/// How many products `kernel`'s own code has computed since the process started (a product
+/// asked of a kernel the CPU lacks counts for the portable one, which ran it): the tests'
+/// proof that each SIMD path really ran.
+unsigned long nb_sgemm_runs(int kernel);
+
 #ifdef __cplusplus
 }
 #endif
