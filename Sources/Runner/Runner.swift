@@ -55,11 +55,7 @@ public final class Runner {
                 let notebookRun = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
                                               options: options, model: model, log: log)
                 let outcomes = notebookRun.run()
-                if notebookRun.cancelled {
-                    // The page of an interrupted notebook keeps its last complete version.
-                    summary.notebooks -= 1
-                    break
-                }
+                // The cells that finished count, also in a notebook the run was interrupted in.
                 summary.cells += outcomes.count
                 for outcome in outcomes {
                     switch outcome.status {
@@ -68,6 +64,11 @@ public final class Runner {
                     case .failed: summary.failed += 1
                     case .skipped: summary.skipped += 1
                     }
+                }
+                if notebookRun.cancelled {
+                    // The page of an interrupted notebook keeps its last complete version.
+                    summary.notebooks -= 1
+                    break
                 }
                 page = try site.publish(document: document, outcomes: outcomes, model: model, cache: cache)
             } catch {

@@ -38,7 +38,7 @@ final class LockAndCancelTests: RunnerTestCase {
     }
 
     /// Cancellation once cell 1's record is on disk and cell 2 has started: cell 2 stops, is not stored
-    /// and is not reported as failed, and the previous page stays.
+    /// and is not reported as failed, the previous page stays, and the summary counts cell 1.
     func testCancelledRunStoresFinishedCellsOnlyAndKeepsThePage() throws {
         try write("a.md", "---\nseed: 1\n---\n```swift\nprint(\"first\")\n```\n\n```swift\nvar n = 0\nfor i in 0..<1000000 {\n    n = n + i\n}\n```\n")
         try write("b.md", "---\nseed: 1\n---\n```swift\nprint(2)\n```\n")
@@ -55,7 +55,8 @@ final class LockAndCancelTests: RunnerTestCase {
             return polls.lines.count > 1
         }), log: RunLog(interactive: false) { lines.append($0) }) { _, _ in .none }.run()
         XCTAssertEqual(summary.failed, 0, "\(lines.lines)")
-        XCTAssertEqual(summary.executed, 0, "an interrupted notebook is not counted")
+        XCTAssertEqual(summary.executed, 1, "the cell that finished before the interrupt counts")
+        XCTAssertEqual(summary.notebooks, 0, "the interrupted notebook is not a finished one")
         XCTAssertTrue(lines.lines.contains { $0.contains("stopped") && $0.contains("(interrupted)") }, "\(lines.lines)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cells).count, 1)
         XCTAssertEqual(try page("a.html"), "previous page")
