@@ -90,9 +90,14 @@ public final class ModelResolver: @unchecked Sendable {
             return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
         }
         let preferred = name == "auto" ? nil : name
-        // Without DeepFloyd weights: the trained UNet, else the closed-form emoji model.
+        // Without DeepFloyd weights: the trained UNet once its training has finished, else
+        // the closed-form emoji model.
         let fallback = { [self] () throws -> ModelChoice in
             guard let folder = Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
+                return try builtin(posteriorMean: false)
+            }
+            if let progress = Self.unfinishedTraining(folder) {
+                warnOnce("noisebook: \(folder) is still in training (\(progress)); auto runs the closed-form emoji model until it has finished (model: trained runs it as it is)")
                 return try builtin(posteriorMean: false)
             }
             return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
@@ -284,10 +289,22 @@ public final class ModelResolver: @unchecked Sendable {
         return folder
     }
 
-    /// The folder of the model `auto` falls back to without DeepFloyd weights: Models/trained,
-    /// else Models/emoji (nil when neither is found).
+    /// "step 2170 of 2500" when `folder`'s training.json says its training has not finished;
+    /// nil when it has (or when the folder keeps no record, as a user's own export may not).
+    static func unfinishedTraining(_ folder: String) -> String? {
+        let path = folder + "/training.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let keys = try? ConfigKeys(json: [UInt8](data), file: path),
+              (try? keys.bool("finished")) == false else { return nil }
+        let step = (try? keys.int("steps")) ?? nil, planned = (try? keys.int("planned_steps")) ?? nil
+        return "step \(step.map(String.init) ?? "?") of \(planned.map(String.init) ?? "?")"
+    }
+
+    /// The folder of the model `auto` falls back to without DeepFloyd weights: Models/trained
+    /// once its training has finished, else Models/emoji (nil when neither is found).
     public static func defaultModelFolder(projectRoot: String) -> String? {
-        modelsFolder(projectRoot: projectRoot, named: "trained") ?? modelsFolder(projectRoot: projectRoot, named: "emoji", marker: "captions.json")
+        if let trained = modelsFolder(projectRoot: projectRoot, named: "trained"), unfinishedTraining(trained) == nil { return trained }
+        return modelsFolder(projectRoot: projectRoot, named: "emoji", marker: "captions.json")
     }
 
     /// `Models/<name>` holding `marker`: under `$NOISEBOOK_MODELS`, the project, or the package

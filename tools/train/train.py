@@ -616,6 +616,10 @@ def train(args, preset, mode):
     os.makedirs(checkpoints, exist_ok=True)
     state = {"step": 0, "history": [], "window": [], "seconds": 0.0, "invocations": 0}
     latest = sorted(glob.glob(os.path.join(checkpoints, "step-*.pt")))
+    if args.init_from and not latest:
+        warm_start(args.init_from, unet, table, ema, words, config)
+        state["init_from"] = describe_model_folder(args.init_from)
+        log(f"starting from the weights of {args.init_from} (fresh optimizer state)")
     if latest:
         saved = torch.load(latest[-1], map_location=device, weights_only=False)
         for key in ("config", "words", "phases", "data_digest", "seed"):
@@ -666,6 +670,7 @@ def train(args, preset, mode):
     last_checkpoint = time.time()
     if not args.export_only:
         state["invocations"] += 1
+        state.setdefault("commands", []).append(shlex.join(["python3"] + sys.argv))
     step_times = []
     until = state["step"] if args.export_only else min(total, args.until_step or total)
     while state["step"] < until and time.time() < stop_at:
@@ -735,7 +740,9 @@ def train(args, preset, mode):
         "planned_steps": total,
         "finished": finished,
         "invocations": state["invocations"],
+        "training_commands": state.get("commands", []),
         "replans": state.get("replans", []),
+        "init_from": state.get("init_from"),
         "seconds": round(seconds, 1),
         "seconds_per_step_last_invocation": round(sum(step_times) / len(step_times), 4) if step_times else None,
         "device": describe_device(device),
@@ -753,6 +760,36 @@ def train(args, preset, mode):
     write_training(args.out, training)
     log(f"done for now: step {state['step']} of {total}, train {training['final_train_loss']}, "
         f"validation {training['final_validation_loss']}, {training['seconds']}s in all")
+
+
+def warm_start(folder, unet, table, ema, words, config):
+    """Starts live and EMA weights from an exported model folder (same config and vocabulary):
+    how training goes on where no checkpoint survived, e.g. on another machine. The optimizer
+    state starts afresh, so this continues training; it does not resume it exactly."""
+    with open(os.path.join(folder, "unet", "config.json")) as f:
+        saved = json.load(f)
+    for key, value in config.items():
+        if json.dumps(saved.get(key), sort_keys=True) != json.dumps(value, sort_keys=True):
+            raise SystemExit(f"--init-from {folder}: its config's {key} is {saved.get(key)!r}, this run's {value!r}")
+    with open(os.path.join(folder, "text", "vocabulary.json")) as f:
+        if json.load(f)["words"] != words:
+            raise SystemExit(f"--init-from {folder}: its vocabulary differs from this run's")
+    weights = load_file(os.path.join(folder, "unet", "diffusion_pytorch_model.fp16.safetensors"))
+    unet.load_state_dict({k: v.float() for k, v in weights.items()})
+    table.weight.data.copy_(load_file(os.path.join(folder, "text", "embeddings.safetensors"))["word_embeddings"].float())
+    for live, shadow in zip(ema.modules, ema.shadow):
+        shadow.load_state_dict(live.state_dict())
+
+
+def describe_model_folder(folder):
+    """What a warm start started from: the weights' SHA-256 and the steps its training took."""
+    with open(os.path.join(folder, "unet", "diffusion_pytorch_model.fp16.safetensors"), "rb") as f:
+        sha = sha256_hex(f.read())
+    steps = None
+    if os.path.exists(os.path.join(folder, "training.json")):
+        with open(os.path.join(folder, "training.json")) as f:
+            steps = json.load(f).get("steps")
+    return {"folder": folder, "weightsSHA256": sha, "steps": steps}
 
 
 def check_replan(old, new, step):
@@ -941,6 +978,8 @@ def main():
                         help="the plan as SIZE:BATCH:STEPS,... (default: the preset's)")
     parser.add_argument("--replan", action="store_true",
                         help="resume under a new plan (--phases/--steps) that keeps the steps already taken")
+    parser.add_argument("--init-from", default=None,
+                        help="start a new run (no checkpoint yet) from an exported model folder's weights")
     parser.add_argument("--skip-evaluation", action="store_true",
                         help="export without sampling the evaluation grids (training.json's evaluation is null)")
     parser.add_argument("--export-only", action="store_true",
