@@ -173,7 +173,6 @@ final class NotebookRun {
                 }
                 // What the cell printed and showed before the failing line stays on its page,
                 // above the error (its images are stored as blobs; the cell itself is not cached).
-                log.printed(partial.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
                 let shown = (try? store.store(partial)) ?? []
                 outcomes.append(fail(cell, error, seconds: Self.seconds(since: start), note: "miss: \(why)", outputs: shown))
             }
@@ -196,6 +195,7 @@ final class NotebookRun {
             text = "\(displayPath):\(cell.line):1: error: \(error)"
         }
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
+        log.printed(outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
         log.cellFailed(cell, text)
         return CellOutcome(cell: cell, status: .failed(seconds), cacheNote: note, outputs: outputs, error: text)
     }
