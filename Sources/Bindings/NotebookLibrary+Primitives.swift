@@ -8,6 +8,11 @@ import Tensor
 /// pieces of the reverse step (A.3), numbered noise, and views, on model-range values
 /// ([-1, 1]; `image.toModelRange()` converts a display image).
 extension NotebookLibrary {
+    /// The variance value (the lower end of the learned range, -1) that stands for the
+    /// posterior variance: what `noiseEstimate` gives for a model without learned variance,
+    /// and what `addVariance` reads as that.
+    static let posteriorVarianceMarker: Float = -1
+
     static func addPrimitiveFunctions(to library: inout Library, session: NotebookSession) {
         library.add(function("noiseEstimate", [(nil, "images", nil), ("t", "t", nil), ("prompt", "prompt", .void)],
                              "The model's noise estimate and variance channels for model-range images at timestep t, in one batched call: (noise, variance); with an array of images (and of prompts, one each), arrays.",
@@ -60,7 +65,7 @@ extension NotebookLibrary {
             // learned range, the posterior variance (fixed_small), so a loop written for
             // DeepFloyd IF runs unchanged on it (`addVariance` takes the posterior path).
             let noise = values(prediction.noise)
-            let variance = values(prediction.variance ?? prediction.noise.map { _ in -1 })
+            let variance = values(prediction.variance ?? prediction.noise.map { _ in posteriorVarianceMarker })
             if single { return .array([noise[0], variance[0]]) }
             return .array([.array(noise), .array(variance)])
         })
@@ -89,7 +94,7 @@ extension NotebookLibrary {
             let x = try modelValue(arguments, "image"), z = try modelValue(arguments, "noise", like: arguments, "image")
             let result: Tensor
             let v = arguments.isPresent("variance") ? try modelValue(arguments, "variance", like: arguments, "image") : nil
-            if let v, !v.scalars.allSatisfy({ $0 == -1 }) {
+            if let v, !v.scalars.allSatisfy({ $0 == posteriorVarianceMarker }) {
                 result = schedule.addVariance(x, v: v, t: t, previous: previous, noise: z)
             } else {
                 result = schedule.addPosteriorVariance(x, t: t, previous: previous, noise: z)

@@ -45,6 +45,11 @@ public struct Provenance: Sendable, Codable, Equatable {
                    embedding: embedding == other.embedding ? embedding : nil)
     }
 
+    /// The `noise` field of an image drawn from the numbered draws of a call's `seed:`.
+    public static let seedArgumentNoise = "seed: argument"
+    /// The `noise` field of an image drawn from the call's stream under the notebook seed.
+    public static let notebookStreamNoise = "notebook stream"
+
     /// The fields as strings, for the JSON sidecar of each published image: `seed` is the
     /// seed the noise came from, and `noise` says which: "seed: argument" (numbered draws of
     /// the call's own seed) or "notebook stream" (the call's stream under the notebook seed).
@@ -54,10 +59,10 @@ public struct Provenance: Sendable, Codable, Equatable {
         if let prompt { f["prompt"] = prompt }
         if let callSeed {
             f["seed"] = String(callSeed)
-            f["noise"] = "seed: argument"
+            f["noise"] = Self.seedArgumentNoise
         } else if let seed {
             f["seed"] = String(seed)
-            f["noise"] = "notebook stream"
+            f["noise"] = Self.notebookStreamNoise
         }
         if let steps { f["steps"] = String(steps) }
         if let operation { f["operation"] = operation }

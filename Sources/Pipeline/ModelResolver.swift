@@ -131,7 +131,8 @@ public final class ModelResolver: @unchecked Sendable {
         let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
         let promptCache = projectRoot + "/.noisebook/prompts"
         let displayName = ModelLoader.displayName(found) + (bfloat16 == nil ? "" : ", bf16 products")
-        let ifName = ["IF-I-XL", "IF-I-L", "IF-I-M"].first { found.name.hasPrefix($0) } ?? found.name
+        // The longest IF name the snapshot's name starts with ("IF-I-XL" before "IF-I-L"...).
+        let ifName = Self.names.filter { $0.hasPrefix("IF-") && found.name.hasPrefix($0) }.max { $0.count < $1.count } ?? found.name
         return ModelChoice(displayName: displayName, name: ifName, components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
             try self.memo(\.loaded, identity) {

@@ -115,7 +115,8 @@ final class NotebookRun {
                 continue
             }
 
-            if !options.fresh, let record = cache.record(for: key), filesUnchanged(record.files),
+            let stored = options.fresh ? nil : cache.record(for: key)
+            if let record = stored, filesUnchanged(record.files),
                let values = try? record.values.mapValues(store.load), figuresIntact(record) {
                 environment.merge(values) { _, new in new }
                 for (name, stored) in record.values { valueDigests[name] = stored.digest }
@@ -131,7 +132,7 @@ final class NotebookRun {
 
             // An entry that exists for this very key but could not be used was damaged (a blob
             // changed on disk, a figure lost): say so rather than guess at an edit.
-            let damaged = !options.fresh && cache.record(for: key).map { filesUnchanged($0.files) } == true
+            let damaged = stored.map { filesUnchanged($0.files) } == true
             let why = options.fresh ? "--fresh"
                 : damaged ? "cache entry damaged; recomputed"
                 : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)

@@ -217,7 +217,7 @@ final class Site {
         if let prompt = fields["prompt"] {
             parts.append("“\(prompt)”" + (fields["embedding"].map { " (embedding: \($0))" } ?? ""))
         }
-        if let seed = fields["seed"] { parts.append(fields["noise"] == "seed: argument" ? "seed: \(seed)" : "notebook seed \(seed)") }
+        if let seed = fields["seed"] { parts.append(fields["noise"] == Provenance.seedArgumentNoise ? "seed: \(seed)" : "notebook seed \(seed)") }
         if let steps = fields["steps"] { parts.append(steps == "1" ? "1 step" : "\(steps) steps") }
         if let source = fields["source"] { parts.append(source) }
         if let display = fields["display"] { parts.append(display) }

@@ -156,9 +156,7 @@ extension Interpreter {
                 ranges["self"] = receiver.range
             }
             let callArguments = Arguments(bound, functionName: name, isCancelled: isCancelled)
-            if receiver == nil, !builtinsCalled.isEmpty, !builtinsCalled[builtinsCalled.count - 1].contains(name) {
-                builtinsCalled[builtinsCalled.count - 1].append(name)
-            }
+            if receiver == nil { noteBuiltinsCalled([name]) }
             do {
                 return try hostCall(range: range, argumentRanges: ranges) { try builtin.body(callArguments) }
             } catch let error as ScriptError where error.kind == .wrongType {

@@ -46,12 +46,7 @@ extension Interpreter {
             callDepth -= 1
             running.removeLast()
             // What this call used counts for its caller too.
-            let used = builtinsCalled.removeLast()
-            if !builtinsCalled.isEmpty {
-                for name in used where !builtinsCalled[builtinsCalled.count - 1].contains(name) {
-                    builtinsCalled[builtinsCalled.count - 1].append(name)
-                }
-            }
+            noteBuiltinsCalled(builtinsCalled.removeLast())
         }
         // The function sees what it captured and itself, never the caller's variables.
         var outer = function.captures.mapValues { Variable(value: $0, isMutable: false) }
@@ -109,6 +104,14 @@ extension Interpreter {
             return .array(items.map { attributed($0, to: function, calling: builtins) })
         default:
             return value
+        }
+    }
+
+    /// Adds `names` (in order, each once) to what the innermost running function has called.
+    func noteBuiltinsCalled(_ names: [String]) {
+        guard !builtinsCalled.isEmpty else { return }
+        for name in names where !builtinsCalled[builtinsCalled.count - 1].contains(name) {
+            builtinsCalled[builtinsCalled.count - 1].append(name)
         }
     }
 

@@ -36,7 +36,7 @@ extension ScriptError {
             if k == shown.count - 1, shown.count < callChain.count {
                 lines.append("note: ... \(callChain.count - shown.count) more calls ...")
             }
-            place(call.range, call.inFunction, "note", "'\(call.function)' called from \(call.caller.map { "'\($0)'" } ?? "the cell") here")
+            place(call.range, call.inFunction, "note", call.message)
         }
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")

@@ -73,6 +73,9 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The call's place inside a function declared in an earlier cell.
         public var inFunction: FunctionPosition?
 
+        /// "'inner' called from 'outer' here" (or "from the cell").
+        public var message: String { "'\(function)' called from \(caller.map { "'\($0)'" } ?? "the cell") here" }
+
         /// A call from its parts.
         public init(function: String, caller: String?, range: SourceRange?, inFunction: FunctionPosition?) {
             self.function = function
@@ -113,7 +116,7 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
         for call in callChain {
             let place = call.range.map { "\($0.start)" }
                 ?? call.inFunction.map { "in '\($0.function)', line \($0.line):\($0.column) of its declaration" } ?? "?"
-            text += "\n\(place): note: '\(call.function)' called from \(call.caller.map { "'\($0)'" } ?? "the cell") here"
+            text += "\n\(place): note: \(call.message)"
         }
         for note in notes { text += "\nnote: \(note)" }
         return text
