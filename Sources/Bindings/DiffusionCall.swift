@@ -185,9 +185,14 @@ final class DiffusionCall {
     /// (made by the notebook's model unless `modelName` says otherwise).
     func image(_ x: Tensor, prompt: String, steps: Int, operation: String, modelName: String? = nil) -> Value {
         let pixels = x.rank == 4 ? x.slice(0) : x
+        // A patch schedule changes what the model does, so the line says which one ran.
+        var named = operation
+        if arguments.isPresent("patches"), let patches = try? arguments.string("patches") {
+            named = operation.hasSuffix(")") ? operation.dropLast() + ", patches \(patches))" : operation + "(patches \(patches))"
+        }
         let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed,
                                     callSeed: random.seedArgument, steps: steps,
-                                    operation: operation, embedding: embeddingSources.isEmpty ? nil : embeddingSources.joined(separator: ", "))
+                                    operation: named, embedding: embeddingSources.isEmpty ? nil : embeddingSources.joined(separator: ", "))
         return .native(ImageValue(pixels.fromModelRange(), provenance: provenance))
     }
 }

@@ -77,6 +77,15 @@ public struct ImageValue: NativeValue {
         case .divide: function = { $0 / $1 }
         default: return nil
         }
+        let mine = Self.operandText(self)
+        let theirs: String
+        switch other {
+        case let .int(i): theirs = String(i)
+        case let .double(d): theirs = NotebookLibrary.format(d)
+        case let .native(image as ImageValue): theirs = Self.operandText(image)
+        default: theirs = "?"
+        }
+        provenance.operation = Self.arithmeticText(selfOnLeft ? mine : theirs, op, selfOnLeft ? theirs : mine)
         do {
             let result = try Tensor.zip(a, b, operation: op.rawValue, function)
             return .native(ImageValue(result, provenance: provenance, isModelRange: resultIsModelRange, isWeight: resultIsWeight))
@@ -94,6 +103,27 @@ public struct ImageValue: NativeValue {
         var image = self
         image.provenance.operation = function + (builtins.isEmpty ? ", a cell function" : ", a cell function calling " + builtins.joined(separator: ", "))
         return image
+    }
+
+    /// How an arithmetic result names what made it, so a figure of `photo * (1 - mask)`
+    /// says so: "resized(64) × (1 − rectangleMask)"; a long chain is summed up by its last
+    /// operator, since a provenance line is read at a glance.
+    static func arithmeticText(_ left: String, _ op: BinaryOperator, _ right: String) -> String {
+        let symbol = [.multiply: "×", .subtract: "−", .divide: "÷"][op] ?? op.rawValue
+        let text = "\(left) \(symbol) \(right)"
+        let summed = text.count > 80 || [left, right].contains { $0.hasPrefix(summary) }
+        return summed ? "\(summary) (\(symbol))" : text
+    }
+
+    /// What `arithmeticText` says of a chain too long to spell out.
+    private static let summary = "image arithmetic"
+
+    /// An operand of `arithmeticText`: what made it, in parentheses when that is itself an
+    /// expression.
+    static func operandText(_ image: ImageValue) -> String {
+        let name = image.provenance.operation ?? image.provenance.source.map { String($0.split(separator: "/").last ?? "") } ?? "image"
+        let isExpression = [" × ", " − ", " + ", " ÷ ", " % "].contains { name.contains($0) }
+        return isExpression ? "(\(name))" : name
     }
 
     public func negated() throws -> Value? {

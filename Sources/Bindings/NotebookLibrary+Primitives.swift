@@ -101,9 +101,21 @@ extension NotebookLibrary {
             }
             return modelImage(result, "addVariance(\(t) -> \(previous))")
         })
-        library.add(function("gaussianNoise", [("like", "like", nil), ("seed", "seed", .void), ("draw", "draw", .int(0))],
-                             "Standard normal noise shaped like a value (model range); with seed:, draw k of that seed, the numbers a finished built-in given the same seed takes at its k-th draw.") { arguments in
-            let shape = try NotebookLibrary.image(arguments, "like").tensor.shape
+        library.add(function("gaussianNoise", [("like", "like", .void), ("size", "size", .void), ("seed", "seed", .void), ("draw", "draw", .int(0))],
+                             "Standard normal noise (model range) shaped like a value, or 3 x size x size; with seed:, draw k of that seed, the numbers a finished built-in given the same seed takes at its k-th draw.") { arguments in
+            let shape: [Int]
+            switch (arguments.isPresent("like"), arguments.isPresent("size")) {
+            case (true, false):
+                shape = try NotebookLibrary.image(arguments, "like").tensor.shape
+            case (false, true):
+                let side = try arguments.int("size")
+                guard side > 0, side <= maximumSide else {
+                    throw NotebookLibrary.failure("size must be between 1 and \(maximumSide), got \(side)", "size")
+                }
+                shape = [3, side, side]
+            default:
+                throw NotebookLibrary.failure("give the shape once: gaussianNoise(like: image) or gaussianNoise(size: 64)", arguments.isPresent("like") ? "size" : nil)
+            }
             let draw = try arguments.int("draw")
             guard draw >= 0 else { throw NotebookLibrary.failure("draw must be at least 0, got \(draw)", "draw") }
             let noise: Tensor

@@ -75,7 +75,10 @@ extension Interpreter {
             }
             let conformed = try conform(result, to: returnType, range: declaration.nameRange, nameRange: declaration.nameRange,
                                         context: "return type '\(returnType)'")
-            return attributed(conformed, to: declaration.name, calling: builtinsCalled[builtinsCalled.count - 1])
+            let call = declaration.name + "(" + zip(arguments, values).map { argument, value in
+                (argument.label.map { $0 + ": " } ?? "") + Self.argumentText(value)
+            }.joined(separator: ", ") + ")"
+            return attributed(conformed, to: call, calling: builtinsCalled[builtinsCalled.count - 1])
         } catch var error as ScriptError where error.kind != .cancelled {
             // A function declared in an earlier cell has lines of its own, not this cell's:
             // the failure is kept as a place inside it, which the host maps to its file.
@@ -91,6 +94,21 @@ extension Interpreter {
                                                     range: inCaller ? nil : range,
                                                     inFunction: inCaller ? caller.map { position(range, in: $0) } : nil))
             throw error
+        }
+    }
+
+    /// An argument as a provenance line shows it: strings quoted and cut short, numbers as
+    /// written, an image by its type, a long array by its length.
+    static func argumentText(_ value: Value) -> String {
+        switch value {
+        case .string(let text):
+            return "\"" + (text.count > 40 ? text.prefix(39) + "…" : text) + "\""
+        case .int, .double, .bool, .range:
+            return value.displayString
+        case .array(let items):
+            return items.count <= 4 ? "[" + items.map(argumentText).joined(separator: ", ") + "]" : "[\(items.count) values]"
+        default:
+            return value.typeName
         }
     }
 

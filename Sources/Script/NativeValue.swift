@@ -11,7 +11,8 @@ public protocol NativeValue: Sendable {
     func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value?
     /// Unary minus; nil if unsupported.
     func negated() throws -> Value?
-    /// This value as returned by the cell function `function`, whose run called the
+    /// This value as returned by the cell function call `function` (its name and the
+    /// argument values it was called with, `flipAnagram("a dog", "a skull", seed: 2)`), whose run called the
     /// built-ins `builtins` (in first-call order, nested calls included), so that it can say
     /// what made it; nil to keep it as it is.
     func returned(by function: String, calling builtins: [String]) -> (any NativeValue)?

@@ -325,9 +325,17 @@ final class CellFunctionProvenanceTests: BindingsTestCase {
             return step(image.toModelRange(), t: 30).toDisplayRange()
         }
         let out = loop(rectangleMask(size: 64, x: 0, y: 0, width: 8, height: 8).rgb())
+        func labelled(_ image: Image, prompt: String, steps: [Int], scale: Double) -> Image {
+            return image
+        }
+        let again = labelled(out, prompt: "a cat wearing a very tall hat in the snowy mountains", steps: [1, 2, 3, 4, 5], scale: 2.5)
         """)
+        // The call with its argument values, so two rows made by one function with different
+        // arguments say what differs.
         XCTAssertEqual(try image(values, "out").provenance.operation,
-                       "loop, a cell function calling noiseEstimate, predictX0, gaussianNoise, addVariance")
+                       "loop(Image), a cell function calling noiseEstimate, predictX0, gaussianNoise, addVariance")
+        XCTAssertEqual(try image(values, "again").provenance.operation,
+                       "labelled(Image, prompt: \"a cat wearing a very tall hat in the sn…\", steps: [5 values], scale: 2.5), a cell function")
     }
 }
 
