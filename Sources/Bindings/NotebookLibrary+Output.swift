@@ -21,8 +21,9 @@ extension NotebookLibrary {
         })
         library.add(function("show", [(nil, "images", nil), ("caption", "caption", .void),
                                       ("captions", "captions", .void), ("title", "title", .void),
-                                      ("columns", "columns", .void), ("view", "view", .void)],
-                             "Shows an image or a row of images with captions on the page.") { arguments in
+                                      ("columns", "columns", .void), ("view", "view", .void),
+                                      ("deliverable", "deliverable", .void)],
+                             "Shows an image or a row of images with captions on the page; deliverable: names the deliverable the figure answers.") { arguments in
             let images = try NotebookLibrary.images(arguments, "images")
             var captions = [String](repeating: "", count: images.count)
             if arguments.isPresent("captions") {
@@ -55,6 +56,7 @@ extension NotebookLibrary {
                 session.noteOnce("warning: \(shownAs) holds NaN or infinite values"
                                  + (image.provenance.operation.map { "; it was made by \($0)" } ?? ""))
             }
+            try emitDeliverable(arguments, "deliverable", session: session)
             session.emit(.figure(title: title, columns: columns, images: shown))
             return .void
         })

@@ -10,8 +10,8 @@ extension NotebookLibrary {
                                       ("xScale", "xScale", .string("linear")), ("yScale", "yScale", .string("linear")),
                                       ("markers", "markers", .void), ("markerLabels", "markerLabels", .void),
                                       ("width", "width", .int(640)), ("height", "height", .int(360)),
-                                      ("caption", "caption", .string(""))],
-                             "Draws a line, scatter or bar chart of y against x (one series, or an array of series with labels:) on the page.") { arguments in
+                                      ("caption", "caption", .string("")), ("deliverable", "deliverable", .void)],
+                             "Draws a line, scatter or bar chart of y against x (one series, or an array of series with labels:) on the page; deliverable: names the deliverable it answers.") { arguments in
             let ys = try seriesValues(arguments, "y")
             var xs: [[Double]]
             if arguments.isPresent("x") {
@@ -54,7 +54,9 @@ extension NotebookLibrary {
                               yScale: try choice("yScale", Chart.Scale.self), width: try arguments.int("width"),
                               height: try arguments.int("height"), markers: markers)
             do {
-                session.emit(.chart(try chart.validated(), caption: try arguments.string("caption")))
+                let validated = try chart.validated()
+                try emitDeliverable(arguments, "deliverable", session: session)
+                session.emit(.chart(validated, caption: try arguments.string("caption")))
             } catch let error as ChartError {
                 throw failure(error.description)
             }

@@ -22,6 +22,7 @@ public enum NotebookLibrary {
     public static func make(session: NotebookSession) -> Library {
         var library = Library()
         addOutputFunctions(to: &library, session: session)
+        addDeliverableFunctions(to: &library, session: session)
         addImageFunctions(to: &library, session: session)
         addNoiseFunctions(to: &library, session: session)
         addDiffusionFunctions(to: &library, session: session)

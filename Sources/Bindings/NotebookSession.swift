@@ -47,6 +47,9 @@ public enum SessionOutput: Sendable {
     case figure(title: String?, columns: Int?, images: [ShownImage])
     /// A chart made by `plot`.
     case chart(Chart, caption: String)
+    /// The place in the cell's output that answers a deliverable (`deliverable("id")`, or
+    /// `deliverable:` on the `show` or `plot` that follows).
+    case deliverable(String)
 }
 
 /// The state the built-ins of one notebook share: where files are, the current cell's
@@ -79,6 +82,9 @@ public final class NotebookSession: @unchecked Sendable {
     public var fixedSeed: UInt64?
     /// Polled by long built-ins between steps.
     public var isCancelled: @Sendable () -> Bool = { false }
+    /// The deliverables table beside the notebook (its path as errors show it, and its ids),
+    /// which `deliverable(...)` checks names against; nil when there is none.
+    public var deliverables: (path: String, ids: [String])?
 
     /// A session for a notebook in `notebookFolder` within `projectRoot`.
     public init(notebookFolder: String, projectRoot: String, seed: UInt64, allowedFolders: [String] = [],

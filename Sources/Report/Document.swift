@@ -132,6 +132,12 @@ enum Document {
         .card-body .meta { font-size: 0.8rem; gap: 0.1rem 1rem; }
         .part { font-size: 0.78rem; font-weight: 700; color: var(--dim); letter-spacing: 0.04em; }
         .warning { color: var(--fail); font-weight: 600; font-size: 0.85rem; margin: 0.5rem 0 0; }
+        .deliverable { font-size: 0.85rem; margin: 0.6rem 0 0.2rem; color: var(--dim); }
+        .deliverable-id { font-weight: 700; color: var(--accent); margin-right: 0.3em; }
+        .deliverables { border-collapse: collapse; width: 100%; margin: 2rem 0 0; font-size: 0.9rem; }
+        .deliverables th, .deliverables td { text-align: left; vertical-align: top; padding: 0.35rem 0.6rem; border-top: 1px solid var(--rule); }
+        .deliverables td:first-child { white-space: nowrap; font-weight: 700; }
+        .deliverables tr.missing td { color: var(--fail); }
 
         """
     }

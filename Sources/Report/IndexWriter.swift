@@ -5,6 +5,8 @@ struct IndexWriter {
     let title: String
     /// The notebooks, in display order.
     let entries: [IndexEntry]
+    /// The deliverables coverage, when the notebooks have a table.
+    let deliverables: DeliverableIndex?
 
     /// The complete HTML document.
     func render() -> String {
@@ -14,6 +16,9 @@ struct IndexWriter {
         let failed = entries.filter { $0.failedCells > 0 }.count
         var summary = "\(entries.count) \(entries.count == 1 ? "notebook" : "notebooks")"
         if failed > 0 { summary += ", \(failed) with failed cells" }
+        if let deliverables, !deliverables.missing.isEmpty {
+            summary += ", <a href=\"#deliverables\">\(deliverables.missing.count) \(deliverables.missing.count == 1 ? "deliverable" : "deliverables") unanswered</a>"
+        }
         html += "<p class=\"subtitle\">\(summary)</p>\n</header>\n<main>\n"
         if entries.isEmpty {
             html += "<p class=\"dim\">No notebooks yet.</p>\n"
@@ -24,6 +29,7 @@ struct IndexWriter {
             }
             html += "</ol>\n"
         }
+        if let deliverables { html += deliverables.render() }
         html += "</main>\n</body>\n</html>\n"
         return html
     }

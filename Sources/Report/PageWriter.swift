@@ -101,6 +101,10 @@ struct PageWriter {
                 html += FigureWriter(figure: figure, idPrefix: "c\(number)-f\(position + 1)").render()
             case .chart(let chart):
                 html += chart.render(idPrefix: "c\(number)-chart\(position + 1)")
+            case .deliverable(let marker):
+                html += "<p class=\"deliverable\" id=\"\(Report.escape(marker.anchor))\"><span class=\"deliverable-id\">\(Report.escape(marker.id))</span> "
+                html += marker.text.isEmpty ? "<span class=\"warning\">not in the deliverables table</span>" : Report.escape(marker.text)
+                html += "</p>\n"
             }
         }
         html += "</section>\n"

@@ -9,9 +9,10 @@ public enum Report {
         PageWriter(input: input).render()
     }
 
-    /// The index page: one card per notebook, in the given order.
-    public static func index(title: String, entries: [IndexEntry]) -> String {
-        IndexWriter(title: title, entries: entries).render()
+    /// The index page: one card per notebook, in the given order, then the deliverables
+    /// coverage when there is a table.
+    public static func index(title: String, entries: [IndexEntry], deliverables: DeliverableIndex? = nil) -> String {
+        IndexWriter(title: title, entries: entries, deliverables: deliverables).render()
     }
 
     /// Markdown prose as an HTML fragment, with `$...$` and `$$...$$` maths rendered as HTML

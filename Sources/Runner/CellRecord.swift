@@ -50,6 +50,8 @@ enum StoredOutput: Codable, Sendable {
     case text(String)
     case figure(StoredFigure)
     case chart(Chart, caption: String)
+    /// A deliverable the cell answers at this place.
+    case deliverable(String)
 }
 
 /// A figure: a row or grid of images with captions.

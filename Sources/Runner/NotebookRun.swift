@@ -15,6 +15,8 @@ final class NotebookRun {
     private let options: RunOptions
     private let model: ModelChoice
     private let log: RunLog
+    /// The deliverables table beside the notebook, which `deliverable(...)` checks ids against.
+    private let deliverables: DeliverableTable?
     /// The source hashes of this version's cells (an inserted cell is told from an edited one).
     private lazy var sourceHashes = Set(document.cells.map { SHA256.hex(CellKeyInputs.normalize($0.source)) })
     /// Whether the run stopped early because `options.isCancelled` turned true; the
@@ -22,7 +24,8 @@ final class NotebookRun {
     private(set) var cancelled = false
 
     init(document: NotebookDocument, displayPath: String, cache: CellCache, options: RunOptions,
-         model: ModelChoice, log: RunLog) {
+         model: ModelChoice, log: RunLog, deliverables: DeliverableTable? = nil) {
+        self.deliverables = deliverables
         self.document = document
         self.displayPath = displayPath
         self.cache = cache
@@ -38,6 +41,7 @@ final class NotebookRun {
         let session = NotebookSession(notebookFolder: folder, projectRoot: options.projectRoot, seed: seed,
                                       allowedFolders: options.allowedFolders, model: model)
         session.isCancelled = options.isCancelled
+        session.deliverables = deliverables.map { ($0.path, $0.ids) }
         let library = NotebookLibrary.make(session: session)
         let interpreter = Interpreter(library: library)
         interpreter.isCancelled = options.isCancelled

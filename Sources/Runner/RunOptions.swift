@@ -50,9 +50,11 @@ public struct RunSummary: Sendable {
     public var failed = 0
     /// Cells not run because they read what a failed cell should have defined.
     public var skipped = 0
+    /// Deliverables tables that could not be read.
+    public var brokenTables = 0
 
-    /// 0 when everything ran, 65 when a notebook or cell failed (EX_DATAERR).
-    public var exitCode: Int32 { brokenNotebooks + failed + skipped > 0 ? 65 : 0 }
+    /// 0 when everything ran, 65 when a notebook, a cell or a deliverables table failed (EX_DATAERR).
+    public var exitCode: Int32 { brokenNotebooks + failed + skipped + brokenTables > 0 ? 65 : 0 }
 
     /// "14 notebooks, 45 cells: 40 cached, 4 ran, 1 failed" (and "3 skipped" when any were).
     public var counts: String {
@@ -60,6 +62,7 @@ public struct RunSummary: Sendable {
         var text = "\(plural(notebooks, "notebook")), \(plural(cells, "cell")): \(cached) cached, \(executed) ran, \(failed) failed"
         if skipped > 0 { text += ", \(skipped) skipped" }
         if brokenNotebooks > 0 { text += "; \(plural(brokenNotebooks, "notebook")) could not be run" }
+        if brokenTables > 0 { text += "; \(plural(brokenTables, "deliverables table")) could not be read" }
         return text
     }
 }

@@ -38,6 +38,7 @@ public final class Runner {
         let site = try Site(folder: options.outputFolder, embedImages: options.embedImages, submission: options.submission)
         var summary = RunSummary()
         let start = Date()
+        var tables = DeliverableTables(root: options.projectRoot)
 
         for path in notebooks {
             if options.isCancelled() { break }
@@ -52,8 +53,11 @@ public final class Runner {
                 let model = try models(document.frontMatter, URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 log.notebook(displayPath, model: model.displayName)
                 log.notebookStarted(displayPath, page: Site.pageName(for: path))
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                let table = tables.table(in: folder, log: log, summary: &summary)
+                if site.deliverableTable == nil { site.deliverableTable = table }
                 let notebookRun = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,
-                                              options: options, model: model, log: log)
+                                              options: options, model: model, log: log, deliverables: table)
                 let outcomes = notebookRun.run()
                 // The cells that finished count, also in a notebook the run was interrupted in.
                 summary.cells += outcomes.count

@@ -23,6 +23,8 @@ final class Site {
         var images: [String]?
         /// The image files its last version without a failure showed (kept while it fails).
         var goodImages: [String]?
+        /// The deliverables the page answers (nil in manifests written before they were kept).
+        var answers: [DeliverableAnswer]?
     }
 
     /// The image files (`<sha>.png`) each remembered page uses, by page file name; a page
@@ -35,6 +37,10 @@ final class Site {
     var goodImages: [String: Set<String>] = [:]
     /// The pages published from their notebooks in this run.
     private var published = Set<String>()
+    /// The deliverables each page answers, by page file name, in page order.
+    var answers: [String: [DeliverableAnswer]] = [:]
+    /// The notebooks' deliverables table, when they have one: the index shows coverage.
+    var deliverableTable: DeliverableTable?
 
     /// Whether pages carry their images inline (`data:` URLs), so each page is one
     /// self-contained file; the image files and sidecars are still written.
@@ -57,6 +63,7 @@ final class Site {
             for entry in stored where FileManager.default.fileExists(atPath: folder + "/" + entry.fileName) {
                 if let images = entry.images { pageImages[entry.fileName] = Set(images) } else { imagesKnown = false }
                 if let good = entry.goodImages { goodImages[entry.fileName] = Set(good) }
+                answers[entry.fileName] = entry.answers ?? []
                 remember(IndexEntry(fileName: entry.fileName, title: entry.title, part: entry.part,
                                     thumbnail: entry.thumbnail, modelName: entry.modelName, seed: entry.seed,
                                     cellCount: entry.cellCount, failedCells: entry.failedCells))
@@ -77,6 +84,7 @@ final class Site {
         var lastModelImage: String?
         var showings = [String: (provenance: [String: String], shown: [ImageShowing])]()
         var chartData = Set<String>()
+        var pageAnswers = [DeliverableAnswer]()
 
         for block in document.blocks {
             switch block {
@@ -86,8 +94,13 @@ final class Site {
             case let .cell(cell):
                 guard let outcome = outcomeByIndex[cell.index] else { continue }
                 var outputs = [CellOutput]()
-                for output in outcome.outputs {
+                for (position, output) in outcome.outputs.enumerated() {
                     switch output {
+                    case let .deliverable(id):
+                        let answer = DeliverableAnswer(id: id, cell: cell.index + 1, position: position + 1,
+                                                       label: Self.answerLabel(outcome.outputs[(position + 1)...], cell: cell.index + 1, source: cell.source))
+                        pageAnswers.append(answer)
+                        outputs.append(.deliverable(DeliverableMarker(id: id, text: deliverableTable?.row(id)?.text ?? "", anchor: answer.anchor)))
                     case let .text(text):
                         // Consecutive printed lines read as one block.
                         if case let .text(previous)? = outputs.last {
@@ -146,6 +159,7 @@ final class Site {
             goodImages[fileName] = shownNow
         }
         published.insert(fileName)
+        answers[fileName] = pageAnswers
         let title = document.frontMatter.title ?? Self.stem(document.path)
         remember(IndexEntry(fileName: fileName, title: title, part: Self.part(of: document.path), thumbnail: lastModelImage ?? lastImage,
                             modelName: model.displayName, seed: document.frontMatter.seed, cellCount: outcomes.count,
@@ -176,12 +190,13 @@ final class Site {
     /// Writes the index of every page, in part order.
     func writeIndex() throws {
         let sorted = order.sorted { NotebookDiscovery.partOrder($0, $1) }.compactMap { entries[$0] }
-        try AtomicFile.write(Report.index(title: "noisebook: diffusion experiments", entries: sorted), to: folder + "/index.html")
+        try AtomicFile.write(Report.index(title: "noisebook: diffusion experiments", entries: sorted,
+                                          deliverables: deliverableIndex(pages: sorted)), to: folder + "/index.html")
         let stored = sorted.map {
             StoredEntry(fileName: $0.fileName, title: $0.title, part: $0.part, thumbnail: $0.thumbnail,
                         modelName: $0.modelName, seed: $0.seed, cellCount: $0.cellCount, failedCells: $0.failedCells,
                         images: imagesKnown ? (pageImages[$0.fileName] ?? []).sorted() : pageImages[$0.fileName].map { $0.sorted() },
-                        goodImages: goodImages[$0.fileName].map { $0.sorted() })
+                        goodImages: goodImages[$0.fileName].map { $0.sorted() }, answers: answers[$0.fileName])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

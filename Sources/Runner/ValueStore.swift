@@ -52,6 +52,8 @@ struct ValueStore {
                 return .text(text)
             case let .chart(chart, caption):
                 return .chart(chart, caption: caption)
+            case let .deliverable(id):
+                return .deliverable(id)
             case let .figure(title, columns, images):
                 let stored = try images.map { image -> StoredFigureImage in
                     // What the PNG can hold: [0, 1], NaN as 0 (the display note says so).

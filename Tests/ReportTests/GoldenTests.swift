@@ -50,6 +50,22 @@ final class GoldenTests: XCTestCase {
                          named: "index.html")
     }
 
+    /// The index with its deliverables table: one answered twice, one answered once, one
+    /// that nothing answers (flagged), and an answer naming an id the table lacks.
+    func testIndexPageWithDeliverables() throws {
+        let link = { (page: String, anchor: String, label: String) in DeliverableIndex.Link(href: page + "#" + anchor, label: label) }
+        let coverage = DeliverableIndex(tablePath: "Notebooks/deliverables.txt", rows: [
+            DeliverableIndex.Row(id: "1.1-forward", text: "forward(im, t) implemented",
+                                 links: [link("1.1-forward-process.html", "d-1.1-forward-c4-1", "1.1 · func forwardProcess")]),
+            DeliverableIndex.Row(id: "1.7-own", text: "The same edits of two images of our own",
+                                 links: [link("1.7-image-to-image.html", "d-1.7-own-c2-1", "1.7 · Chelsea the cat"),
+                                         link("1.7-image-to-image.html", "d-1.7-own-c3-1", "1.7 · A cup of coffee <& more>")]),
+            DeliverableIndex.Row(id: "1.9-skull", text: "A hybrid: a skull from afar, a waterfall up close", links: []),
+        ], unknown: [DeliverableIndex.Row(id: "1.9-old", text: "", links: [link("1.9-hybrid-images.html", "d-1.9-old-c2-1", "1.9 · cell 2")])])
+        try assertGolden(Report.index(title: "With deliverables", entries: ReportFixtures.entries, deliverables: coverage),
+                         named: "index-deliverables.html")
+    }
+
     func testLineChartSVG() throws {
         let chart = Chart(kind: .line, series: [Chart.Series(name: "abar", x: [0, 250, 500, 750, 999], y: [1, 0.79, 0.41, 0.1, 0.0001]),
                                                 Chart.Series(name: "sqrt(1 - abar)", x: [0, 250, 500, 750, 999], y: [0, 0.46, 0.77, 0.95, 1])],

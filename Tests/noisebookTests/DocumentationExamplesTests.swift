@@ -8,7 +8,7 @@ import XCTest
 /// order they appear (a later example may use what an earlier one defined). A ```swift
 /// block right after `<!-- expect-error: TEXT -->` shows a mistake: its cell must fail with
 /// TEXT in the message. Notebooks run on the default model (`auto`, no DeepFloyd weights),
-/// from a project whose `images/` holds the repository's notebook images.
+/// from a project whose `images/` and `deliverables.txt` are the repository's notebooks'.
 final class DocumentationExamplesTests: CommandTestCase {
     /// One runnable piece of a document.
     struct Example: Equatable {
@@ -66,6 +66,7 @@ final class DocumentationExamplesTests: CommandTestCase {
         try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
         // A copy: cells may not read through a link out of the project.
         try FileManager.default.copyItem(atPath: Self.root + "/Notebooks/images", toPath: project + "/Notebooks/images")
+        try FileManager.default.copyItem(atPath: Self.root + "/Notebooks/deliverables.txt", toPath: project + "/Notebooks/deliverables.txt")
         for (k, notebook) in notebooks.enumerated() {
             try notebook.source.write(toFile: project + "/Notebooks/notebook-\(k).md", atomically: true, encoding: .utf8)
         }

@@ -1,0 +1,29 @@
+import Script
+import TextDistance
+
+/// Which of the assignment's deliverables a cell or figure answers: a marker in the cell's
+/// output that the page shows and the index links to.
+extension NotebookLibrary {
+    static func addDeliverableFunctions(to library: inout Library, session: NotebookSession) {
+        library.add(function("deliverable", [(nil, "id", nil)],
+                             "Marks this place in the cell's output as answering a deliverable of the notebooks' deliverables.txt; the index page links here.") { arguments in
+            try emitDeliverable(arguments, "id", session: session)
+            return .void
+        })
+    }
+
+    /// Emits the marker for the deliverable named by argument `name`, when given, after
+    /// checking the id against the table.
+    static func emitDeliverable(_ arguments: Arguments, _ name: String, session: NotebookSession) throws {
+        guard arguments.isPresent(name) else { return }
+        let id = try arguments.string(name)
+        guard let table = session.deliverables else {
+            throw failure("no deliverables table beside this notebook: list the assignment's deliverables in deliverables.txt (one per line: an id, then what is asked)", name)
+        }
+        guard table.ids.contains(id) else {
+            let hint = ClosestMatch.suggestion(for: id, among: table.ids).map { ["did you mean '\($0)'?"] } ?? []
+            throw failure("'\(id)' is not a deliverable of \(table.path)", name, notes: hint)
+        }
+        session.emit(.deliverable(id))
+    }
+}
