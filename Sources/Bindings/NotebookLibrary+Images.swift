@@ -113,24 +113,24 @@ extension NotebookLibrary {
             return try wrap(image, operation: nil) { try $0.resized(width: side, height: side, antialias: true) }
         }
         method("flipped", [], "The image upside down.") { image, _ in
-            try wrap(image, operation: nil) { $0.flippedVertically() }
+            try wrap(image, operation: then(image, "flipped")) { $0.flippedVertically() }
         }
         method("mirrored", [], "The image mirrored left to right.") { image, _ in
-            try wrap(image, operation: nil) { $0.flippedHorizontally() }
+            try wrap(image, operation: then(image, "mirrored")) { $0.flippedHorizontally() }
         }
         method("rotated", [("by", "degrees", nil)], "The image rotated counterclockwise by a multiple of 90 degrees.") { image, arguments in
             let degrees = try arguments.int("degrees")
             guard degrees % 90 == 0 else { throw NotebookLibrary.failure("rotation must be a multiple of 90 degrees, got \(degrees)", "degrees") }
-            return try wrap(image, operation: nil) { $0.rotated90(times: ((degrees / 90) % 4 + 4) % 4) }
+            return try wrap(image, operation: then(image, "rotated by \(degrees)°")) { $0.rotated90(times: ((degrees / 90) % 4 + 4) % 4) }
         }
         method("grayscale", [], "The image in gray (1 channel).") { image, _ in
-            try wrap(image, operation: nil) { try $0.grayscale() }
+            try wrap(image, operation: then(image, "in gray")) { try $0.grayscale() }
         }
         method("rgb", [], "The image with 3 channels (a gray image repeated); a mask becomes a picture.") { image, _ in
             try wrap(image, operation: nil, keepsWeight: false) { try $0.toRGB() }
         }
         method("inverted", [], "The colour negative: 1 - x (-x for a model-range value).") { image, _ in
-            try wrap(image, operation: nil) { image.isModelRange ? -$0 : $0.inverted() }
+            try wrap(image, operation: then(image, "inverted")) { image.isModelRange ? -$0 : $0.inverted() }
         }
         method("clamped", [], "Values clamped to [0, 1] ([-1, 1] for a model-range value).") { image, _ in
             try wrap(image, operation: nil) { $0.clamped(to: image.isModelRange ? -1...1 : 0...1) }
@@ -197,6 +197,12 @@ extension NotebookLibrary {
     }
 
     /// A new image from `body`; Imaging errors become cell errors.
+    /// The operation of `image` followed by a change of view, so a figure that shows an
+    /// image both ways says which is which: "flipAnagram(...), then flipped".
+    static func then(_ image: ImageValue, _ change: String) -> String {
+        image.provenance.operation.map { "\($0), then \(change)" } ?? change
+    }
+
     static func wrapTensor(operation: String, isWeight: Bool = false, _ body: () throws -> Tensor) throws -> Value {
         try wrap(ImageValue(Tensor(zeros: [1, 1, 1]), provenance: Provenance(operation: operation), isWeight: isWeight), operation: operation) { _ in try body() }
     }

@@ -21,6 +21,19 @@ final class ProvenanceTests: BindingsTestCase {
         XCTAssertEqual(try image(chain, "x").provenance.operation, "image arithmetic (+)")
     }
 
+    /// An illusion shown both ways: the second reading says how it was turned.
+    func testAChangeOfViewIsNamedAfterWhatMadeTheImage() throws {
+        let values = try run("""
+        let blurred = gaussianBlur(rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 8).rgb(), kernelSize: 3, sigma: 1)
+        let upsideDown = blurred.flipped()
+        let turned = blurred.rotated(by: 90).inverted()
+        let plain = rectangleMask(size: 8, x: 0, y: 0, width: 4, height: 8).rgb().mirrored()
+        """)
+        XCTAssertEqual(try image(values, "upsideDown").provenance.operation, "gaussianBlur(3, σ 1.0), then flipped")
+        XCTAssertEqual(try image(values, "turned").provenance.operation, "gaussianBlur(3, σ 1.0), then rotated by 90°, then inverted")
+        XCTAssertEqual(try image(values, "plain").provenance.operation, "rectangleMask, then mirrored")
+    }
+
     func testNoiseBySizeIsNoiseLikeAnImageOfThatSize() throws {
         let values = try run("""
         let bySize = gaussianNoise(size: 8, seed: 3, draw: 2)
