@@ -141,7 +141,8 @@ final class NotebookRun {
                 : damaged ? "cache entry damaged; recomputed"
                 : explain(inputs, previous: previous, index: cell.index, used: &usedPrevious)
             session.beginCell()
-            session.progress = { [log] step, total, label in log.progress(cell, step: step, total: total, label: label) }
+            session.progress = { [log] step, total, label in log.progress(cell, loops: nil, step: (label, step, total)) }
+            interpreter.onIteration = { [log] loops in log.progress(cell, loops: loops, step: nil) }
             let globals = environment.filter { program.freeNames.contains($0.key) }
             let context = CellContext(constants: constants.filter { globals[$0.key] != nil },
                                       knownNames: knownNames.union(environment.keys))

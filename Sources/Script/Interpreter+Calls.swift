@@ -112,11 +112,10 @@ extension Interpreter {
         try evaluate(argument.value)
     }
 
-    /// Picks the overloads whose labels fit, then runs them in order: one that rejects an
-    /// argument's type (`.wrongType`) passes the call to the next; the first rejection is
-    /// reported when none accepts.
-    func callOverloads(_ overloads: [Builtin], name: String, arguments: [Argument], values: [Value],
-                       receiver: (value: Value, range: SourceRange)?, range: SourceRange) throws -> Value {
+    /// The overloads whose parameters the call's labels fit, with the argument each parameter
+    /// takes; none is an error that says which labels the closest overload wants.
+    func boundOverloads(_ overloads: [Builtin], name: String, arguments: [Argument],
+                        range: SourceRange) throws -> [(Builtin, [Int?])] {
         let labels = arguments.map(\.label)
         var candidates: [(Builtin, [Int?])] = []
         var failures: [(Builtin, BindingFailure)] = []
@@ -126,19 +125,26 @@ extension Interpreter {
             case .failure(let failure): failures.append((builtin, failure))
             }
         }
-        guard !candidates.isEmpty else {
-            let closest = failures.min { abs($0.0.parameters.count - labels.count) < abs($1.0.parameters.count - labels.count) }
-            guard let (builtin, failure) = closest else {
-                throw ScriptError(kind: .unknownName, message: "cannot find '\(name)' in scope", range: range)
-            }
-            var error = bindingError(failure, parameters: builtin.parameters, signature: builtin.signature,
-                                     arguments: arguments, range: range)
-            if overloads.count > 1 {
-                error.notes = error.notes.filter { !$0.contains("is declared as") }
-                error.notes += overloads.map { "candidate: \($0.signature)" }
-            }
-            throw error
+        guard candidates.isEmpty else { return candidates }
+        let closest = failures.min { abs($0.0.parameters.count - labels.count) < abs($1.0.parameters.count - labels.count) }
+        guard let (builtin, failure) = closest else {
+            throw ScriptError(kind: .unknownName, message: "cannot find '\(name)' in scope", range: range)
         }
+        var error = bindingError(failure, parameters: builtin.parameters, signature: builtin.signature,
+                                 arguments: arguments, range: range)
+        if overloads.count > 1 {
+            error.notes = error.notes.filter { !$0.contains("is declared as") }
+            error.notes += overloads.map { "candidate: \($0.signature)" }
+        }
+        throw error
+    }
+
+    /// Picks the overloads whose labels fit, then runs them in order: one that rejects an
+    /// argument's type (`.wrongType`) passes the call to the next; the first rejection is
+    /// reported when none accepts.
+    func callOverloads(_ overloads: [Builtin], name: String, arguments: [Argument], values: [Value],
+                       receiver: (value: Value, range: SourceRange)?, range: SourceRange) throws -> Value {
+        let candidates = try boundOverloads(overloads, name: name, arguments: arguments, range: range)
         var firstRejection: ScriptError?
         for (offset, (builtin, mapping)) in candidates.enumerated() {
             var bound: [String: Value] = [:]

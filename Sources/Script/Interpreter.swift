@@ -41,6 +41,11 @@ public final class Interpreter {
     /// For each function being run, the built-ins its run has called so far, in first-call
     /// order (what a value it returns says made it).
     var builtinsCalled: [[String]] = []
+    /// The `for` loops running now, outermost first: where a long cell is.
+    public private(set) var loops: [LoopState] = []
+    /// Told of each iteration a `for` loop starts, and of each loop's end, with the loops
+    /// running then.
+    public var onIteration: (([LoopState]) -> Void)?
 
     /// Creates an interpreter calling into `library`.
     public init(library: Library) {
@@ -64,7 +69,9 @@ public final class Interpreter {
             callDepth = 0
             running = []
             builtinsCalled = []
+            loops = []
         }
+        try preflight(program, globals: globals)
         _ = try execute(program.statements)
         var result: [String: Value] = [:]
         for name in program.definedNames {
@@ -172,8 +179,29 @@ public final class Interpreter {
 
     func executeFor(pattern: ForPattern, sequence: Expression, body: [Statement], range: SourceRange) throws -> Flow {
         let collection = try evaluate(sequence)
+        let count: Int
+        switch collection {
+        case .array(let elements): count = elements.count
+        case .range(let lower, let upper): count = max(0, upper - lower)
+        case .string(let text): count = text.count
+        default: count = 0
+        }
+        let variable: String
+        switch pattern {
+        case .name(let name): variable = name
+        case .tuple(let names): variable = "(" + names.map { $0 ?? "_" }.joined(separator: ", ") + ")"
+        case .wildcard: variable = "_"
+        }
+        loops.append(LoopState(function: running.last?.declaration.name, variable: variable, index: 0, count: count))
+        let level = loops.count - 1
+        defer {
+            loops.removeLast()
+            onIteration?(loops)
+        }
         func iteration(_ element: Value) throws -> Flow? {
             try checkCancelled(at: range)
+            loops[level].index += 1
+            onIteration?(loops)
             let frame = try bind(pattern, to: element, range: range)
             let flow = try withFrame(frame) { try execute(body) }
             switch flow {

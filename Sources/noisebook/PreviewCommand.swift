@@ -128,7 +128,7 @@ enum LivePage {
       events.addEventListener('reload', function () { sessionStorage.setItem(key, String(window.scrollY)); location.reload(); });
       events.addEventListener('progress', function (e) {
         var d = JSON.parse(e.data);
-        bar.textContent = 'cell ' + d.cell + ' (line ' + d.line + '): ' + d.label + ' step ' + d.step + '/' + d.total
+        bar.textContent = 'cell ' + d.cell + ' (line ' + d.line + '): ' + d.label
           + (d.left !== null ? ', about ' + Math.round(d.left) + ' s left' : '');
         bar.hidden = false;
       });

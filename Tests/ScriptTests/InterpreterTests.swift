@@ -36,6 +36,35 @@ final class InterpreterTests: XCTestCase {
         }
     }
 
+    /// A host shows where a long cell is: each iteration reports the loops running then, the
+    /// function they are in, and how far they have come.
+    func testLoopsReportWhereTheCellIs() throws {
+        let program = try Parser.parse("""
+            func inner(_ n: Int) -> Int {
+                var total = 0
+                for k in 0..<n { total += k }
+                return total
+            }
+            for (i, x) in [10, 20].enumerated() { let _ = inner(3) }
+            """)
+        let interpreter = Interpreter(library: Library())
+        let seen = PrintedLines()
+        interpreter.onIteration = { loops in seen.append(loops.map(\.description).joined(separator: " > ")) }
+        _ = try interpreter.run(program, globals: [:])
+        XCTAssertEqual(seen.lines, [
+            "(i, x) 1/2", "(i, x) 1/2 > inner k 1/3", "(i, x) 1/2 > inner k 2/3", "(i, x) 1/2 > inner k 3/3", "(i, x) 1/2",
+            "(i, x) 2/2", "(i, x) 2/2 > inner k 1/3", "(i, x) 2/2 > inner k 2/3", "(i, x) 2/2 > inner k 3/3", "(i, x) 2/2",
+            "",
+        ])
+        XCTAssertEqual(interpreter.loops, [], "no loop runs after the cell")
+        // Half through the outer loop, a third through the inner one at its second iteration:
+        // 1/2 + (1/2)(1/3) = 2/3; a sampler's step inside counts in the innermost share.
+        let at = [LoopState(function: nil, variable: "i", index: 2, count: 2), LoopState(function: "f", variable: "k", index: 2, count: 3)]
+        XCTAssertEqual(LoopState.fractionDone(at), 2.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(LoopState.fractionDone(at, inner: 0.5), 2.0 / 3 + 1.0 / 12, accuracy: 1e-12)
+        XCTAssertEqual(LoopState.fractionDone([], inner: 0.25), 0.25)
+    }
+
     func testNativeValuesRoundTripThroughGlobals() throws {
         let (lines, values) = try TestLibrary.run("let moved = start + vec(1, 1)\nprint(moved)",
                                                   globals: ["start": .native(Vec(x: 1, y: 2))])

@@ -1,4 +1,4 @@
 print("before")
 let r = forward(1)
-// expect: before
+// Found before the cell runs: nothing prints.
 // expect-error: 2:9: missing argument for parameter 't' in call
