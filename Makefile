@@ -62,6 +62,7 @@ bench: deps
 	.build/release/Bench
 	$(BUILD) --product noisebook
 	sh tools/bench/cell_loop_cost.sh .build/release/noisebook 8
+	sh tools/bench/call_reuse.sh .build/release/noisebook
 
 clean:
 	rm -rf .build $(TESTBUILD) Output/*.html Output/images

@@ -30,6 +30,7 @@ public enum NotebookLibrary {
         addPrimitiveFunctions(to: &library, session: session)
         addMeasureFunctions(to: &library)
         addPlotFunctions(to: &library, session: session)
+        for name in cachedCalls { library.transformFunction(named: name) { cached($0, session: session) } }
         return library
     }
 

@@ -82,6 +82,13 @@ public final class NotebookSession: @unchecked Sendable {
     public var fixedSeed: UInt64?
     /// Polled by long built-ins between steps.
     public var isCancelled: @Sendable () -> Bool = { false }
+    /// Where results of expensive calls are kept across cells, notebooks and runs; nil
+    /// computes every call.
+    public var callStore: (any CallStore)?
+    /// What the calls of the current cell did: per built-in, how many ran and how many were
+    /// served by the call store.
+    public var callTally: [String: CallTally] { lock.withLock { tallies } }
+    private var tallies: [String: CallTally] = [:]
     /// The deliverables table beside the notebook (its path as errors show it, and its ids),
     /// which `deliverable(...)` checks names against; nil when there is none.
     public var deliverables: (path: String, ids: [String])?
@@ -103,6 +110,7 @@ public final class NotebookSession: @unchecked Sendable {
             outputs = []
             filesRead = [:]
             notesShown = []
+            tallies = [:]
         }
     }
 
@@ -114,6 +122,29 @@ public final class NotebookSession: @unchecked Sendable {
     /// Appends an output of the current cell.
     public func emit(_ output: SessionOutput) {
         lock.withLock { outputs.append(output) }
+    }
+
+    /// How many outputs the current cell has made so far.
+    var outputCount: Int { lock.withLock { outputs.count } }
+
+    /// The text outputs (notes) the current cell made after its first `start`.
+    func texts(since start: Int) -> [String] {
+        lock.withLock { outputs.dropFirst(start).compactMap { if case let .text(text) = $0 { text } else { nil } } }
+    }
+
+    /// Shows a note again, as a call served from the call cache made it: once per cell.
+    func replay(_ text: String) {
+        lock.withLock {
+            let key = text.hasPrefix("note: ") ? String(text.dropFirst("note: ".count)) : text
+            if notesShown.insert(key).inserted { outputs.append(.text(text)) }
+        }
+    }
+
+    /// Counts a call of `name` in the cell's tally.
+    func tally(_ name: String, reused: Bool) {
+        lock.withLock {
+            if reused { tallies[name, default: CallTally()].reused += 1 } else { tallies[name, default: CallTally()].ran += 1 }
+        }
     }
 
     /// Shows `note` below the cell, once per cell.
@@ -131,15 +162,27 @@ public final class NotebookSession: @unchecked Sendable {
     public func random(for call: String, _ arguments: Arguments) -> SeededRandom {
         if let fixedSeed { return SeededRandom(seed: fixedSeed) }
         let signature = call + " " + ValueDigest.of(arguments)
-        let occurrence = lock.withLock { () -> Int in
-            let n = callCounts[signature, default: 0]
-            callCounts[signature] = n + 1
-            return n
-        }
+        let occurrence = countOccurrence(signature)
         var hasher = SHA256()
         hasher.update("noisebook-call-stream-v1\nseed=\(seed)\ncall=\(signature)\noccurrence=\(occurrence)")
         let digest = hasher.finalize()
         return SeededRandom(seed: digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
+    /// How many identical calls (`signature`: name and argument digest) the cell made before
+    /// this one, counting this one.
+    @discardableResult
+    func countOccurrence(_ signature: String) -> Int {
+        lock.withLock { () -> Int in
+            let n = callCounts[signature, default: 0]
+            callCounts[signature] = n + 1
+            return n
+        }
+    }
+
+    /// How many identical calls the cell has made so far, without counting one.
+    func occurrences(_ signature: String) -> Int {
+        lock.withLock { callCounts[signature, default: 0] }
     }
 
     /// Records that the cell read `path` with these contents.

@@ -15,13 +15,15 @@ public struct CacheMaintenance {
     public func usage() -> CacheUsage {
         var usage = CacheUsage()
         for file in files(under: "cells") where file.hasSuffix(".json") && !Self.isTemporary(file) { usage.entries += 1 }
+        for file in files(under: "calls") where file.hasSuffix(".json") && !Self.isTemporary(file) { usage.calls += 1 }
         for file in files(under: "blobs") where !Self.isTemporary(file) { usage.blobs += 1 }
         for file in files(under: "") { usage.bytes += size(of: file) }
         return usage
     }
 
     /// Removes every cell record that no notebook's latest complete run used, then every
-    /// blob no remaining record names, and stale temporary files. Returns what was removed.
+    /// call entry no remaining cell record used, then every blob no remaining record names,
+    /// and stale temporary files. Returns what was removed.
     /// Hold the project lock while calling it.
     public func cleanKeepingLatest() throws -> CacheUsage {
         let cache = CellCache(root: root)
@@ -33,15 +35,27 @@ public struct CacheMaintenance {
         }
         var removed = CacheUsage()
         var keptBlobs = Set<String>()
+        var keptCalls = Set<String>()
         for file in files(under: "cells") where !Self.isTemporary(file) {
             let key = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
             if keep.contains(key), let record = cache.record(for: key) {
                 keptBlobs.formUnion(record.blobDigests)
+                keptCalls.formUnion(record.calls ?? [])
                 continue
             }
             removed.bytes += size(of: file)
             try remove(file)
             removed.entries += 1
+        }
+        for file in files(under: "calls") where !Self.isTemporary(file) {
+            let key = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            if keptCalls.contains(key), let record = cache.callRecord(for: key) {
+                keptBlobs.formUnion(record.blobDigests)
+                continue
+            }
+            removed.bytes += size(of: file)
+            try remove(file)
+            removed.calls += 1
         }
         for file in files(under: "blobs") where !Self.isTemporary(file) {
             if keptBlobs.contains(URL(fileURLWithPath: file).lastPathComponent) { continue }

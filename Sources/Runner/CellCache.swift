@@ -84,18 +84,22 @@ final class CellCache {
 extension CellRecord {
     /// Every blob the record refers to.
     var blobDigests: [String] {
-        var digests = [String]()
-        func visit(_ value: StoredValue) {
-            switch value {
-            case let .native(_, _, blob): digests.append(blob)
-            case let .array(items): items.forEach(visit)
-            default: break
-            }
-        }
-        values.values.forEach(visit)
+        var digests = values.values.flatMap(\.blobDigests)
         for output in outputs {
             if case let .figure(figure) = output { digests += figure.images.map(\.png) }
         }
         return digests
+    }
+}
+
+extension StoredValue {
+    /// Every blob this value refers to, those of a function's captured values included.
+    var blobDigests: [String] {
+        switch self {
+        case let .native(_, _, blob): return [blob]
+        case let .array(items): return items.flatMap(\.blobDigests)
+        case let .function(_, _, captures): return captures.values.flatMap(\.blobDigests)
+        default: return []
+        }
     }
 }

@@ -18,6 +18,9 @@ struct CellRecord: Codable, Sendable {
     /// Files the cell read, by project-relative path, with their SHA-256 then; a changed
     /// file invalidates the record.
     var files: [String: String]
+    /// The call entries (`calls/<key>.json`) the cell's run used or wrote, kept as long as
+    /// the record is (absent in records written before calls were cached).
+    var calls: [String]? = nil
 }
 
 /// A script value in the cache.

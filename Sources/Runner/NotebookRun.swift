@@ -42,6 +42,8 @@ final class NotebookRun {
                                       allowedFolders: options.allowedFolders, model: model)
         session.isCancelled = options.isCancelled
         session.deliverables = deliverables.map { ($0.path, $0.ids) }
+        let calls = CallCache(cache: cache, version: options.version, readable: !options.fresh)
+        if options.reuseCalls { session.callStore = calls }
         let library = NotebookLibrary.make(session: session)
         let interpreter = Interpreter(library: library)
         interpreter.isCancelled = options.isCancelled
@@ -154,17 +156,19 @@ final class NotebookRun {
                 let storedOutputs = try store.store(outputs)
                 let storedValues = try values.mapValues(store.store)
                 try cache.store(CellRecord(key: key, inputs: inputs, values: storedValues, outputs: storedOutputs,
-                                           seconds: seconds, files: files))
+                                           seconds: seconds, files: files, calls: calls.takeUsedKeys()))
                 usedKeys.append(key)
                 environment.merge(values) { _, new in new }
                 for (name, stored) in storedValues { valueDigests[name] = stored.digest }
                 for name in program.definedNames { failedBy[name] = nil }
-                log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds, detail: why)
+                log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds,
+                         detail: why + Self.reuseNote(session.callTally))
                 log.printed(outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
                 outcomes.append(CellOutcome(cell: cell, status: .executed(seconds), cacheNote: "miss: \(why)",
                                             outputs: storedOutputs, error: nil))
             } catch {
                 let (partial, _) = session.endCell()
+                _ = calls.takeUsedKeys()
                 // An interrupted cell is not a failed one: nothing of it is stored and the
                 // next run starts it again.
                 if options.isCancelled() {
@@ -282,6 +286,15 @@ final class NotebookRun {
             guard let data = FileManager.default.contents(atPath: absolute) else { return false }
             return SHA256.hex([UInt8](data)) == digest
         }
+    }
+
+    /// "; 1 of 6 sdedit calls ran, 5 reused" for the built-ins of which the call cache served
+    /// some; empty when it served none.
+    static func reuseNote(_ tally: [String: CallTally]) -> String {
+        tally.filter { $0.value.reused > 0 }.sorted { $0.key < $1.key }.map { name, count in
+            let total = count.ran + count.reused
+            return "; \(count.ran) of \(total) \(name) \(total == 1 ? "call" : "calls") ran, \(count.reused) reused"
+        }.joined()
     }
 
     private static func seconds(since start: UInt64) -> Double {

@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var embedImages = false
     /// Ignore cached results (they are still written).
     public var fresh = false
+    /// Whether single model calls are reused through the call cache (else whole cells only).
+    public var reuseCalls = true
     /// Extra folders cells may read and write.
     public var allowedFolders: [String] = []
     /// noisebook's version, part of every cache key.

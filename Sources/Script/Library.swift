@@ -21,6 +21,12 @@ public struct Library: Sendable {
         functions[builtin.name, default: []].append(builtin)
     }
 
+    /// Replaces every overload of the global function `name` with `transform` of it (a host
+    /// wrapping its expensive built-ins in a cache, say).
+    public mutating func transformFunction(named name: String, _ transform: (Builtin) -> Builtin) {
+        functions[name] = functions[name]?.map(transform)
+    }
+
     /// Adds a method on values whose `typeName` is `typeName`; the body reads the receiver as
     /// the argument "self".
     public mutating func addMethod(_ builtin: Builtin, on typeName: String) {

@@ -17,13 +17,14 @@ struct CommandHelp {
 
     static let all: [CommandHelp] = [
         CommandHelp(name: "run", synopsis: ["""
-            noisebook run [PATH...] [--out DIR] [--fresh] [--embed] [--submission] [--project DIR] [--cache DIR]
+            noisebook run [PATH...] [--out DIR] [--fresh] [--no-call-cache] [--embed] [--submission] [--project DIR] [--cache DIR]
                                  [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
                                  [--precision fp32|bf16]
             """], details: """
             Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
             Cells whose inputs did not change are served from the cache (.noisebook/cache).
               --fresh     ignore cached results
+              --no-call-cache  reuse whole cells only, not single model calls (for comparing)
               --embed     put the images inside each page (one self-contained file per page)
               --submission  pages without cache badges and timings (for handing in)
               --project DIR the project folder (default: the nearest folder at or above the current

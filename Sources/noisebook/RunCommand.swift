@@ -12,7 +12,7 @@ struct RunCommand {
     /// The options `run` and `preview` share; each adds its own.
     static let valued: Set<String> = ["--out", "--cache", "--allow", "--weights", "--weights2", "--embeddings", "--model", "--project",
                                       "--precision"]
-    static let flags: Set<String> = ["--fresh", "--embed", "--no-wait", "--submission"]
+    static let flags: Set<String> = ["--fresh", "--no-call-cache", "--embed", "--no-wait", "--submission"]
 
     func run() throws -> Int32 {
         let parsed = try OptionParser(arguments, valued: Self.valued, flags: Self.flags)
@@ -70,6 +70,7 @@ struct RunSetup {
             throw UsageError(description: "--model \(model): unknown model\(hint) (known: \(ModelResolver.names.joined(separator: ", ")))")
         }
         options.fresh = parsed.flag("--fresh")
+        options.reuseCalls = !parsed.flag("--no-call-cache")
         options.embedImages = parsed.flag("--embed")
         options.waitForLock = !parsed.flag("--no-wait")
         options.allowedFolders = parsed.all("--allow").map(absolute)

@@ -61,7 +61,7 @@ final class CacheUsageTests: RobustnessTestCase {
         let rerun = try noisebook(["run", "Notebooks", "--out", "Output"])
         XCTAssertTrue(rerun.err.contains("2 cached, 0 ran"), rerun.err)
         // Cleaning again removes nothing.
-        XCTAssertTrue(try noisebook(["cache", "clean", "--keep-latest"]).out.contains("removed 0 entries, 0 blobs"))
+        XCTAssertTrue(try noisebook(["cache", "clean", "--keep-latest"]).out.contains("removed 0 entries, 0 call entries, 0 blobs"))
     }
 
     func testCacheCommandUsageErrors() throws {
@@ -72,6 +72,6 @@ final class CacheUsageTests: RobustnessTestCase {
         XCTAssertEqual(clean.status, 64)
         XCTAssertTrue(clean.err.contains("needs --keep-latest"), clean.err)
         let empty = try noisebook(["cache", "size"])
-        XCTAssertEqual(empty.out, ".noisebook/cache: 0 entries, 0 blobs, 0 B\n")
+        XCTAssertEqual(empty.out, ".noisebook/cache: 0 entries, 0 call entries, 0 blobs, 0 B\n")
     }
 }
