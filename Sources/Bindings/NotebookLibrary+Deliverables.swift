@@ -17,8 +17,12 @@ extension NotebookLibrary {
     static func emitDeliverable(_ arguments: Arguments, _ name: String, session: NotebookSession) throws {
         guard arguments.isPresent(name) else { return }
         let id = try arguments.string(name)
+        // A notebook copied without its table still runs: the mark is kept, and the note says
+        // what the index needs to list it.
         guard let table = session.deliverables else {
-            throw failure("no deliverables table beside this notebook: list the assignment's deliverables in deliverables.txt (one per line: an id, then what is asked)", name)
+            session.noteOnce("no deliverables.txt beside this notebook, so the index cannot list '\(id)'; write one (one line per deliverable: an id, then what is asked)")
+            session.emit(.deliverable(id))
+            return
         }
         guard table.ids.contains(id) else {
             let hint = ClosestMatch.suggestion(for: id, among: table.ids).map { ["did you mean '\($0)'?"] } ?? []
