@@ -184,6 +184,38 @@ final class MeasureTests: BindingsTestCase {
         XCTAssertEqual(try number(values, "halfStd"), 0.5, accuracy: 1e-7)
     }
 
+    /// On images whose pixels all differ (numbered noise), each measure against the same sum
+    /// taken here in Double from the raw values: a measure that read one channel, skipped
+    /// pixels or clipped would pass the flat images above.
+    func testMeasuresOnNoisyImagesAgreeWithTheirDefinitions() throws {
+        let values = try run("""
+        let a = gaussianNoise(size: 8, seed: 1).toDisplayRange()
+        let b = (gaussianNoise(size: 8, seed: 2) * 0.3).toDisplayRange()
+        let e = mse(a, b)
+        let db = psnr(a, b)
+        let biggest = maxDifference(a, b)
+        let m = a.mean()
+        let s = a.std()
+        let low = a.min()
+        let high = a.max()
+        """)
+        let x = try image(values, "a").tensor.scalars.map(Double.init), y = try image(values, "b").tensor.scalars.map(Double.init)
+        XCTAssertEqual(x.count, 3 * 8 * 8)
+        let squares = zip(x, y).map { ($0 - $1) * ($0 - $1) }
+        let mse = squares.reduce(0, +) / Double(x.count)
+        let mean = x.reduce(0, +) / Double(x.count)
+        let variance = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)
+        // Relative 1e-6: the built-ins sum in Float32 over 192 values.
+        XCTAssertEqual(try number(values, "e"), mse, accuracy: 1e-6 * mse)
+        XCTAssertEqual(try number(values, "db"), 10 * log10(1 / mse), accuracy: 1e-5)
+        XCTAssertEqual(try number(values, "biggest"), zip(x, y).map { abs($0 - $1) }.max() ?? 0, accuracy: 1e-7)
+        XCTAssertEqual(try number(values, "m"), mean, accuracy: 1e-6)
+        XCTAssertEqual(try number(values, "s"), variance.squareRoot(), accuracy: 1e-6)
+        XCTAssertEqual(try number(values, "low"), x.min() ?? 0, accuracy: 0)
+        XCTAssertEqual(try number(values, "high"), x.max() ?? 0, accuracy: 0)
+        XCTAssertLessThan(try number(values, "low"), 0, "numbered noise leaves [0, 1]: the measures read raw values")
+    }
+
     func testMixedRangesAndSizesAreRefused() {
         let mask = "rectangleMask(size: 8, x: 0, y: 0, width: 8, height: 8).rgb()"
         XCTAssertTrue(failure("let e = mse(\(mask), \(mask).toModelRange())").contains("one image is in the model range and the other in the display range"))

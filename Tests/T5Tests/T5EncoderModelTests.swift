@@ -120,6 +120,21 @@ final class T5EncoderModelTests: XCTestCase {
         XCTAssertEqual("\(error)", "weights: tensor 'encoder.embed_tokens.weight' has shape [100, 32], but the configuration implies [100, 48]")
     }
 
+    /// Every norm of the encoder takes the configuration's `layer_norm_epsilon` (T5 uses
+    /// 1e-6): a model that kept a constant, or LayerNorm's usual 1e-5, would pass the parity
+    /// tests, since the fixtures' activations are too large for the epsilon to show.
+    func testEveryNormTakesTheConfiguredEpsilon() throws {
+        var json = try XCTUnwrap(String(data: try Fixtures.data("t5-a", "config.json"), encoding: .utf8))
+        for epsilon in ["1e-06": Float(1e-6), "3e-05": Float(3e-5)] {
+            json = json.replacingOccurrences(of: #""layer_norm_epsilon": [0-9e.+-]+"#, with: "\"layer_norm_epsilon\": \(epsilon.key)",
+                                             options: .regularExpression)
+            let model = try T5EncoderModel(configJSON: Data(json.utf8), weights: try ShardedCheckpoint(folder: try Fixtures.path("t5-a")))
+            let norms = model.blocks.flatMap { [$0.attentionNorm, $0.feedForwardNorm] } + [model.finalLayerNorm]
+            XCTAssertEqual(norms.count, 2 * 3 + 1)
+            for norm in norms { XCTAssertEqual(norm.eps, epsilon.value, "a norm ignores layer_norm_epsilon \(epsilon.key)") }
+        }
+    }
+
     func testTensorShapesListEveryCheckpointTensor() throws {
         let config = try T5Config(json: try Fixtures.data("t5-a", "config.json"))
         let shapes = try T5EncoderModel.tensorShapes(config: config)
