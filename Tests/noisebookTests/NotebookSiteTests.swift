@@ -28,6 +28,8 @@ final class NotebookSiteTests: CommandTestCase {
             XCTAssertTrue(index.contains("href=\"\(page)\""), "the index does not link \(page)")
         }
 
+        try checkSubmission(output: output, pages: pages, index: index)
+
         // Nothing changed: the second run executes no cell.
         let second = try noisebook(["run", "Notebooks", "--out", output, "--cache", cache, "--model", "builtin"], in: Self.root)
         XCTAssertEqual(second.status, 0)
@@ -43,6 +45,41 @@ final class NotebookSiteTests: CommandTestCase {
             // The parts whose readers learn from a chart show one.
             if Self.chartedParts.contains(where: { page.hasPrefix($0 + "-") }) {
                 XCTAssertGreaterThan(result.charts, 0, "\(page): no chart")
+            }
+        }
+    }
+
+    /// The parts that write an assignment function in a cell print its largest difference
+    /// from the built-in on the same inputs and numbered noise; the bound is a few float
+    /// rounding steps (the cells compute 1 - abar in double precision, the built-ins in
+    /// single; see 1.1).
+    static let implementationParts = ["1.1", "1.4", "1.6", "1.7.2", "1.8", "1.9"]
+
+    /// What a grader checks: each implementation equal to its built-in, anagrams shown in both
+    /// readings as static images, every deliverable of the table answered, every figure tile
+    /// with a provenance line.
+    private func checkSubmission(output: String, pages: [String], index: String) throws {
+        for part in Self.implementationParts {
+            let page = try XCTUnwrap(pages.first { $0.hasPrefix(part + "-") })
+            let html = try String(contentsOfFile: output + "/" + page, encoding: .utf8)
+            let printed = html.components(separatedBy: "largest difference").dropFirst().compactMap { line -> Double? in
+                let tail = line.prefix { $0 != "\n" && $0 != "<" }
+                return tail.split(separator: " ").last.flatMap { Double($0) }
+            }
+            XCTAssertFalse(printed.isEmpty, "\(page) prints no comparison with its built-in")
+            for difference in printed { XCTAssertLessThan(difference, 1e-5, "\(page): the cell's function differs from the built-in") }
+        }
+        let anagrams = try String(contentsOfFile: output + "/" + XCTUnwrap(pages.first { $0.hasPrefix("1.8-") }), encoding: .utf8)
+        for reading in ["upright: people around a campfire", "upside down: an old man"] {
+            XCTAssertTrue(anagrams.contains("alt=\"\(reading)\""), "1.8 does not show \"\(reading)\" as its own image")
+        }
+        XCTAssertTrue(index.contains("30 of 30 answered"), "a deliverable of Notebooks/deliverables.txt has nothing on the site")
+        for page in pages {
+            let html = try String(contentsOfFile: output + "/" + page, encoding: .utf8)
+            let tiles = html.components(separatedBy: "<figcaption><span class=\"caption\">").dropFirst()
+            for tile in tiles {
+                let line = tile.components(separatedBy: "<small class=\"provenance\">").dropFirst().first?.prefix { $0 != "<" } ?? ""
+                XCTAssertFalse(line.isEmpty, "\(page): a figure tile without a provenance line: \(tile.prefix(200))")
             }
         }
     }
