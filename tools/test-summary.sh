@@ -2,7 +2,8 @@
 # Judges a `swift test` log: prints "tests: N passed, N failed, N skipped" and exits
 # non-zero unless the run was whole. A run fails when the test command failed, when its
 # XCTest summary line is missing, when fewer tests ran than the committed floor
-# (tools/test-floor), or when a test skipped that tools/allowed-skips does not list.
+# (tools/test-floor: the total on its first line, then "Suite N" per suite), or when a test
+# skipped that tools/allowed-skips does not list.
 #
 #   tools/test-summary.sh LOG STATUS [FLOOR_FILE] [ALLOWED_SKIPS_FILE]
 set -u
@@ -29,6 +30,26 @@ if [ -z "$floor" ]; then
 elif [ "$tests" -lt "$floor" ]; then
     problems="$problems\n- only $tests tests ran; the floor in $floor_file is $floor (did a suite go missing?)"
 fi
+
+# Per-suite floors: after the total, lines "SuiteName N" — each suite must run at least N tests,
+# so a suite that loses tests (or vanishes) fails the run even when the total still clears.
+suite_counts=$(awk '
+    /Test Suite .* (passed|failed) at/ { match($0, /Test Suite \047[^\047]+\047/); name = substr($0, RSTART + 12, RLENGTH - 13); next }
+    /^[[:space:]]*Executed [0-9]+ tests?, with / { if (name != "") { n = $2; print name, n; name = "" } }
+' "$log")
+while read -r suite minimum; do
+    case "$suite" in ''|\#*) continue ;; esac
+    case "$minimum" in ''|*[!0-9]*) continue ;; esac
+    count=$(echo "$suite_counts" | awk -v s="$suite" '$1 == s { c = $2 } END { print c + 0 }')
+    has=$(echo "$suite_counts" | awk -v s="$suite" '$1 == s { found = 1 } END { print found + 0 }')
+    if [ "$has" -eq 0 ]; then
+        problems="$problems\n- suite $suite did not run; its floor in $floor_file is $minimum"
+    elif [ "$count" -lt "$minimum" ]; then
+        problems="$problems\n- suite $suite ran $count tests; its floor in $floor_file is $minimum"
+    fi
+done <<EOF
+$(sed -n '2,$p' "$floor_file" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_]* [0-9]+$')
+EOF
 
 # "Test Case 'Suite.testName' skipped" (Linux XCTest) or "... -[Suite testName]' skipped".
 for name in $(sed -nE "s/.*Test Case '-?\[?([A-Za-z0-9_.]+)[ .]([A-Za-z0-9_]+)\]?' skipped.*/\1.\2/p" "$log" | sort -u); do
