@@ -6,6 +6,7 @@
 // VDPBF16PS multiplies such word vectors lane by lane and adds both products to an fp32
 // lane, so one broadcast A word times one B panel row advances 16 columns by two k.
 #include "CBFloat16.h"
+#include <stdatomic.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -171,14 +172,24 @@ NB_TARGET static void gemm_avx512(long m, long n, long k, const uint32_t *a, con
 int nb_bf16_cpu_supported(void) { return 0; }
 #endif
 
+// Products per kernel (0 portable, 1 AVX512-BF16), counted once per call (relaxed: a count,
+// not a synchronisation), so the tests see which code ran.
+static _Atomic unsigned long runs[2];
+
+unsigned long nb_bf16_runs(int kernel) {
+    return kernel == 0 || kernel == 1 ? atomic_load_explicit(&runs[kernel], memory_order_relaxed) : 0;
+}
+
 void nb_bf16_gemm(long m, long n, long k, const uint32_t *packed_a, const float *b, long ldb,
                   float *c, long ldc, int accumulate, int kernel) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     if (kernel == 1 && k > 0 && nb_bf16_cpu_supported()) {
+        atomic_fetch_add_explicit(&runs[1], 1, memory_order_relaxed);
         gemm_avx512(m, n, k, packed_a, b, ldb, c, ldc, accumulate);
         return;
     }
 #endif
+    atomic_fetch_add_explicit(&runs[0], 1, memory_order_relaxed);
     gemm_portable(m, n, k, packed_a, b, ldb, c, ldc, accumulate);
 }

@@ -12,6 +12,10 @@ public enum BFloat16Kernel: String, Sendable, CaseIterable {
     /// Whether this CPU runs the kernel.
     public var isRunnable: Bool { self == .portable || nb_bf16_cpu_supported() != 0 }
 
+    /// How many products this kernel has run in this process (a product split over the cores
+    /// counts once per part).
+    public var runs: UInt { UInt(nb_bf16_runs(self == .avx512 ? 1 : 0)) }
+
     /// The kernel for `environment`: `NOISEBOOK_BF16_KERNEL=avx512|portable` forces one;
     /// unset, AVX512-BF16 where the CPU has it, else nil (bf16 is refused, see `unavailable`).
     /// A kernel this CPU cannot run, or an unknown name, is an error naming it.

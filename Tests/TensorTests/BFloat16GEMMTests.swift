@@ -60,6 +60,36 @@ final class BFloat16GEMMTests: XCTestCase {
         }
     }
 
+    /// The AVX512-BF16 kernel is runnable exactly where /proc/cpuinfo lists avx512f, avx512bw
+    /// and avx512_bf16, and a product asked of a kernel runs its own code (its counter moves,
+    /// the other's does not): a wrong feature check or a silent fallback fails here.
+    func testEveryKernelTheCPUAllowsRunsItsOwnCode() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: ":").last?.split(separator: " ").map(String.init) ?? [])
+        let hasBF16 = ["avx512f", "avx512bw", "avx512_bf16"].allSatisfy(flags.contains)
+        XCTAssertEqual(BFloat16Kernel.avx512.isRunnable, hasBF16, "/proc/cpuinfo and noisebook disagree on AVX512-BF16")
+        var random = SeededRandom(seed: 8)
+        let (m, n, k) = (5, 7, 9)
+        let a = random.normal(shape: [m, k]).scalars, b = random.normal(shape: [k, n]).scalars
+        let packed = a.withUnsafeBufferPointer { BFloat16Matrix($0.baseAddress!, rows: m, columns: k, rowStride: k) }
+        var exercised = [String]()
+        for kernel in BFloat16Kernel.allCases where kernel.isRunnable {
+            let other: BFloat16Kernel = kernel == .avx512 ? .portable : .avx512
+            let (before, otherBefore) = (kernel.runs, other.runs)
+            var c = [Float](repeating: 0, count: m * n)
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    Tensor.bf16gemm(packed, b: bp.baseAddress!, ldb: n, n: n, c: cp.baseAddress!, ldc: n, kernel: kernel)
+                }
+            }
+            XCTAssertEqual(kernel.runs, before + 1, "\(kernel) ran its own code")
+            XCTAssertEqual(other.runs, otherBefore, "\(kernel) did not fall back")
+            exercised.append(kernel.rawValue)
+        }
+        print("bf16 kernels exercised on this CPU: \(exercised.joined(separator: ", "))")
+    }
+
     func testCloseToTheFloat32Product() throws {
         var random = SeededRandom(seed: 22)
         let (m, n, k) = (32, 64, 256)

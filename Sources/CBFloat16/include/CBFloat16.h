@@ -37,6 +37,10 @@ void nb_bf16_pack_rows(long m, long k, const float *a, long lda, uint32_t *packe
 void nb_bf16_gemm(long m, long n, long k, const uint32_t *packed_a, const float *b, long ldb,
                   float *c, long ldc, int accumulate, int kernel);
 
+/// How many products kernel `kernel` (1 AVX512-BF16, 0 portable) has run in this process:
+/// each nb_bf16_gemm call counts once for the kernel that ran it.
+unsigned long nb_bf16_runs(int kernel);
+
 #ifdef __cplusplus
 }
 #endif
