@@ -1,5 +1,6 @@
 /// Checks made before a cell runs anything: a call whose labels or argument count fit no
-/// built-in fails at once, with the error it would give when reached, instead of after the
+/// built-in, or that passes a literal of the wrong type where the parameter's default says
+/// the type, fails at once with the error it would give when reached, instead of after the
 /// lines before it have spent minutes sampling.
 extension Interpreter {
     /// Every call of a global built-in in `program` (function bodies and closures included)
@@ -14,8 +15,47 @@ extension Interpreter {
         for (name, arguments, range) in walker.calls where !shadowed.contains(name) {
             let overloads = library.overloads(of: name)
             if overloads.isEmpty { continue }   // an unknown name is reported where it is reached
-            _ = try boundOverloads(overloads, name: name, arguments: arguments, range: range)
+            let candidates = try boundOverloads(overloads, name: name, arguments: arguments, range: range)
+            // A literal of the wrong type for a parameter whose default says its type; only
+            // for a single overload, since another might take the literal.
+            guard candidates.count == 1, let (builtin, mapping) = candidates.first else { continue }
+            for (parameter, index) in zip(builtin.parameters, mapping) {
+                guard let index, let expected = parameter.defaultValue.flatMap(Self.literalType),
+                      let given = Self.literalType(of: arguments[index].value), !Self.accepts(expected, given) else { continue }
+                let failure = BuiltinFailure("cannot convert value of type '\(given)' to expected argument type '\(expected)' for parameter '\(parameter.name)'",
+                                             parameter: parameter.name, kind: .wrongType)
+                try hostCall(range: range, argumentRanges: [parameter.name: arguments[index].value.range]) { throw failure }
+            }
         }
+    }
+
+    /// The type of a default value, for the literal check: Int, Double, String or Bool.
+    private static func literalType(_ value: Value) -> String? {
+        switch value {
+        case .int: return "Int"
+        case .double: return "Double"
+        case .string: return "String"
+        case .bool: return "Bool"
+        default: return nil
+        }
+    }
+
+    /// The type of a literal argument (a negated number counts), nil for anything else.
+    private static func literalType(of expression: Expression) -> String? {
+        switch expression.kind {
+        case .integer: return "Int"
+        case .double: return "Double"
+        case .string: return "String"
+        case .bool: return "Bool"
+        case .unary(.negate, let inner): return literalType(of: inner)
+        default: return nil
+        }
+    }
+
+    /// Whether a parameter of type `expected` takes a literal of type `given` (an Int where a
+    /// Double goes, as the built-ins convert it).
+    private static func accepts(_ expected: String, _ given: String) -> Bool {
+        expected == given || (expected == "Double" && given == "Int")
     }
 }
 
