@@ -13,10 +13,7 @@ total=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with " "$log" | tail -1 | 
     echo "$total"
     echo "# The fewest XCTest tests a whole \`make test\` run may report, then each suite's floor"
     echo "# (tools/record-test-floors.sh LOG writes them from a whole run; raise them with the suite)."
-    awk '
-        /Test Suite .* (passed|failed) at/ { match($0, /Test Suite \047[^\047]+\047/); name = substr($0, RSTART + 12, RLENGTH - 13); next }
-        /^[[:space:]]*Executed [0-9]+ tests?, with / { if (name != "" && name !~ / / && name !~ /\.xctest$/) print name, $2; name = "" }
-    ' "$log" | sort -u
+    awk -f "$(dirname "$0")/suite-counts.awk" "$log" | sort -u
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "record-test-floors: $out: $total tests, $(($(wc -l < "$out") - 3)) suites"

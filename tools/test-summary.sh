@@ -33,10 +33,7 @@ fi
 
 # Per-suite floors: after the total, lines "SuiteName N" — each suite must run at least N tests,
 # so a suite that loses tests (or vanishes) fails the run even when the total still clears.
-suite_counts=$(awk '
-    /Test Suite .* (passed|failed) at/ { match($0, /Test Suite \047[^\047]+\047/); name = substr($0, RSTART + 12, RLENGTH - 13); next }
-    /^[[:space:]]*Executed [0-9]+ tests?, with / { if (name != "") { n = $2; print name, n; name = "" } }
-' "$log")
+suite_counts=$(awk -f "$(dirname "$0")/suite-counts.awk" "$log")
 while read -r suite minimum; do
     case "$suite" in ''|\#*) continue ;; esac
     case "$minimum" in ''|*[!0-9]*) continue ;; esac
