@@ -45,6 +45,49 @@ final class PreviewServerTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(try get("/%2e%2e/%2e%2e/etc/passwd").status, 404)
     }
 
+    /// 64 clients (the connection cap) at once for certain: every connection is open before
+    /// any request is sent, then 64 threads released together each send one and read its
+    /// answer. A server that served connections one at a time, or counted the cap wrong,
+    /// would leave some unanswered or refused.
+    func testSixtyFourClientsConnectedAtOnceAreAllServed() throws {
+        let count = PreviewLimits().connections
+        XCTAssertEqual(count, 64)
+        let clients = try (0..<count).map { _ in try LoopbackClient(port: server.port, timeout: 15) }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var statuses = [String]()
+        }
+        /// Each client is used by its own thread only.
+        final class Owned: @unchecked Sendable {
+            let client: LoopbackClient
+            init(_ client: LoopbackClient) { self.client = client }
+        }
+        let results = Results()
+        let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for owned in clients.map(Owned.init) {
+            done.enter()
+            let thread = Thread {
+                let client = owned.client
+                ready.signal()
+                go.wait()
+                let status: String
+                if client.send("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") {
+                    status = (try? client.readResponse()).map { String($0.status) } ?? "no response"
+                } else {
+                    status = "send failed"
+                }
+                results.lock.withLock { results.statuses.append(status) }
+                done.leave()
+            }
+            thread.start()
+        }
+        for _ in 0..<count { ready.wait() }
+        for _ in 0..<count { go.signal() }
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "every client finished")
+        XCTAssertEqual(results.statuses.count, count)
+        XCTAssertEqual(results.statuses.filter { $0 == "200" }.count, count, "\(results.statuses.filter { $0 != "200" })")
+    }
+
     func testFiftyClientsAtOnceAreAllServed() throws {
         final class Statuses: @unchecked Sendable {
             let lock = NSLock()
