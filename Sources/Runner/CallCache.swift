@@ -81,8 +81,6 @@ extension CellCache {
 
     /// Stores a call record (its blobs must already be stored).
     func store(_ record: CallRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(record), to: callPath(record.key))
     }
 }

@@ -11,7 +11,8 @@ import Foundation
 final class CellCache {
     /// The cache's root folder.
     let root: String
-    private let encoder: JSONEncoder = {
+    /// The encoder every record of the cache is written with (cell, notebook and call records).
+    let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e

@@ -23,12 +23,9 @@ struct DeliverableTables {
         if let data = FileManager.default.contents(atPath: path) {
             do {
                 table = try DeliverableTable(path: display, text: String(decoding: data, as: UTF8.self))
-            } catch let error as NotebookError {
-                log.error(error.description)
-                summary.brokenTables += 1
-                table = try? DeliverableTable(path: display, text: "")
             } catch {
-                log.error("\(display):1:1: error: \(error)")
+                // The table's reader throws only NotebookError, which prints as path:line:col.
+                log.error("\(error)")
                 summary.brokenTables += 1
                 table = try? DeliverableTable(path: display, text: "")
             }
