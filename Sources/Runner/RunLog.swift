@@ -71,7 +71,7 @@ public final class RunLog: @unchecked Sendable {
             if let given { currentLoops[cell.index] = given }
             return currentLoops[cell.index] ?? []
         }
-        if given != nil, given?.isEmpty == true, step == nil { return }
+        if let given, given.isEmpty, step == nil { return }
         let fraction = LoopState.fractionDone(loops, inner: step.map { Double($0.step) / Double(max($0.total, 1)) } ?? 0)
         let (start, startFraction, lastShown) = lock.withLock { () -> (Double, Double, Double) in
             if let known = progressStart[cell.index] { return known }
