@@ -10,7 +10,7 @@ import Weights
 
 /// `bench forward`: one model size at one batch size, random weights, 64x64, 77 tokens.
 struct ForwardRun: BenchRun {
-    let model: BenchModel
+    let model: PublishedUNet
     let batch: Int
     let runs: Int
     let half: Bool
@@ -19,7 +19,7 @@ struct ForwardRun: BenchRun {
     let precision: BenchPrecision
 
     init(options: inout Options) throws {
-        guard let name = options.string("model"), let model = BenchModel.named(name) else {
+        guard let name = options.string("model"), let model = PublishedUNet.named(name) else {
             throw BenchError.usage("forward needs --model M, L or XL")
         }
         self.model = model
@@ -95,7 +95,7 @@ struct ForwardRun: BenchRun {
 /// `bench sample`: a full classifier-free-guided sample (33 strided steps, each one batched
 /// forward of the conditional and unconditional passes) with IF-I-M shapes.
 struct SampleRun: BenchRun {
-    let model: BenchModel
+    let model: PublishedUNet
     let precision: BenchPrecision
     /// Where to write the sample (`.npy`, model range), for comparing precisions.
     let save: String?
@@ -105,7 +105,7 @@ struct SampleRun: BenchRun {
     let rule: Sampler.StepRule
 
     init(options: inout Options) throws {
-        model = BenchModel.named(options.string("model") ?? "M") ?? .medium
+        model = PublishedUNet.named(options.string("model") ?? "M") ?? .medium
         precision = try BenchPrecision(options: &options)
         save = options.string("save")
         switch options.string("rule") ?? "course" {
@@ -153,7 +153,7 @@ struct UpsampleRun: BenchRun {
     }
 
     func run() throws {
-        let model = BenchModel.stageIILarge
+        let model = PublishedUNet.stageIILarge
         let config = try model.config()
         let loadStart = ProcessStats.now
         let unet = try IFUNet(config: config, weights: try RandomWeights(config: config), residency: .float32)

@@ -1,3 +1,4 @@
+import DeepFloyd
 import Foundation
 import Tensor
 import Weights
@@ -6,7 +7,7 @@ import Weights
 /// own child process, then PyTorch's times on the same shapes and the ratios.
 struct Suite: BenchRun {
     let runs: Int
-    let models: [BenchModel]
+    let models: [PublishedUNet]
     let batches: [Int]
     let xl: Bool
     let t5: Bool
@@ -24,7 +25,7 @@ struct Suite: BenchRun {
     init(options: inout Options) throws {
         runs = try options.int("runs", default: 5)
         models = try options.list("models", default: ["M", "L"]).map { name in
-            guard let m = BenchModel.named(name) else { throw BenchError.usage("unknown model '\(name)'") }
+            guard let m = PublishedUNet.named(name) else { throw BenchError.usage("unknown model '\(name)'") }
             return m
         }
         batches = try options.list("batches", default: ["1", "2"]).map { text in
@@ -99,7 +100,7 @@ struct Suite: BenchRun {
         if stageII {
             // One CFG step of stage II is one batch-2 forward at 256x256; two timed passes
             // after the warm-up, as each takes tens of seconds on a small machine.
-            let model = BenchModel.stageIILarge
+            let model = PublishedUNet.stageIILarge
             let r = try child(["forward", "--model", model.name, "--batch", "2", "--runs", String(min(runs, 2))])
             ours["\(model.name)/2"] = r
             say(String(format: "%@ batch 2 at 256x256 (one CFG step): %@ s (min %@, max %@; %@ CPU s per pass), %@ GFLOP -> %@ GFLOP/s (%.0f%% of SGEMM peak), peak RSS %@ GB (weights %@ GB)",

@@ -25,19 +25,6 @@ struct T5Run: BenchRun {
     /// Where the fp16 file is written when no `--file` is given.
     static let defaultFile = "/tmp/noisebook-bench-t5-xxl.fp16.safetensors"
 
-    /// `google/t5-v1_1-xxl`'s config.json as IF snapshots ship it in `text_encoder/` (the keys
-    /// the encoder reads).
-    static let configJSON = Data("""
-    {
-      "architectures": ["T5EncoderModel"], "d_ff": 10240, "d_kv": 64, "d_model": 4096,
-      "dense_act_fn": "gelu_new", "dropout_rate": 0.1, "feed_forward_proj": "gated-gelu",
-      "initializer_factor": 1.0, "is_encoder_decoder": true, "is_gated_act": true,
-      "layer_norm_epsilon": 1e-06, "model_type": "t5", "num_decoder_layers": 24, "num_heads": 64,
-      "num_layers": 24, "relative_attention_max_distance": 128, "relative_attention_num_buckets": 32,
-      "tie_word_embeddings": false, "vocab_size": 32128
-    }
-    """.utf8)
-
     /// Multiply-adds of one encoder pass over `tokens` rows, counted as 2 FLOPs each: the
     /// projections and feed-forward per token, and attention's two products per token pair.
     static func flops(_ config: T5Config, tokens: Int, length: Int) -> Double {
@@ -49,7 +36,7 @@ struct T5Run: BenchRun {
     }
 
     func run() throws {
-        let config = try T5Config(json: Self.configJSON, file: "t5-v1_1-xxl config")
+        let config = try T5Config.t5V11XXL()
         var writeSeconds = 0.0
         if !FileManager.default.fileExists(atPath: path) {
             let start = ProcessStats.now

@@ -21,7 +21,7 @@ struct XLRun: BenchRun {
     }
 
     func run() throws {
-        let config = try BenchModel.extraLarge.config()
+        let config = try PublishedUNet.extraLarge.config()
         var writeSeconds = 0.0
         if !FileManager.default.fileExists(atPath: path) {
             let start = ProcessStats.now
@@ -37,7 +37,7 @@ struct XLRun: BenchRun {
         let times = try ForwardRun.time(unet, batch: 1, runs: runs, warmUp: false)
         var line = ResultLine()
         line.add("kind", "xl")
-        line.add("model", BenchModel.extraLarge.name)
+        line.add("model", PublishedUNet.extraLarge.name)
         line.add("batch", "1")
         line.add("first_s", times.wall.first ?? .nan)
         ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: 64, tokens: 77).flopsPerItem)

@@ -1,38 +1,39 @@
-import DeepFloyd
-import Diffusion
-import EmojiModel
-import NN
 import Foundation
 
-/// The IF shapes the benchmark times: diffusers' configs of IF-I-M, IF-I-L and IF-I-XL,
-/// which differ only in their widths, and stage II's IF-II-L at 256x256.
-struct BenchModel: Sendable {
+/// DeepFloyd IF's published UNet shapes: diffusers' configs of IF-I-M, IF-I-L and IF-I-XL,
+/// which differ only in their widths, and stage II's IF-II-L at 256x256. The benchmark times
+/// them and the tests size memory decisions by them, without the weights.
+public struct PublishedUNet: Sendable {
     /// "IF-I-M", "IF-I-L", "IF-I-XL" or "IF-II-L".
-    let name: String
+    public let name: String
     /// block_out_channels.
-    let blockOutChannels: [Int]
+    public let blockOutChannels: [Int]
     /// cross_attention_dim.
-    let crossAttentionDim: Int
+    public let crossAttentionDim: Int
     /// 1 for stage I (64x64, 3 input channels), 2 for stage II (256x256, 6 input channels,
     /// the noise level as class label).
-    var stage = 1
+    public var stage = 1
 
-    static let medium = BenchModel(name: "IF-I-M", blockOutChannels: [192, 384, 576, 768], crossAttentionDim: 768)
-    static let large = BenchModel(name: "IF-I-L", blockOutChannels: [320, 640, 960, 1280], crossAttentionDim: 1280)
-    static let extraLarge = BenchModel(name: "IF-I-XL", blockOutChannels: [704, 1408, 2112, 2816], crossAttentionDim: 2816)
+    /// IF-I-M.
+    public static let medium = PublishedUNet(name: "IF-I-M", blockOutChannels: [192, 384, 576, 768], crossAttentionDim: 768)
+    /// IF-I-L.
+    public static let large = PublishedUNet(name: "IF-I-L", blockOutChannels: [320, 640, 960, 1280], crossAttentionDim: 1280)
+    /// IF-I-XL.
+    public static let extraLarge = PublishedUNet(name: "IF-I-XL", blockOutChannels: [704, 1408, 2112, 2816], crossAttentionDim: 2816)
     /// IF-II-L as the reference describes its config (IF-II-M's is not known, so it is not
     /// guessed at): five levels, attention in the lowest two.
-    static let stageIILarge = BenchModel(name: "IF-II-L", blockOutChannels: [160, 320, 640, 960, 1280], crossAttentionDim: 1280, stage: 2)
-    static let all = [medium, large, extraLarge, stageIILarge]
+    public static let stageIILarge = PublishedUNet(name: "IF-II-L", blockOutChannels: [160, 320, 640, 960, 1280], crossAttentionDim: 1280, stage: 2)
+    /// Every published shape, stage I by width, then stage II.
+    public static let all = [medium, large, extraLarge, stageIILarge]
 
     /// The model named `name` (case-insensitive, "M", "L", "XL", "II-L" or the full name).
-    static func named(_ name: String) -> BenchModel? {
+    public static func named(_ name: String) -> PublishedUNet? {
         all.first { $0.name.lowercased() == name.lowercased() || $0.name.lowercased() == "if-" + name.lowercased()
             || $0.name.lowercased() == "if-i-" + name.lowercased() }
     }
 
     /// The config.json diffusers publishes for this size (keys as in the checkpoint).
-    var configJSON: Data {
+    public var configJSON: Data {
         let channels = blockOutChannels.map(String.init).joined(separator: ", ")
         if stage == 2 {
             return Data("""
@@ -69,5 +70,5 @@ struct BenchModel: Sendable {
     }
 
     /// The parsed config.
-    func config() throws -> UNetConfig { try UNetConfig(json: configJSON, file: "\(name) config") }
+    public func config() throws -> UNetConfig { try UNetConfig(json: configJSON, file: "\(name) config") }
 }
