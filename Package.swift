@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "SentencePiece", "T5", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
-        .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview"], path: "Fuzz/Harness"),
+        .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview", "SentencePiece", "DeepFloyd", "T5", "Diffusion", "JSON"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
         .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "T5", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
 

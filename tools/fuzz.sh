@@ -20,8 +20,13 @@ CLANG="${CLANG:-$(dirname "$SWIFTC")/clang}"
 AR="${AR:-$(dirname "$SWIFTC")/llvm-ar}"
 [ -x "$AR" ] || AR=ar
 OUT=.build-fuzz
-TARGETS="notebook script safetensors pickle checkpoint png http"
+TARGETS="notebook script safetensors pickle checkpoint png http spiece shardindex npy config"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+# The Swift modules the harness reaches, in dependency order (after TextDistance, AtomicWrite,
+# JSON and the C kernels), and every library in the order the linker needs (users first).
+MODULES="Tensor Imaging Weights Notebook Script Preview NN Diffusion DeepFloyd SentencePiece T5"
+LINK_ORDER="DeepFloyd T5 NN Diffusion SentencePiece Preview Script Notebook Weights JSON Imaging Tensor CBFloat16 CSGEMM AtomicWrite TextDistance"
+MODULE_DIRS="Sources/TextDistance Sources/AtomicWrite Sources/JSON $(for module in $MODULES; do printf 'Sources/%s ' "$module"; done)"
 SANITIZE="-sanitize=fuzzer,address"
 
 # Longest input libFuzzer may generate per target: room for a real example of the format.
@@ -29,7 +34,7 @@ max_len() {
     case "$1" in
         notebook|script) echo 8192 ;;
         http) echo 20000 ;;
-        safetensors|pickle) echo 4096 ;;
+        safetensors|pickle|shardindex|npy|config) echo 4096 ;;
         *) echo 16384 ;;
     esac
 }
@@ -39,7 +44,7 @@ compile_module() {
     name="$1"; shift
     files=$(find "$@" -name '*.swift' | sort)
     # shellcheck disable=SC2086
-    "$SWIFTC" -swift-version 6 -O -wmo -parse-as-library $SANITIZE \
+    "$SWIFTC" -swift-version 6 -O -wmo -parse-as-library -package-name noisebook $SANITIZE \
         -module-name "$name" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
         -emit-library -static -o "$OUT/lib/lib$name.a" \
         -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include $files
@@ -61,8 +66,9 @@ up_to_date() {
     for target in $TARGETS; do
         [ -x "$OUT/bin/fuzz-$target" ] || return 1
     done
-    stamp="$OUT/bin/fuzz-png"  # linked last
-    newer=$(find Sources/TextDistance Sources/AtomicWrite Sources/JSON Sources/Tensor Sources/Imaging Sources/Weights Sources/Notebook Sources/Script Sources/Preview \
+    stamp="$OUT/bin/fuzz-${TARGETS##* }"  # linked last
+    # shellcheck disable=SC2086
+    newer=$(find $MODULE_DIRS \
         Sources/COpenBLAS Sources/CPNG Sources/CBFloat16 Sources/CSGEMM Fuzz \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -newer "$stamp" | head -n 1)
     [ -z "$newer" ]
 }
@@ -79,19 +85,16 @@ build() {
     compile_module JSON Sources/JSON
     compile_c CBFloat16
     compile_c CSGEMM
-    compile_module Tensor Sources/Tensor
-    compile_module Imaging Sources/Imaging
-    compile_module Weights Sources/Weights
-    compile_module Notebook Sources/Notebook
-    compile_module Script Sources/Script
-    compile_module Preview Sources/Preview
+    for module in $MODULES; do
+        compile_module "$module" "Sources/$module"
+    done
     compile_module FuzzHarness Fuzz/Harness
     for target in $TARGETS; do
         echo "fuzz: linking $OUT/bin/fuzz-$target" >&2
         "$SWIFTC" -swift-version 6 -O -parse-as-library $SANITIZE -use-ld=lld \
             -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include -L "$OUT/lib" \
             "Fuzz/$target/main.swift" -o "$OUT/bin/fuzz-$target" \
-            -lFuzzHarness -lPreview -lScript -lNotebook -lWeights -lJSON -lImaging -lTensor -lCBFloat16 -lCSGEMM -lAtomicWrite -lTextDistance -lopenblas -lpng16
+            -lFuzzHarness $(for module in $LINK_ORDER; do printf -- '-l%s ' "$module"; done) -lopenblas -lpng16
     done
 }
 

@@ -3,11 +3,13 @@
 
 Seeds are copies of the project's own examples (notebooks, cell scripts, weight and PNG
 fixtures) plus small hand-made damaged variants, so the fuzzers start from both sides of
-every check. Re-run after changing a fixture: python3 tools/make_fuzz_seeds.py
+every check. Re-run after changing a fixture: python3 tools/make_fuzz_seeds.py [TARGET...]
 """
+import json
 import pathlib
 import shutil
 import struct
+import sys
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -101,8 +103,62 @@ def png_seeds():
     (out / "signature_only.png").write_bytes(rgb8[:8])
 
 
+def spiece_seeds():
+    out = target("spiece")
+    fixtures = ROOT / "Tests" / "SentencePieceTests" / "Fixtures"
+    for name in ["rules.model", "user.model"]:
+        shutil.copy(fixtures / name, out / name)
+    rules = (fixtures / "rules.model").read_bytes()
+    (out / "truncated.model").write_bytes(rules[: len(rules) // 3])
+    # Field 1 (pieces), wire type 2, with a length far past the end of the input.
+    (out / "huge_length.model").write_bytes(b"\x0a\xff\xff\xff\xff\x0f" + rules[6:64])
+
+
+def shardindex_seeds():
+    # The harness puts two shards beside the index: a and b in the first, c in the second.
+    out = target("shardindex")
+    first, second = "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"
+
+    def index(weight_map):
+        return json.dumps({"metadata": {"total_size": 20}, "weight_map": weight_map}, indent=2).encode()
+
+    (out / "valid.json").write_bytes(index({"a": first, "b": first, "c": second}))
+    (out / "missing_shard.json").write_bytes(index({"a": first, "b": first, "c": "model-00003-of-00003.safetensors"}))
+    (out / "wrong_shard.json").write_bytes(index({"a": second, "b": first, "c": second}))
+    (out / "unlisted_tensor.json").write_bytes(index({"a": first, "c": second}))
+    (out / "path_in_name.json").write_bytes(index({"a": "../" + first, "b": first, "c": second}))
+    (out / "not_a_map.json").write_bytes(b'{"weight_map": ["a", "b"]}')
+
+
+def npy_seeds():
+    out = target("npy")
+    fixtures = ROOT / "Tests" / "WeightsTests" / "Fixtures"
+    for path in sorted(fixtures.glob("*.npy")):
+        shutil.copy(path, out / path.name)
+    f32 = (fixtures / "f32.npy").read_bytes()
+    (out / "truncated.npy").write_bytes(f32[: len(f32) - 5])
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    (out / "huge_shape.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header)
+
+
+def config_seeds():
+    out = target("config")
+    shutil.copy(ROOT / "Models" / "trained" / "unet" / "config.json", out / "unet.json")
+    shutil.copy(ROOT / "Tests" / "T5Tests" / "Fixtures" / "t5-a" / "config.json", out / "t5.json")
+    shutil.copy(ROOT / "Models" / "trained" / "scheduler" / "scheduler_config.json", out / "scheduler.json")
+    (out / "huge_timesteps.json").write_bytes(b'{"num_train_timesteps": 4000000000000, "beta_schedule": "linear"}')
+    (out / "not_json.json").write_bytes(b'{"block_out_channels": [32, 64,')
+
+
+MAKERS = {"notebook": notebook_seeds, "script": script_seeds, "safetensors": safetensors_seeds,
+          "pickle": pickle_seeds, "checkpoint": checkpoint_seeds, "png": png_seeds,
+          "spiece": spiece_seeds, "shardindex": shardindex_seeds, "npy": npy_seeds, "config": config_seeds}
+
+
 if __name__ == "__main__":
-    for make in [notebook_seeds, script_seeds, safetensors_seeds, pickle_seeds, checkpoint_seeds, png_seeds]:
-        make()
+    # python3 tools/make_fuzz_seeds.py [TARGET...]: every target's seeds, or only those named.
+    for name in sys.argv[1:] or list(MAKERS):
+        MAKERS[name]()
     for folder in sorted(CORPUS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")

@@ -1,7 +1,9 @@
 import Imaging
+import JSON
 import Notebook
 import Preview
 import Script
+import SentencePiece
 import Weights
 
 /// One untrusted-input entry point of noisebook exercised by a libFuzzer binary
@@ -22,6 +24,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case png
     /// `HTTPRequestParser.parse` on what a client sends the preview server.
     case http
+    /// `SentencePieceModel(bytes:file:)` on a `spiece.model`, then a few prompts tokenized.
+    case spiece
+    /// `ShardedCheckpoint(path:)` on a `*.index.json` beside two fixed shards, then every
+    /// listed tensor read.
+    case shardindex
+    /// `NPYFile.read` on a `.npy` file.
+    case npy
+    /// `UNetConfig`, `T5Config` and `NoiseSchedule(schedulerConfig:)` on one `config.json`.
+    case config
 
     /// Feeds `bytes` to the entry point. Returns normally for input it accepts and throws the
     /// module's own error for input it refuses; anything else (a trap, a leak of another
@@ -35,6 +46,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .checkpoint: try runCheckpoint(bytes)
         case .png: try runPNG(bytes)
         case .http: runHTTP(bytes)
+        case .spiece: try runSentencePiece(bytes)
+        case .shardindex: try runShardIndex(bytes)
+        case .npy: try runNPY(bytes)
+        case .config: try runConfig(bytes)
         }
     }
 
@@ -43,9 +58,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .notebook: return error is NotebookError
         case .script: return error is ScriptError
-        case .safetensors, .pickle, .checkpoint: return error is WeightsError
+        case .safetensors, .pickle, .checkpoint, .shardindex, .npy: return error is WeightsError
         case .png: return error is ImagingError
         case .http: return false
+        case .spiece: return error is SentencePieceError
+        case .config: return error is ConfigError
         }
     }
 

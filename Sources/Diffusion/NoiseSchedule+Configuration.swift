@@ -52,12 +52,19 @@ extension NoiseSchedule {
             return c
         }()
 
+        /// The most training timesteps a scheduler config may declare.
+        public static let maxTrainTimesteps = 100_000
+
         /// Settings read from a scheduler config's JSON bytes; unsupported values are errors
         /// naming `file` and the key.
         public init(json data: Data, file: String = "scheduler_config.json") throws {
             let keys = try ConfigKeys(json: [UInt8](data), file: file)
             trainTimesteps = try keys.int("num_train_timesteps") ?? trainTimesteps
-            guard trainTimesteps > 0 else { throw keys.invalid("num_train_timesteps", "must be positive, got \(trainTimesteps)") }
+            // The schedule holds a few arrays of this length: a hostile or mistyped value must
+            // not become a huge allocation. Published schedulers use 1000.
+            guard (1...Self.maxTrainTimesteps).contains(trainTimesteps) else {
+                throw keys.invalid("num_train_timesteps", "must be between 1 and \(Self.maxTrainTimesteps), got \(trainTimesteps)")
+            }
             betaSchedule = try keys.string("beta_schedule") ?? betaSchedule
             betaStart = try keys.double("beta_start") ?? betaStart
             betaEnd = try keys.double("beta_end") ?? betaEnd

@@ -150,6 +150,10 @@ final class NoiseScheduleTests: XCTestCase {
         XCTAssertThrowsError(try NoiseSchedule(schedulerConfig: Data("[1]".utf8))) { error in
             XCTAssertEqual("\(error)", "scheduler_config.json: expected a JSON object at the top level")
         }
+        // Found by the config fuzzer: the schedule's arrays are sized by this count.
+        XCTAssertThrowsError(try NoiseSchedule(schedulerConfig: Data(#"{"num_train_timesteps": 4000000000000}"#.utf8))) { error in
+            XCTAssertEqual("\(error)", #"scheduler_config.json: "num_train_timesteps": must be between 1 and 100000, got 4000000000000"#)
+        }
     }
 }
 
