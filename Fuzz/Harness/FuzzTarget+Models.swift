@@ -70,17 +70,18 @@ extension FuzzTarget {
     }
 
     /// One JSON document through the three config readers of a downloaded snapshot (the
-    /// UNet's, T5's and the scheduler's); each accepts it or throws `ConfigError`.
+    /// UNet's, T5's and the scheduler's). Each accepts it or throws `ConfigError`; the input
+    /// counts as refused when all three refuse it (a real file suits one of them).
     func runConfig(_ bytes: [UInt8]) throws {
         let data = Data(bytes)
-        var refusal: ConfigError?
         let readers: [() throws -> Void] = [{ _ = try UNetConfig(json: data) },
                                             { _ = try T5Config(json: data) },
                                             { _ = try NoiseSchedule(schedulerConfig: data) }]
+        var refusals: [ConfigError] = []
         for read in readers {
             // Any other error type leaves this loop and is reported as a finding.
-            do { try read() } catch let error as ConfigError { refusal = refusal ?? error }
+            do { try read() } catch let error as ConfigError { refusals.append(error) }
         }
-        if let refusal { throw refusal }
+        if refusals.count == readers.count { throw refusals[0] }
     }
 }

@@ -82,6 +82,14 @@ final class FuzzRegressionTests: XCTestCase {
             (.pickle, "prompts_p4.pkl"),
             (.checkpoint, "prompts.pth"),
             (.png, "rgba16.png"),
+            (.spiece, "rules.model"),
+            (.spiece, "user.model"),
+            (.shardindex, "valid.json"),
+            (.npy, "f32.npy"),
+            (.npy, "f16.npy"),
+            (.config, "unet.json"),
+            (.config, "t5.json"),
+            (.config, "scheduler.json"),
         ]
         for (target, name) in valid {
             let file = Self.fuzzFolder.appendingPathComponent("corpus/\(target.rawValue)/\(name)")
