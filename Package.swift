@@ -45,11 +45,11 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["DeepFloyd", "T5", "SentencePiece", "NN", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
-        .target(name: "Bindings", dependencies: ["Script", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
+        .target(name: "Bindings", dependencies: ["Script", "JSON", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
         .target(name: "Report", dependencies: ["Notebook", "Charts"]),
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
         .target(name: "Preview"),
-        .target(name: "Runner", dependencies: ["Notebook", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
+        .target(name: "Runner", dependencies: ["Notebook", "JSON", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "Tensor", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Runner", "Preview", "Pipeline", "SentencePiece", "T5", "Bindings", "Notebook", "Digest", "DeepFloyd", "NN", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview", "SentencePiece", "DeepFloyd", "T5", "Diffusion", "JSON"], path: "Fuzz/Harness"),

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Script
 import Tensor
@@ -28,11 +29,8 @@ public enum NativeCodec {
         if let image = native as? ImageValue {
             let metadata = ImageMetadata(shape: image.tensor.shape, provenance: image.provenance,
                                          modelRange: image.isModelRange ? true : nil, weight: image.isWeight ? true : nil)
-            // Sorted keys: the metadata is part of the value's digest, so it must be written the
-            // same way every time (Foundation's key order is not).
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+            // The metadata is part of the value's digest: written the same way every time.
+            let json = String(decoding: try StableJSON.encode(metadata), as: UTF8.self)
             return Encoded(type: "Image", metadata: json, bytes: floatBytes(image.tensor.scalars))
         }
         throw NotebookLibrary.failure("values of type \(native.typeName) cannot be kept between cells")

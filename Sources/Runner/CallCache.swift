@@ -1,3 +1,4 @@
+import JSON
 import Bindings
 import Digest
 import Foundation
@@ -81,6 +82,6 @@ extension CellCache {
 
     /// Stores a call record (its blobs must already be stored).
     func store(_ record: CallRecord) throws {
-        try AtomicFile.write(try encoder.encode(record), to: callPath(record.key))
+        try AtomicFile.write(try StableJSON.encode(record), to: callPath(record.key))
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import Digest
 import Foundation
 
@@ -11,13 +12,6 @@ import Foundation
 final class CellCache {
     /// The cache's root folder.
     let root: String
-    /// The encoder every record of the cache is written with (cell, notebook and call records).
-    let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
-
     /// A cache rooted at `root` (created on first write).
     init(root: String) {
         self.root = root
@@ -41,7 +35,7 @@ final class CellCache {
 
     /// Stores `record` (its blobs must already be stored).
     func store(_ record: CellRecord) throws {
-        try AtomicFile.write(try encoder.encode(record), to: recordPath(record.key))
+        try AtomicFile.write(try StableJSON.encode(record), to: recordPath(record.key))
     }
 
     /// Stores `bytes` as a blob and returns its digest; an existing blob is not rewritten.
@@ -78,7 +72,7 @@ final class CellCache {
 
     /// Remembers the key inputs of `notebook`'s cells for the next run's explanations.
     func storeNotebookRecord(_ record: NotebookRecord, for notebook: String) throws {
-        try AtomicFile.write(try encoder.encode(record), to: notebookPath(notebook))
+        try AtomicFile.write(try StableJSON.encode(record), to: notebookPath(notebook))
     }
 }
 

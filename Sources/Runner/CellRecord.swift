@@ -1,3 +1,4 @@
+import JSON
 import Digest
 import Charts
 import Foundation
@@ -42,9 +43,7 @@ extension StoredValue {
     /// A digest of the value's content (blobs are named by their SHA-256, so this is cheap):
     /// what a later cell's key records of the values it reads.
     var digest: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return SHA256.hex((try? encoder.encode(self)).map { [UInt8]($0) } ?? [])
+        SHA256.hex((try? StableJSON.encode(self)).map { [UInt8]($0) } ?? [])
     }
 }
 

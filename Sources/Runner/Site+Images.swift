@@ -1,3 +1,4 @@
+import JSON
 import Charts
 import Digest
 import Foundation
@@ -28,9 +29,7 @@ extension Site {
         let earlier = FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(ImageSidecar.self, from: $0) }
         let others = (earlier?.shown ?? []).filter { $0.notebook != notebook }
         let shown = (others + showings).sorted { ($0.notebook, $0.cell, $0.line) < ($1.notebook, $1.cell, $1.line) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try encoder.encode(ImageSidecar(provenance: provenance, shown: shown))
+        let data = try StableJSON.encode(ImageSidecar(provenance: provenance, shown: shown), pretty: true)
         if FileManager.default.contents(atPath: path) == data { return }
         try AtomicFile.write(data, to: path)
     }
@@ -41,9 +40,7 @@ extension Site {
         struct ChartData: Encodable {
             var notebook: String, cell: Int, caption: String, chart: Chart
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try encoder.encode(ChartData(notebook: notebook, cell: cell, caption: caption, chart: chart))
+        let data = try StableJSON.encode(ChartData(notebook: notebook, cell: cell, caption: caption, chart: chart), pretty: true)
         let digest = SHA256.hex([UInt8](data))
         let path = folder + "/images/\(digest).json"
         if FileManager.default.contents(atPath: path) != data { try AtomicFile.write(data, to: path) }

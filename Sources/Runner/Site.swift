@@ -1,3 +1,4 @@
+import JSON
 import Bindings
 import Charts
 import Pipeline
@@ -198,9 +199,7 @@ final class Site {
                         images: imagesKnown ? (pageImages[$0.fileName] ?? []).sorted() : pageImages[$0.fileName].map { $0.sorted() },
                         goodImages: goodImages[$0.fileName].map { $0.sorted() }, answers: answers[$0.fileName])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try encoder.encode(stored), to: manifestPath)
+        try AtomicFile.write(try StableJSON.encode(stored, pretty: true), to: manifestPath)
         try removeUnusedImages()
     }
 
