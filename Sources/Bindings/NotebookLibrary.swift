@@ -83,8 +83,7 @@ public enum NotebookLibrary {
     static func view(named name: String, _ parameter: String) throws -> ImageView {
         guard let view = ImageView(rawValue: name) else {
             let names = ImageView.allCases.map(\.rawValue)
-            let hint = names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) }
-                .flatMap { EditDistance.between(name, $0) <= 2 ? "did you mean '\($0)'?" : nil }
+            let hint = ClosestMatch.suggestion(for: name, among: names).map { "did you mean '\($0)'?" }
             throw failure("unknown view '\(name)'", parameter, notes: (hint.map { [$0] } ?? []) + ["views: " + names.joined(separator: ", ")])
         }
         return view

@@ -68,14 +68,18 @@ public final class ModelResolver: @unchecked Sendable {
         throw PipelineError(usage: true, BFloat16Kernel.unavailable ?? "precision bf16 is not available here")
     }
 
+    /// Refuses a model name not in `names`, with the closest one as a hint: the one check
+    /// of the command line's `--model` and of the resolver itself.
+    public static func check(model name: String) throws {
+        guard !names.contains(name) else { return }
+        let hint = ClosestMatch.suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? ""
+        throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(names.joined(separator: ", ")))")
+    }
+
     /// The model for a notebook in `notebookFolder` with `frontMatter`.
     public func choose(_ frontMatter: FrontMatter, notebookFolder: String) throws -> ModelChoice {
         let name = model ?? frontMatter.model ?? "auto"
-        guard Self.names.contains(name) else {
-            let hint = Self.names.min { EditDistance.between(name, $0) < EditDistance.between(name, $1) }
-                .flatMap { EditDistance.between(name, $0) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
-            throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(Self.names.joined(separator: ", ")))")
-        }
+        try Self.check(model: name)
         let bfloat16 = try bfloat16Kernel(frontMatter)
         if bfloat16 != nil, name.hasPrefix("builtin") || name == "trained" {
             warnOnce("noisebook: precision bf16 applies to DeepFloyd IF's UNet; the \(name) model runs as always")

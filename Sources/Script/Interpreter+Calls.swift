@@ -1,3 +1,5 @@
+import TextDistance
+
 extension Interpreter {
     /// Why a call's arguments did not fit an overload's parameters.
     enum BindingFailure: Error {
@@ -32,7 +34,7 @@ extension Interpreter {
         }
         if next < labels.count {
             if let label = labels[next],
-               let guess = Suggestion.closest(to: label, in: parameters.compactMap(\.label)) {
+               let guess = ClosestMatch.suggestion(for: label, among: parameters.compactMap(\.label)) {
                 return .failure(.wrongLabel(argument: next, expected: guess))
             }
             return .failure(.extra(argument: next))

@@ -124,9 +124,7 @@ struct CommandLineTool {
 
     /// "; did you mean 'run'?" when a close name exists.
     static func suggestion(_ word: String, among candidates: [String]) -> String {
-        let scored = candidates.map { ($0, EditDistance.between(word, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return "" }
-        return "; did you mean '\(best)'?"
+        ClosestMatch.suggestion(for: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 }
 

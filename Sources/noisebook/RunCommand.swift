@@ -2,7 +2,6 @@ import Foundation
 import Notebook
 import Pipeline
 import Runner
-import TextDistance
 
 /// `noisebook run`: notebooks into the site.
 struct RunCommand {
@@ -63,10 +62,11 @@ struct RunSetup {
                 throw UsageError(description: "--precision \(precision): \(error)")
             }
         }
-        if let model = parsed.value("--model"), !ModelResolver.names.contains(model) {
+        if let model = parsed.value("--model") {
             // Checked before anything runs, like --precision: the output folder stays as it was.
-            let hint = ClosestMatch.suggestion(for: model, among: ModelResolver.names).map { "; did you mean '\($0)'?" } ?? ""
-            throw UsageError(description: "--model \(model): unknown model\(hint) (known: \(ModelResolver.names.joined(separator: ", ")))")
+            do { try ModelResolver.check(model: model) } catch {
+                throw UsageError(description: "--model \(model): \(error)")
+            }
         }
         options.fresh = parsed.flag("--fresh")
         options.reuseCalls = !parsed.flag("--no-call-cache")
