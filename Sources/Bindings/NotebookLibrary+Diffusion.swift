@@ -127,11 +127,7 @@ extension NotebookLibrary {
             let run = try DiffusionCall(session, arguments, operation: "hybridImage")
             let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")
             let guidance = try run.guidance(arguments)
-            let size = try arguments.int("kernelSize"), sigma = try arguments.double("sigma")
-            guard size > 0, size % 2 == 1, size <= maximumSide else {
-                throw NotebookLibrary.failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
-            }
-            guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
+            let (size, sigma) = try NotebookLibrary.blurSettings(arguments)
             let split = try arguments.string("split")
             let filter: (Tensor) throws -> Tensor
             let label: String

@@ -31,12 +31,7 @@ extension NotebookLibrary {
                                               ("sigma", "sigma", .double(2))],
                              "Blurs an image like torchvision's gaussian_blur (reflect padding).") { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
-            let size = try arguments.int("kernelSize")
-            let sigma = try arguments.double("sigma")
-            guard size > 0, size % 2 == 1, size <= maximumSide else {
-                throw NotebookLibrary.failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
-            }
-            guard sigma > 0 else { throw NotebookLibrary.failure("sigma must be positive, got \(sigma)", "sigma") }
+            let (size, sigma) = try NotebookLibrary.blurSettings(arguments)
             return try NotebookLibrary.wrap(image, operation: "gaussianBlur(\(size), σ \(sigma))") {
                 try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma))
             }
@@ -181,6 +176,17 @@ extension NotebookLibrary {
             throw failure("\(name) must be between 1 and \(maximumSide), got \(side)", name)
         }
         return side
+    }
+
+    /// The `kernelSize:` and `sigma:` of a Gaussian blur (gaussianBlur, hybridImage), checked
+    /// in one place: an odd size up to `maximumSide` and a positive sigma.
+    static func blurSettings(_ arguments: Arguments) throws -> (size: Int, sigma: Double) {
+        let size = try arguments.int("kernelSize"), sigma = try arguments.double("sigma")
+        guard size > 0, size % 2 == 1, size <= maximumSide else {
+            throw failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
+        }
+        guard sigma > 0 else { throw failure("sigma must be positive, got \(sigma)", "sigma") }
+        return (size, sigma)
     }
 
     /// Refuses a grid whose image would exceed `maximumSide` squared pixels, before it is

@@ -99,8 +99,17 @@ final class DeepFloydNotebookTests: CommandTestCase {
 
 /// A classifier-free-guided loop written in a cell from the model's primitives gives, on an
 /// IF-shaped model, exactly the image of the built-in `iterativeDenoiseCFG` with the same
-/// numbered noise.
+/// numbered noise. The loop is notebook 1.6's own cell, read from the notebook.
 final class CellLoopTests: CommandTestCase {
+    /// Notebook 1.6's `func guidedLoop` (its first line to the closing brace at column 0).
+    static func guidedLoopCell() throws -> String {
+        let notebook = try String(contentsOfFile: root + "/Notebooks/1.6-classifier-free-guidance.md", encoding: .utf8)
+        let lines = notebook.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("func guidedLoop(") }, "notebook 1.6 declares guidedLoop")
+        let last = try XCTUnwrap(lines[first...].firstIndex { $0 == "}" }, "guidedLoop ends with a closing brace at column 0")
+        return lines[first...last].joined(separator: "\n")
+    }
+
     func testACellWrittenCFGLoopEqualsTheBuiltIn() throws {
         let project = try makeIFProject(prompts: ["", "a rocket ship"], embeddingSeed: 9, dtype: .f32)
         try """
@@ -111,25 +120,12 @@ final class CellLoopTests: CommandTestCase {
         embeddings: ../embeddings.safetensors
         ---
         ```swift
-        func cfg(_ image: Image, iStart: Int, prompt: String, guidance: Double, seed: Int) -> Image {
-            let ts = stridedTimesteps(from: 990, stride: 30)
-            var x = image.toModelRange()
-            for i in iStart..<(ts.count - 1) {
-                let (t, previous) = (ts[i], ts[i + 1])
-                let (noise, variance) = noiseEstimate([x, x], t: t, prompt: [prompt, ""])
-                let eps = (1 - guidance) * noise[1] + guidance * noise[0]
-                let x0 = predictX0(x, noise: eps, t: t)
-                let mean = posteriorMean(x0: x0, xt: x, t: t, previous: previous)
-                x = addVariance(mean, variance: variance[0], t: t, previous: previous,
-                                noise: gaussianNoise(like: x, seed: seed, draw: i - iStart))
-            }
-            return x.toDisplayRange()
-        }
+        \(try Self.guidedLoopCell())
         ```
 
         ```swift
         let start = forward(rectangleMask(size: 16, x: 3, y: 3, width: 8, height: 8).rgb(), t: 600, seed: 1)
-        let mine = cfg(start, iStart: 26, prompt: "a rocket ship", guidance: 7, seed: 2)
+        let mine = guidedLoop(start, iStart: 26, prompt: "a rocket ship", guidance: 7, seed: 2)
         let theirs = iterativeDenoiseCFG(start, iStart: 26, prompt: "a rocket ship", guidance: 7, seed: 2)
         print("difference", maxDifference(mine, theirs))
         print("change", maxDifference(mine, start) > 0)

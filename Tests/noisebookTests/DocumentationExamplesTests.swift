@@ -111,6 +111,24 @@ final class DocumentationExamplesTests: CommandTestCase {
         XCTAssertEqual(all, [], all.joined(separator: "\n"))
     }
 
+    /// The README's command-line synopsis is the one `noisebook --help` prints (the command
+    /// table's own), so an option added to a command cannot be missing from it.
+    func testTheREADMESynopsisIsTheCommandLinesOwn() throws {
+        let help = try noisebook(["--help"])
+        XCTAssertEqual(help.status, 0, help.err)
+        var synopsis = [String]()
+        for line in (help.out + help.err).split(separator: "\n", omittingEmptySubsequences: false).drop(while: { !$0.hasPrefix("usage: ") }) {
+            if line.isEmpty { break }
+            synopsis.append(String(line.dropFirst(7)))          // "usage: " or its indentation
+        }
+        XCTAssertGreaterThan(synopsis.count, 5, "noisebook --help shows every command's synopsis")
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        let section = try XCTUnwrap(readme.range(of: "## The command line\n\n```\n"), "README.md has a command-line section")
+        let block = readme[section.upperBound...]
+        let shown = block[..<(block.range(of: "```")?.lowerBound ?? block.endIndex)].split(separator: "\n").map(String.init)
+        XCTAssertEqual(shown, synopsis, "README.md's synopsis differs from noisebook --help's")
+    }
+
     /// The check catches a broken example and an example of a mistake that does not fail.
     func testABrokenExampleIsCaught() throws {
         let broken = """

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The cost of a sampling loop written in a cell against the built-in that does the same work:
-# a 33-step CFG loop from t = 990 on the built-in model (as notebook 1.6 writes it), written with the model's primitives
+# a 33-step CFG loop from t = 990 on the built-in model, notebook 1.6's own guidedLoop cell (read
+# from the notebook) written with the model's primitives
 # (noiseEstimate, predictX0, posteriorMean, addVariance) and as iterativeDenoiseCFG, each
 # timed by the runner's own log over RUNS fresh runs that alternate which goes first.
 # Prints the median time of each and their ratio (README, "Cost").
@@ -14,6 +15,8 @@ case "$noisebook" in /*) ;; *) noisebook="$(pwd)/$noisebook" ;; esac
 project=$(mktemp -d)
 trap 'rm -rf "$project"' EXIT
 mkdir -p "$project/Notebooks"
+loop=$(sed -n '/^func guidedLoop(/,/^}$/p' "$(dirname "$0")/../../Notebooks/1.6-classifier-free-guidance.md")
+[ -n "$loop" ] || { echo "cell_loop_cost: no func guidedLoop in notebook 1.6" >&2; exit 70; }
 
 header='---
 title: Loop cost
@@ -21,25 +24,11 @@ seed: 5
 model: builtin
 ---
 ```swift
-func cfg(_ image: Image, iStart: Int, prompt: String, guidance: Double, seed: Int) -> Image {
-    let ts = stridedTimesteps(from: 990, stride: 30)
-    var x = image.toModelRange()
-    for i in iStart..<(ts.count - 1) {
-        let (t, previous) = (ts[i], ts[i + 1])
-        let (noise, variance) = noiseEstimate([x, x], t: t, prompt: [prompt, ""])
-        let eps = (1 - guidance) * noise[1] + guidance * noise[0]
-        let x0 = predictX0(x, noise: eps, t: t)
-        let mean = posteriorMean(x0: x0, xt: x, t: t, previous: previous)
-        let z = gaussianNoise(like: x, seed: seed, draw: i - iStart)
-        x = variance.isEmpty ? addVariance(mean, t: t, previous: previous, noise: z)
-                             : addVariance(mean, variance: variance[0], t: t, previous: previous, noise: z)
-    }
-    return x.toDisplayRange()
-}
+'"$loop"'
 let start = forward(rectangleMask(size: 64, x: 8, y: 8, width: 48, height: 48).rgb(), t: 990, seed: 1)
 ```'
 mine='```swift
-let mine = cfg(start, iStart: 0, prompt: "a rocket ship", guidance: 7, seed: 2)
+let mine = guidedLoop(start, iStart: 0, prompt: "a rocket ship", guidance: 7, seed: 2)
 ```'
 theirs='```swift
 let theirs = iterativeDenoiseCFG(start, iStart: 0, prompt: "a rocket ship", guidance: 7, seed: 2)
