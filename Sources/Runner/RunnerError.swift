@@ -13,7 +13,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         switch self {
         case let .io(path, message): return "cannot write or read \(path): \(message)"
         case let .notANotebook(path): return "\(path): error: not a notebook (.md) or a folder of notebooks"
-        case let .corruptCacheEntry(path, message): return "\(path): error: unreadable cache entry: \(message)"
+        // Reported under the notebook being run ("<notebook>: error: ..."), like `io`.
+        case let .corruptCacheEntry(path, message): return "unreadable cache entry \(path): \(message)"
         case let .locked(path, holder): return "\(path): error: another noisebook run is using this project (\(holder)); wait for it to finish"
         }
     }

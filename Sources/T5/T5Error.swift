@@ -4,10 +4,10 @@ public enum T5Error: Error, Equatable, CustomStringConvertible {
     /// An input the encoder cannot take, with the offending value named.
     case invalidInput(String)
 
-    /// The message as users see it.
+    /// The message, without a location or an "error:" prefix: whoever reports it adds those.
     public var description: String {
         switch self {
-        case let .invalidInput(reason): return "error: \(reason)"
+        case let .invalidInput(reason): return reason
         }
     }
 }

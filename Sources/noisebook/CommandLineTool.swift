@@ -87,7 +87,7 @@ struct CommandLineTool {
         } catch let error as UsageError {
             printError("noisebook: error: \(error.description)\n" + Self.usageHint(command))
             return ExitCode.usage
-        } catch where error is WeightsError || error is ConfigError || error is NNError || error is DiffusionError {
+        } catch where error is WeightsError || error is ConfigError || error is NNError || error is DiffusionError || error is T5Error {
             // Unusable input files or values; each message names the file, tensor or value.
             printError("noisebook: error: \(error)")
             return ExitCode.notebookError
@@ -99,9 +99,6 @@ struct CommandLineTool {
             return error.isUsage ? ExitCode.usage : ExitCode.notebookError
         } catch let error as SentencePieceError {
             printError("\(error)")
-            return ExitCode.notebookError
-        } catch let error as T5Error {
-            printError("noisebook: \(error)")
             return ExitCode.notebookError
         } catch let error as RunnerError {
             printError("\(error)")

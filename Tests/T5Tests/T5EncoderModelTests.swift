@@ -160,19 +160,19 @@ final class T5EncoderModelTests: XCTestCase {
 
     func testInvalidInputsAreNamed() throws {
         XCTAssertEqual(try inputError(ids: [[5, 1], [7, 120]], mask: [[1, 1], [1, 1]]),
-                       "error: token id 120 at row 1, position 1 is outside the vocabulary (0..<120)")
+                       "token id 120 at row 1, position 1 is outside the vocabulary (0..<120)")
         XCTAssertEqual(try inputError(ids: [[-3, 1]], mask: [[1, 1]]),
-                       "error: token id -3 at row 0, position 0 is outside the vocabulary (0..<120)")
+                       "token id -3 at row 0, position 0 is outside the vocabulary (0..<120)")
         XCTAssertEqual(try inputError(ids: [[5, 1], [1]], mask: [[1, 1], [1]]),
-                       "error: input_ids row 1 has 1 tokens, row 0 has 2; rows must be padded to one length")
+                       "input_ids row 1 has 1 tokens, row 0 has 2; rows must be padded to one length")
         XCTAssertEqual(try inputError(ids: [[5, 1]], mask: [[1, 1, 0]]),
-                       "error: attention_mask row 0 has 3 entries, input_ids rows have 2")
+                       "attention_mask row 0 has 3 entries, input_ids rows have 2")
         XCTAssertEqual(try inputError(ids: [[5, 1]], mask: [[1, 1], [1, 1]]),
-                       "error: attention_mask has 2 rows, input_ids has 1")
+                       "attention_mask has 2 rows, input_ids has 1")
         XCTAssertEqual(try inputError(ids: [[5, 1]], mask: [[1, 2]]),
-                       "error: attention_mask holds 2 at row 0, position 1; only 0 and 1 are allowed")
-        XCTAssertEqual(try inputError(ids: [], mask: []), "error: input_ids holds no rows")
-        XCTAssertEqual(try inputError(ids: [[]], mask: [[]]), "error: input_ids row 0 holds no tokens")
+                       "attention_mask holds 2 at row 0, position 1; only 0 and 1 are allowed")
+        XCTAssertEqual(try inputError(ids: [], mask: []), "input_ids holds no rows")
+        XCTAssertEqual(try inputError(ids: [[]], mask: [[]]), "input_ids row 0 holds no tokens")
         XCTAssertNil(try inputError(ids: [[5, 1]], mask: [[1, 1]]))
     }
 
