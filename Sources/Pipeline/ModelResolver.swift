@@ -119,7 +119,7 @@ public final class ModelResolver: @unchecked Sendable {
                 warnOnce("noisebook: found \(found.name) at \(found.folder) but \(needs) (download them, or put the embeddings file in the project folder or pass --embeddings FILE); running on the default model")
                 return try fallback()
             }
-            throw PipelineError(usage: true, "\(found.name) has \(needs): download its text_encoder/ and tokenizer/ folders (README: Using DeepFloyd IF), or put the course's \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
+            throw PipelineError(usage: true, "\(found.name) has \(needs): download its text_encoder/ and tokenizer/ folders (docs/models.md: Using DeepFloyd IF), or put the course's \(Self.embeddingsFileName) in \(projectRoot) or pass --embeddings FILE")
         }
         let schedule = try ModelLoader.schedule(found)
         // Hashed once: the identity reads the ends of every checkpoint shard.
@@ -164,7 +164,7 @@ public final class ModelResolver: @unchecked Sendable {
         }
         guard let encoder else {
             let missing = table.map { "\($0.missing(prompt))" } ?? "no embedding for prompt '\(prompt)'"
-            throw PipelineError("\(missing); for any prompt, download the text encoder (text_encoder/ and tokenizer/ of DeepFloyd/IF-I-L-v1.0; README: Using DeepFloyd IF)")
+            throw PipelineError("\(missing); for any prompt, download the text encoder (text_encoder/ and tokenizer/ of DeepFloyd/IF-I-L-v1.0; docs/models.md: Using DeepFloyd IF)")
         }
         // Classifier-free guidance asks for "" next: encode it in the same pass unless stored.
         let unconditionalStored = table?.embedding(for: "") != nil

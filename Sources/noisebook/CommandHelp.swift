@@ -29,7 +29,7 @@ struct CommandHelp {
               --submission  pages without cache badges and timings (for handing in)
               --project DIR the project folder (default: the nearest folder at or above the current
                           one holding .noisebook/ or Notebooks/)
-              --model NAME, --weights DIR, --embeddings FILE   choose the model (see README)
+              --model NAME, --weights DIR, --embeddings FILE   choose the model (see docs/models.md)
               --precision bf16  DeepFloyd IF's UNet products in bf16 with fp32 sums (CPUs with
                           AVX512-BF16; faster, about 1% off fp32); fp32 is the default
               --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L

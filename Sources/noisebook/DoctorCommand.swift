@@ -41,7 +41,7 @@ struct DoctorCommand {
         print("Text encoder:  text_encoder/ and tokenizer/ of an IF-I snapshot (for prompts no embeddings file holds)")
         let encoders = found.compactMap { locator.textEncoder(inSnapshot: $0.folder, name: $0.name) }
         if encoders.isEmpty {
-            print("                 none found: prompts must come from prompt_embeds_dict.pth (README: Using DeepFloyd IF)")
+            print("                 none found: prompts must come from prompt_embeds_dict.pth (docs/models.md: Using DeepFloyd IF)")
         }
         for encoder in encoders {
             let bytes = ((try? FileManager.default.contentsOfDirectory(atPath: encoder.encoderFolder)) ?? []).reduce(Int64(0)) { total, name in

@@ -111,9 +111,9 @@ final class DocumentationExamplesTests: CommandTestCase {
         XCTAssertEqual(all, [], all.joined(separator: "\n"))
     }
 
-    /// The README's command-line synopsis is the one `noisebook --help` prints (the command
+    /// docs/command-line.md's synopsis is the one `noisebook --help` prints (the command
     /// table's own), so an option added to a command cannot be missing from it.
-    func testTheREADMESynopsisIsTheCommandLinesOwn() throws {
+    func testTheDocumentedSynopsisIsTheCommandLinesOwn() throws {
         let help = try noisebook(["--help"])
         XCTAssertEqual(help.status, 0, help.err)
         var synopsis = [String]()
@@ -122,11 +122,11 @@ final class DocumentationExamplesTests: CommandTestCase {
             synopsis.append(String(line.dropFirst(7)))          // "usage: " or its indentation
         }
         XCTAssertGreaterThan(synopsis.count, 5, "noisebook --help shows every command's synopsis")
-        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
-        let section = try XCTUnwrap(readme.range(of: "## The command line\n\n```\n"), "README.md has a command-line section")
-        let block = readme[section.upperBound...]
+        let page = try String(contentsOfFile: Self.root + "/docs/command-line.md", encoding: .utf8)
+        let section = try XCTUnwrap(page.range(of: "## The command line\n\n```\n"), "docs/command-line.md shows the synopsis")
+        let block = page[section.upperBound...]
         let shown = block[..<(block.range(of: "```")?.lowerBound ?? block.endIndex)].split(separator: "\n").map(String.init)
-        XCTAssertEqual(shown, synopsis, "README.md's synopsis differs from noisebook --help's")
+        XCTAssertEqual(shown, synopsis, "docs/command-line.md's synopsis differs from noisebook --help's")
     }
 
     /// The check catches a broken example and an example of a mistake that does not fail.

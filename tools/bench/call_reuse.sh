@@ -5,7 +5,7 @@
 # project; the runner's own summary times each run. Prints both times, their ratio, and the
 # sdedit calls that ran, from which the IF-I-L time is estimated: an sdedit from i_start i takes
 # 33 - i steps, each one IF-I-L forward at batch 2, IFL_SECONDS_PER_STEP (default 3.82, the
-# batch-2 IF-I-L forward measured on a 2-core AVX-512 machine; README, Speed).
+# batch-2 IF-I-L forward measured on a 2-core AVX-512 machine; docs/performance.md).
 #
 # usage: tools/bench/call_reuse.sh [NOISEBOOK]   (default: .build/release/noisebook)
 set -eu

@@ -4,7 +4,7 @@
 # from the notebook) written with the model's primitives
 # (noiseEstimate, predictX0, posteriorMean, addVariance) and as iterativeDenoiseCFG, each
 # timed by the runner's own log over RUNS fresh runs that alternate which goes first.
-# Prints the median time of each and their ratio (README, "Cost").
+# Prints the median time of each and their ratio (docs/cell-language.md, "Cost").
 #
 # usage: tools/bench/cell_loop_cost.sh [NOISEBOOK] [RUNS]   (defaults: .build/release/noisebook, 4)
 set -eu

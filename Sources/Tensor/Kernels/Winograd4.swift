@@ -5,7 +5,7 @@
 /// elementwise products summed over input channels are 36 GEMMs `[Cout, Cin] x [Cin, tiles]`,
 /// and Y = A^T M A. That is 36 multiply-adds per 16 outputs where direct convolution does 144
 /// and F(2x2, 3x3) does 64. The price is rounding: the transforms hold 4, 5, 8 and 1/6, so
-/// the error grows (measured against Float64 in WinogradTests and stated in the README).
+/// the error grows (measured against Float64 in WinogradTests and stated in docs/performance.md).
 ///
 /// Every transform works on eight horizontally adjacent tiles at once, one per lane;
 /// tiles past a row's end are computed on zeros and never stored.
