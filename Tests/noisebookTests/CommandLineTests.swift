@@ -80,7 +80,7 @@ final class RunModelOptionTests: CommandTestCase {
         let page = try String(contentsOfFile: project + "/Output/a.html", encoding: .utf8)
         let result = try noisebook(["run", "Notebooks", "--model", "IF-I-S"], in: project)
         XCTAssertEqual(result.status, 64, result.err)
-        XCTAssertTrue(result.err.contains("--model IF-I-S: unknown model 'IF-I-S'; did you mean 'IF-I-M'?"), result.err)
+        XCTAssertTrue(result.err.contains("--model IF-I-S: unknown model 'IF-I-S'; did you mean 'IF-I-L'?"), result.err)
         XCTAssertFalse(result.err.contains("project.md"), "no notebook is blamed: \(result.err)")
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: project + "/Output").sorted(), before)
         XCTAssertEqual(try String(contentsOfFile: project + "/Output/a.html", encoding: .utf8), page)
