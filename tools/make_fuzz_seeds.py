@@ -24,10 +24,15 @@ def target(name):
     return folder
 
 
+def copy_fixtures(out, folder, pattern):
+    """Copies the files of `folder` that match `pattern` into the corpus folder `out`."""
+    for path in sorted(folder.glob(pattern)):
+        shutil.copy(path, out / path.name)
+
+
 def notebook_seeds():
     out = target("notebook")
-    for path in sorted((ROOT / "Notebooks").glob("*.md")):
-        shutil.copy(path, out / path.name)
+    copy_fixtures(out, ROOT / "Notebooks", "*.md")
     made = {
         "unclosed_fence.md": b"# Title\n\n```swift\nlet x = 1\n",
         "unclosed_front_matter.md": b"---\ntitle: t\nseed: 3\n# no closing line\n",
@@ -44,8 +49,7 @@ def notebook_seeds():
 
 def script_seeds():
     out = target("script")
-    for path in sorted((ROOT / "Tests" / "ScriptTests" / "Scripts").glob("*.swift")):
-        shutil.copy(path, out / path.name)
+    copy_fixtures(out, ROOT / "Tests" / "ScriptTests" / "Scripts", "*.swift")
 
 
 def safetensors_seeds():
@@ -86,15 +90,13 @@ def pickle_seeds():
 def checkpoint_seeds():
     out = target("checkpoint")
     fixtures = ROOT / "Tests" / "WeightsTests" / "Fixtures"
-    for path in sorted(fixtures.glob("*.pth")):
-        shutil.copy(path, out / path.name)
+    copy_fixtures(out, fixtures, "*.pth")
 
 
 def png_seeds():
     out = target("png")
     fixtures = ROOT / "Tests" / "ImagingTests" / "Fixtures" / "png"
-    for path in sorted(fixtures.glob("*.png")):
-        shutil.copy(path, out / path.name)
+    copy_fixtures(out, fixtures, "*.png")
     rgb8 = (fixtures / "rgb8.png").read_bytes()
     (out / "truncated.png").write_bytes(rgb8[: len(rgb8) // 2])
     damaged = bytearray(rgb8)
@@ -133,8 +135,7 @@ def shardindex_seeds():
 def npy_seeds():
     out = target("npy")
     fixtures = ROOT / "Tests" / "WeightsTests" / "Fixtures"
-    for path in sorted(fixtures.glob("*.npy")):
-        shutil.copy(path, out / path.name)
+    copy_fixtures(out, fixtures, "*.npy")
     f32 = (fixtures / "f32.npy").read_bytes()
     (out / "truncated.npy").write_bytes(f32[: len(f32) - 5])
     header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"
