@@ -49,20 +49,11 @@ final class NotebookRun {
         interpreter.isCancelled = options.isCancelled
         let store = ValueStore(cache: cache)
 
-        var environment = [String: Value]()
-        var parameterKeys = [String: String]()
-        var constants = [String: String]()       // name -> where it was declared constant
-        for parameter in document.frontMatter.parameters {
-            environment[parameter.name] = Self.value(of: parameter.value)
-            parameterKeys[parameter.name] = "parameter=\(parameter.value)"
-            constants[parameter.name] = "as a parameter in the front matter"
-        }
-
+        var state = NotebookState(parameters: document.frontMatter.parameters.map {
+            (name: $0.name, value: Self.value(of: $0.value), text: "\($0.value)")
+        })
         let previous = options.fresh ? nil : cache.notebookRecord(displayPath)
         var usedPrevious = Set<Int>()
-        var valueDigests = [String: String]()     // name -> digest of its current value
-        var knownNames = Set(document.frontMatter.parameters.map(\.name))  // every name defined so far, for hints
-        var failedBy = [String: Int]()            // name -> index of the failed cell that left it undefined
         var recorded = [CellKeyInputs]()
         var outcomes = [CellOutcome]()
         var usedKeys = [String]()
@@ -80,43 +71,33 @@ final class NotebookRun {
                 let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil, schedule: nil)
                 recorded.append(inputs)
                 // The names it meant to define are missing, not unknown: their readers are skipped.
-                for name in Self.declaredNames(cell.source) { failedBy[name] = cell.index }
+                state.leaveUndefined(Self.declaredNames(cell.source), by: cell.index)
                 outcomes.append(fail(cell, error, seconds: 0, note: "miss: does not parse"))
                 continue
             }
 
-            var reads = [String: String]()
-            for name in program.freeNames {
-                if let digest = valueDigests[name] { reads[name] = "value=" + digest } else if let key = parameterKeys[name] { reads[name] = key }
-            }
+            let reads = state.reads(program)
             // What the cell calls, including through functions it calls from earlier cells.
             var called = program.calledFunctions
             for name in program.freeNames {
-                if case .function(let function)? = environment[name] { called.formUnion(function.calledFunctions) }
+                if case .function(let function)? = state.environment[name] { called.formUnion(function.calledFunctions) }
             }
-            let state = library.hostState(readByCalling: called)
+            let host = library.hostState(readByCalling: called)
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
-                                       model: state.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
-                                       schedule: state.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil,
-                                       upsampler: state.contains(NotebookLibrary.HostState.upsampler) ? model.upsamplerIdentity : nil)
+                                       model: host.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
+                                       schedule: host.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil,
+                                       upsampler: host.contains(NotebookLibrary.HostState.upsampler) ? model.upsamplerIdentity : nil)
             let key = inputs.key
             recorded.append(inputs)
             // What this cell declares with `let` is constant for the cells after it, whatever
             // happens to this one.
-            defer {
-                knownNames.formUnion(program.definedNames)
-                for (name, range) in program.constants {
-                    constants[name] = "with 'let' in cell \(cell.index + 1), line \(cell.line + range.start.line - 1)"
-                }
-                // A top-level `var` of the same name shadows it, and is not constant.
-                for name in program.definedNames where program.constants[name] == nil { constants[name] = nil }
-            }
+            defer { state.declare(program, cell: cell.index, line: cell.line) }
 
-            if let (name, failedIndex) = program.freeNames.sorted().lazy.compactMap({ n in failedBy[n].map { (n, $0) } }).first {
+            if let (name, failedIndex) = state.failedRead(program) {
                 let failedCell = document.cells[failedIndex]
                 let message = "\(displayPath):\(cell.line):1: note: not run: it reads '\(name)', which cell \(failedIndex + 1) (line \(failedCell.line)) did not define because it failed"
                 log.cell(cell, displayPath: displayPath, verdict: "skipped", seconds: nil, detail: "reads '\(name)' from a failed cell")
-                for defined in program.definedNames { failedBy[defined] = failedIndex }
+                state.leaveUndefined(program.definedNames, by: failedIndex)
                 outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: message))
                 continue
             }
@@ -124,9 +105,7 @@ final class NotebookRun {
             let stored = options.fresh ? nil : cache.record(for: key)
             if let record = stored, filesUnchanged(record.files),
                let values = try? record.values.mapValues(store.load), figuresIntact(record) {
-                environment.merge(values) { _, new in new }
-                for (name, stored) in record.values { valueDigests[name] = stored.digest }
-                for name in program.definedNames { failedBy[name] = nil }
+                state.define(values, stored: record.values, names: program.definedNames)
                 usedKeys.append(key)
                 log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: nil,
                          detail: String(format: "cached; it took %.2f s when it ran", record.seconds))
@@ -145,9 +124,9 @@ final class NotebookRun {
             session.beginCell()
             session.progress = { [log] step, total, label in log.progress(cell, loops: nil, step: (label, step, total)) }
             interpreter.onIteration = { [log] loops in log.progress(cell, loops: loops, step: nil) }
-            let globals = environment.filter { program.freeNames.contains($0.key) }
-            let context = CellContext(constants: constants.filter { globals[$0.key] != nil },
-                                      knownNames: knownNames.union(environment.keys))
+            let globals = state.environment.filter { program.freeNames.contains($0.key) }
+            let context = CellContext(constants: state.constants.filter { globals[$0.key] != nil },
+                                      knownNames: state.knownNames.union(state.environment.keys))
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 let values = try interpreter.run(program, globals: globals, context: context)
@@ -158,9 +137,7 @@ final class NotebookRun {
                 try cache.store(CellRecord(key: key, inputs: inputs, values: storedValues, outputs: storedOutputs,
                                            seconds: seconds, files: files, calls: calls.takeUsedKeys()))
                 usedKeys.append(key)
-                environment.merge(values) { _, new in new }
-                for (name, stored) in storedValues { valueDigests[name] = stored.digest }
-                for name in program.definedNames { failedBy[name] = nil }
+                state.define(values, stored: storedValues, names: program.definedNames)
                 log.cell(cell, displayPath: displayPath, verdict: "miss", seconds: seconds,
                          detail: why + Self.reuseNote(session.callTally))
                 log.printed(outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })
@@ -176,11 +153,7 @@ final class NotebookRun {
                     cancelled = true
                     break
                 }
-                for name in program.definedNames {
-                    failedBy[name] = cell.index
-                    environment[name] = nil
-                    valueDigests[name] = nil
-                }
+                state.forget(program.definedNames, failedAt: cell.index)
                 // What the cell printed and showed before the failing line stays on its page,
                 // above the error (its images are stored as blobs; the cell itself is not cached).
                 let shown = (try? store.store(partial)) ?? []
