@@ -11,9 +11,7 @@ enum ScratchFile {
     /// Writes `bytes` to a file private to this process, runs `body` on its path, then
     /// removes the file whatever `body` did.
     static func withFile<R>(holding bytes: [UInt8], suffix: String, _ body: (String) throws -> R) throws -> R {
-        // One name per process and suffix: fuzzers and tests running side by side never share it.
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noisebook-fuzz-\(getpid()).\(suffix)").path
+        let path = scratchPath(suffix)
         defer { unlink(path) }
         try store(bytes, to: path)
         return try body(path)
@@ -22,12 +20,17 @@ enum ScratchFile {
     /// Runs `body` on an empty folder private to this process, then removes the folder and
     /// everything `body` put in it.
     static func withFolder<R>(_ body: (String) throws -> R) throws -> R {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noisebook-fuzz-\(getpid()).folder").path
+        let path = scratchPath("folder")
         try? FileManager.default.removeItem(atPath: path)
         guard mkdir(path, 0o700) == 0 else { throw FuzzHarnessError(path: path, operation: "create", code: errno) }
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try body(path)
+    }
+
+    /// The scratch path for `suffix`: one name per process and suffix, so fuzzers and tests
+    /// running side by side never share it.
+    private static func scratchPath(_ suffix: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-fuzz-\(getpid()).\(suffix)").path
     }
 
     /// Writes `bytes` to `path` (created or truncated, readable by this user only).
