@@ -2,8 +2,8 @@ import Script
 
 /// What the cells of one notebook have defined so far, as the runner walks them: the values,
 /// the digest each later cell's key records of them, which names a failed cell left
-/// undefined, and which are constant. Every change goes through `define`, `leaveUndefined`
-/// and `forget`, so the three stay consistent.
+/// undefined, and which are constant. Every change goes through `define`, `leaveUndefined`,
+/// `forget` and `declare`, so these stay consistent.
 struct NotebookState {
     /// The values by name (front-matter parameters first).
     private(set) var environment: [String: Value] = [:]
