@@ -547,8 +547,16 @@ def train(args, preset, mode):
     log(f"UNet {n_unet:,} parameters ({n_unet / 1e6:.2f}M), embeddings {n_table:,}; device {describe_device(device)}")
 
     diffusion = Diffusion(device)
+    # What a fine-tune may change: the peak learning rate, and the share of each batch whose t
+    # is drawn from the noisier half (t in 500..999) rather than from all 1000 timesteps. The
+    # eps loss weighs every t alike, yet an error at high t moves the predicted image the most
+    # (x0 = (x_t - sqrt(1 - abar) eps) / sqrt(abar)), and that is where a sample's layout is set.
+    if not 0.0 <= args.high_noise_share <= 1.0:
+        raise SystemExit(f"--high-noise-share {args.high_noise_share:g}: a share of the batch, 0 to 1")
+    settings = {"lr": args.lr if args.lr is not None else preset["lr"],
+                "high_noise_share": args.high_noise_share}
     params = list(unet.parameters()) + list(table.parameters())
-    optimizer = torch.optim.AdamW(params, lr=preset["lr"], weight_decay=preset["weight_decay"])
+    optimizer = torch.optim.AdamW(params, lr=settings["lr"], weight_decay=preset["weight_decay"])
     ema = EMA([unet, table], preset["ema"])
     autocast = device.type == "cuda"
     warmup = preset["warmup"]
@@ -576,9 +584,9 @@ def train(args, preset, mode):
 
     def lr_at(step):
         if step < warmup:
-            return preset["lr"] * (step + 1) / warmup
+            return settings["lr"] * (step + 1) / warmup
         progress = min(1.0, (step - warmup) / max(1, total - warmup))
-        return preset["lr"] * 0.5 * (1 + math.cos(math.pi * progress))
+        return settings["lr"] * 0.5 * (1 + math.cos(math.pi * progress))
 
     def phase_of(step):
         start = 0
@@ -598,7 +606,11 @@ def train(args, preset, mode):
         x0 = augment(by_size[size][train_index[pick.to(device)]], size, gen)
         tokens = train_tokens[pick.to(device)].clone()
         tokens[(torch.rand(batch, generator=gen) < CAPTION_DROPOUT).to(device)] = 0
-        t = torch.randint(0, diffusion.T, (batch,), generator=gen).to(device)
+        t = torch.randint(0, diffusion.T, (batch,), generator=gen)
+        noisier = int(round(settings["high_noise_share"] * batch))
+        if noisier:
+            t[:noisier] = torch.randint(diffusion.T // 2, diffusion.T, (noisier,), generator=gen)
+        t = t.to(device)
         eps = torch.randn(x0.shape, generator=gen).to(device)
         xt = diffusion.q_sample(x0, t, eps)
         with mixed_precision(autocast):
@@ -622,10 +634,12 @@ def train(args, preset, mode):
         log(f"starting from the weights of {args.init_from} (fresh optimizer state)")
     if latest:
         saved = torch.load(latest[-1], map_location=device, weights_only=False)
-        for key in ("config", "words", "phases", "data_digest", "seed"):
+        for key in ("config", "words", "phases", "data_digest", "seed", "settings"):
             ours = {"config": config, "words": words, "phases": phases,
-                    "data_digest": data["digest"], "seed": args.seed}[key]
-            if json.dumps(saved[key], sort_keys=True, default=str) == json.dumps(ours, sort_keys=True, default=str):
+                    "data_digest": data["digest"], "seed": args.seed, "settings": settings}[key]
+            # Checkpoints written before the fine-tune settings existed trained with the preset's.
+            theirs = saved.get(key, {"lr": preset["lr"], "high_noise_share": 0.0})
+            if json.dumps(theirs, sort_keys=True, default=str) == json.dumps(ours, sort_keys=True, default=str):
                 continue
             if key == "phases" and args.replan:
                 check_replan(saved["phases"], phases, saved["state"]["step"])
@@ -651,7 +665,7 @@ def train(args, preset, mode):
                  "ema_unet": ema.shadow[0].state_dict(), "ema_embeddings": ema.shadow[1].state_dict(),
                  "ema_updates": ema.updates, "optimizer": optimizer.state_dict(),
                  "config": config, "words": words, "phases": phases,
-                 "data_digest": data["digest"], "seed": args.seed, "preset": preset,
+                 "data_digest": data["digest"], "seed": args.seed, "settings": settings, "preset": preset,
                  "state": {**state, "seconds": state["seconds"] + time.time() - invocation_started}}
         torch.save(saved, path + ".tmp")
         os.replace(path + ".tmp", path)
@@ -724,7 +738,7 @@ def train(args, preset, mode):
                   "norm_num_groups": preset["groups"], "vocabulary": len(words)},
         "parameters": {"unet": n_unet, "embeddings": n_table, "total": n_unet + n_table},
         "hyperparameters": {
-            "phases": phases, "optimizer": "AdamW", "lr": preset["lr"],
+            "phases": phases, "optimizer": "AdamW", "lr": settings["lr"],
             "weight_decay": preset["weight_decay"],
             "schedule": f"linear warm-up {warmup} steps, then cosine to 0 at step {total}", "grad_clip": 1.0,
             "ema_decay": preset["ema"], "ema_warmup": "min(decay, (1 + n) / (10 + n))",
@@ -733,7 +747,9 @@ def train(args, preset, mode):
                             "white fill, no flips",
             "loss": f"hybrid (improved DDPM): mse(eps) + {VB_LAMBDA} * {diffusion.T} * L_t "
                     "(L_t in bits/dim, eps detached; t = 0: Gaussian NLL approximation)",
-            "timesteps": "uniform over 0..999",
+            "timesteps": ("uniform over 0..999" if not settings["high_noise_share"] else
+                          f"{settings['high_noise_share']:g} of each batch uniform over 500..999, "
+                          "the rest uniform over 0..999"),
             "randomness": "step s draws everything from a generator seeded with seed * 1000003 + s",
             "precision": "bf16 autocast" if autocast else "fp32"},
         "steps": state["step"],
@@ -994,6 +1010,9 @@ def main():
                         help="wall-clock budget of this invocation (default 120 cpu, 60 full, 3 tiny); "
                              "a rerun resumes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the preset's)")
+    parser.add_argument("--high-noise-share", type=float, default=0.0,
+                        help="share of each batch with t drawn from 500..999 (default 0: all uniform)")
     parser.add_argument("--batch", type=int, default=None, help="batch size of every phase (default: the preset's)")
     parser.add_argument("--checkpoint-minutes", type=float, default=None,
                         help="minutes between checkpoints (default 5 full, 1 tiny)")
