@@ -42,7 +42,7 @@ let package = Package(
         // The built-in closed-form emoji model.
         .target(name: "EmojiModel", dependencies: ["Diffusion", "Tensor", "JSON"]),
         // Finds and assembles a model's components; used by the CLI, the runner and the bench.
-        .target(name: "Pipeline", dependencies: ["DeepFloyd", "T5", "SentencePiece", "NN", "EmojiModel", "Diffusion", "Weights", "Imaging", "Notebook", "Digest", "Tensor", "TextDistance", "JSON"]),
+        .target(name: "Pipeline", dependencies: ["DeepFloyd", "T5", "SentencePiece", "NN", "EmojiModel", "Diffusion", "Weights", "Imaging", "Digest", "Tensor", "TextDistance", "JSON"]),
         .target(name: "Notebook", dependencies: ["TextDistance"]),
         .target(name: "Script", dependencies: ["TextDistance"]),
         .target(name: "Bindings", dependencies: ["Script", "JSON", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "T5Tests", dependencies: ["T5", "NN", "Weights", "Tensor", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmojiModelTests", dependencies: ["EmojiModel", "Diffusion", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TextDistance"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Runner", "TextDistance"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], exclude: ["Golden"], resources: [.copy("Scripts")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Pipeline", "Script", "Diffusion", "Imaging", "Tensor", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Digest", "Tensor", "TestSupport"]),

@@ -9,7 +9,7 @@ import Weights
 /// One untrusted-input entry point of noisebook exercised by a libFuzzer binary
 /// (`Fuzz/<target>/main.swift`) and by the regression tests, which replay saved inputs.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    /// `NotebookParser.parse(bytes:path:)` on a Markdown notebook.
+    /// `NotebookParser.parse(bytes:path:vocabulary:)` on a Markdown notebook.
     case notebook
     /// `Parser.parse` on cell source, then the interpreter on a step budget.
     case script

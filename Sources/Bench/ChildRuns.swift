@@ -193,7 +193,7 @@ struct BuiltinRun: BenchRun {
     init(options: inout Options) throws {}
 
     func run() throws {
-        let resolver = ModelResolver(projectRoot: FileManager.default.currentDirectoryPath, weights: nil, embeddings: nil, model: nil)
+        let resolver = ModelResolver(projectRoot: FileManager.default.currentDirectoryPath)
         guard let load = try resolver.builtin().load else { throw BenchError.io(path: "Models/emoji", reason: "no built-in model") }
         let model = try load()
         let sampler = try Sampler(denoiser: model.denoiser)
@@ -228,14 +228,10 @@ struct BenchPrecision {
     let kernel: BFloat16Kernel?
 
     init(options: inout Options) throws {
-        switch options.string("precision") ?? "fp32" {
-        case "fp32": kernel = nil
-        case "bf16":
-            guard let kernel = try BFloat16Kernel.from(environment: ProcessInfo.processInfo.environment) else {
-                throw BenchError.usage(BFloat16Kernel.unavailable ?? "no bf16 kernel")
-            }
-            self.kernel = kernel
-        case let other: throw BenchError.usage("--precision must be fp32 or bf16, got '\(other)'")
+        do {
+            kernel = try Precision(named: options.string("precision") ?? Precision.fp32.rawValue).kernel()
+        } catch let error as PipelineError {
+            throw BenchError.usage("--precision: \(error)")
         }
     }
 

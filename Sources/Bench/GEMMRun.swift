@@ -25,7 +25,7 @@ struct GEMMRun: BenchRun {
     ]
 
     func run() throws {
-        let kernel = try BFloat16Kernel.from(environment: ProcessInfo.processInfo.environment)
+        let kernel = try BFloat16Kernel.current.get()
         let own = try Float32Kernel.from(environment: ProcessInfo.processInfo.environment)
         for (name, m, n, k) in Self.shapes {
             var random = SeededRandom(seed: 5)

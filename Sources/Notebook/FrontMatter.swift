@@ -4,7 +4,7 @@ public struct FrontMatter: Sendable {
     public var title: String?
     /// The notebook's random seed (`seed:`), a non-negative integer.
     public var seed: UInt64?
-    /// Which model runs the notebook (`model:`), one of `FrontMatter.knownModels`.
+    /// Which model runs the notebook (`model:`), a name the parser's vocabulary accepts.
     public var model: String?
     /// A directory of weights (`weights:`), as written.
     public var weights: String?
@@ -12,17 +12,13 @@ public struct FrontMatter: Sendable {
     public var weights2: String?
     /// A prompt-embedding file (`embeddings:`, the course's `prompt_embeds_dict.pth`), as written.
     public var embeddings: String?
-    /// The arithmetic of DeepFloyd IF's UNet products (`precision:`), one of `knownPrecisions`.
+    /// The arithmetic of DeepFloyd IF's UNet products (`precision:`), as the vocabulary accepts it.
     public var precision: String?
     /// The entries under `parameters:`, in file order.
     public var parameters: [Parameter]
 
     /// The top-level keys the front matter accepts.
     public static let knownKeys = ["title", "seed", "model", "weights", "weights2", "embeddings", "precision", "parameters"]
-    /// The values `precision:` accepts: fp32 (the default and the parity path) or bf16.
-    public static let knownPrecisions = ["fp32", "bf16"]
-    /// The values `model:` accepts.
-    public static let knownModels = ["auto", "builtin", "builtin-local", "builtin-mean", "trained", "IF-I-M", "IF-I-L", "IF-I-XL"]
 
     /// Creates front matter; every field defaults to absent.
     public init(title: String? = nil, seed: UInt64? = nil, model: String? = nil,

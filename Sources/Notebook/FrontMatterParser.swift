@@ -7,6 +7,8 @@ struct FrontMatterParser {
     let path: String
     /// The 1-based file line of the first front-matter line.
     let firstLine: Int
+    /// What `model:` and `precision:` may name.
+    let vocabulary: NotebookVocabulary
 
     /// Parses the given lines (without the delimiters).
     func parse(_ lines: [String]) throws -> FrontMatter {
@@ -92,23 +94,10 @@ struct FrontMatterParser {
                 case "weights2": frontMatter.weights2 = text
                 case "embeddings": frontMatter.embeddings = text
                 case "precision":
-                    guard FrontMatter.knownPrecisions.contains(text) else {
-                        var message = "unknown precision '\(text)'"
-                        if let guess = ClosestMatch.suggestion(for: text, among: FrontMatter.knownPrecisions) {
-                            message += "; did you mean '\(guess)'?"
-                        }
-                        throw error(lineNumber, scanned.column, message + " (expected fp32 or bf16)")
-                    }
+                    if let problem = vocabulary.precisionProblem(text) { throw error(lineNumber, scanned.column, problem) }
                     frontMatter.precision = text
                 default:
-                    guard FrontMatter.knownModels.contains(text) else {
-                        var message = "unknown model '\(text)'"
-                        if let guess = ClosestMatch.suggestion(for: text, among: FrontMatter.knownModels) {
-                            message += "; did you mean '\(guess)'?"
-                        }
-                        message += " (expected one of: \(FrontMatter.knownModels.joined(separator: ", ")))"
-                        throw error(lineNumber, scanned.column, message)
-                    }
+                    if let problem = vocabulary.modelProblem(text) { throw error(lineNumber, scanned.column, problem) }
                     frontMatter.model = text
                 }
             }

@@ -6,8 +6,9 @@ enum ModelCondition: Equatable {
     case close
 
     /// The marker on `line` (file line `number`), nil for any other line; a line that starts
-    /// with `:::` but is not a marker, or names no model noisebook knows, is an error.
-    init?(line: ArraySlice<UInt8>, number: Int, path: String) throws {
+    /// with `:::` but is not a marker, or names no model in `known`, is an error.
+    /// `known` lists the names a block can match.
+    init?(line: ArraySlice<UInt8>, number: Int, path: String, known: [String]) throws {
         guard line.starts(with: ":::".utf8) else { return nil }
         let text = String(decoding: line, as: UTF8.self).trimmingTrailingSpaces()
         if text == ":::" {
@@ -17,21 +18,17 @@ enum ModelCondition: Equatable {
         let rest = text.dropFirst(3).drop { $0 == " " }
         guard rest.hasPrefix("{model=\""), rest.hasSuffix("\"}"), rest.count > "{model=\"\"}".count else {
             throw NotebookError(path: path, line: number, column: 1,
-                                message: "cannot read this model block: write ::: {model=\"NAME\"} (NAME one of \(Self.names), * for any characters), and ::: alone to close it")
+                                message: "cannot read this model block: write ::: {model=\"NAME\"} (NAME one of \(known.joined(separator: ", ")), * for any characters), and ::: alone to close it")
         }
         let list = rest.dropFirst("{model=\"".count).dropLast(2)
         let patterns = list.split(separator: ",").map { String($0).trimmingCharacters() }
-        for pattern in patterns where !Self.known.contains(where: { Prose.matches($0, pattern: pattern) }) {
+        for pattern in patterns where !known.contains(where: { Prose.matches($0, pattern: pattern) }) {
             let column = (text.firstRange(of: pattern).map { text.utf8.distance(from: text.startIndex, to: $0.lowerBound) } ?? 0) + 1
             throw NotebookError(path: path, line: number, column: column,
-                                message: "model block for '\(pattern)', which names no model (known: \(Self.names))")
+                                message: "model block for '\(pattern)', which names no model (known: \(known.joined(separator: ", ")))")
         }
         self = .open(patterns)
     }
-
-    /// The names a block can match: the models `model:` accepts, less "auto".
-    static let known = FrontMatter.knownModels.filter { $0 != "auto" }
-    static var names: String { known.joined(separator: ", ") }
 }
 
 private extension String {

@@ -1,8 +1,9 @@
 /// Reads a Markdown notebook into front matter, prose blocks and `swift` cells.
 public enum NotebookParser {
     /// Parses a notebook from raw file bytes, which must be UTF-8 (a leading byte-order mark
-    /// is skipped). Throws `NotebookError` naming the line and column of the first problem.
-    public static func parse(bytes: [UInt8], path: String) throws -> NotebookDocument {
+    /// is skipped). Throws `NotebookError` naming the line and column of the first problem;
+    /// model names and precisions are checked against `vocabulary`.
+    public static func parse(bytes: [UInt8], path: String, vocabulary: NotebookVocabulary) throws -> NotebookDocument {
         var body = bytes
         if body.starts(with: [0xEF, 0xBB, 0xBF]) {
             body.removeFirst(3)
@@ -22,16 +23,16 @@ public enum NotebookParser {
                                     message: "front matter opened here is never closed by a '---' line")
             }
             let texts = (1..<close).map { lines.text($0) }
-            frontMatter = try FrontMatterParser(path: path, firstLine: 2).parse(texts)
+            frontMatter = try FrontMatterParser(path: path, firstLine: 2, vocabulary: vocabulary).parse(texts)
             bodyStart = close + 1
         }
-        let blocks = try parseBody(lines, from: bodyStart, path: path)
+        let blocks = try parseBody(lines, from: bodyStart, path: path, vocabulary: vocabulary)
         return NotebookDocument(path: path, frontMatter: frontMatter, blocks: blocks)
     }
 
     /// Parses a notebook already held as text.
-    public static func parse(text: String, path: String) throws -> NotebookDocument {
-        try parse(bytes: Array(text.utf8), path: path)
+    public static func parse(text: String, path: String, vocabulary: NotebookVocabulary) throws -> NotebookDocument {
+        try parse(bytes: Array(text.utf8), path: path, vocabulary: vocabulary)
     }
 
     /// A line of exactly `---`, trailing spaces allowed.
@@ -44,7 +45,7 @@ public enum NotebookParser {
     }
 
     /// Splits the lines after the front matter into prose runs and cells.
-    private static func parseBody(_ lines: SourceLines, from start: Int, path: String) throws -> [Block] {
+    private static func parseBody(_ lines: SourceLines, from start: Int, path: String, vocabulary: NotebookVocabulary) throws -> [Block] {
         var blocks: [Block] = []
         var proseStart = start
         var cellCount = 0
@@ -64,7 +65,7 @@ public enum NotebookParser {
         }
 
         while index < lines.count {
-            if let marker = try ModelCondition(line: lines[index], number: index + 1, path: path) {
+            if let marker = try ModelCondition(line: lines[index], number: index + 1, path: path, known: vocabulary.blockModels) {
                 switch (marker, condition) {
                 case (.open(let models), nil):
                     flushProse(upTo: index)

@@ -16,7 +16,7 @@ public struct Prose: Sendable {
     }
 
     /// Whether the prose is shown for a notebook running on the model `name` (a name of
-    /// `FrontMatter.knownModels`, such as "IF-I-L" or "trained").
+    /// the model catalog, such as "IF-I-L" or "trained").
     public func applies(to name: String) -> Bool {
         guard let models else { return true }
         return models.contains { Self.matches(name, pattern: $0) }

@@ -4,96 +4,61 @@ import Foundation
 import Imaging
 import JSON
 import NN
-import Notebook
 import Tensor
 import TextDistance
 import Weights
 import DeepFloyd
 import EmojiModel
 
-/// Picks each notebook's model from its front matter and the command line, assembles its
-/// components (text conditioning, stage I) and loads each model at most once per run. The
-/// command line, the runner and the bench all build models through it.
+/// Turns a model request (a notebook's, under the command line's) into a model: the catalog
+/// entry says which family, this type locates its files, assembles its components (text
+/// conditioning, stage I) and loads each model at most once per run. The command line, the
+/// runner and the bench all build models through it.
 public final class ModelResolver: @unchecked Sendable {
-    /// The names `model:` and `--model` accept (the notebook format's own list).
-    public static let names = FrontMatter.knownModels
     /// The file name the course gives its precomputed prompt embeddings.
     public static let embeddingsFileName = "prompt_embeds_dict.pth"
 
     private let projectRoot: String
-    private let weights: String?
-    private let weights2: String?
-    private let embeddings: String?
-    private let model: String?
-    private let precision: String?
+    private let commandLine: ModelRequest
     private let lock = NSLock()
     private var loaded: [String: LoadedModel] = [:]
     private var loadedUpsamplers: [String: Upsampler] = [:]
     private var warned = Set<String>()
     private let warn: @Sendable (String) -> Void
 
-    /// A resolver for notebooks in `projectRoot`; `weights`, `weights2` (stage II),
-    /// `embeddings`, `model` and `precision` are the command line's choices (nil: the front
-    /// matter's, else automatic and fp32); `warn` prints a one-time remark (e.g. weights found
-    /// without embeddings).
-    public init(projectRoot: String, weights: String?, weights2: String? = nil, embeddings: String?, model: String?,
-                precision: String? = nil, warn: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// A resolver for notebooks in `projectRoot`; `commandLine` holds the command line's
+    /// choices, which override each notebook's; `warn` prints a one-time remark (e.g. weights
+    /// found without embeddings).
+    public init(projectRoot: String, commandLine: ModelRequest = ModelRequest(),
+                warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.projectRoot = projectRoot
-        self.weights = weights
-        self.weights2 = weights2
-        self.embeddings = embeddings
-        self.model = model
-        self.precision = precision
+        self.commandLine = commandLine
         self.warn = warn
     }
 
-    /// The bf16 kernel `precision: bf16` (or `--precision bf16`) asks for, nil for fp32; a CPU
-    /// without AVX512-BF16 or an unknown name is a usage error that says so.
-    private func bfloat16Kernel(_ frontMatter: FrontMatter) throws -> BFloat16Kernel? {
-        try Self.bfloat16Kernel(precision: precision ?? frontMatter.precision ?? "fp32")
-    }
-
-    /// The bf16 kernel precision `name` needs on this machine (nil for fp32); an unknown
-    /// name, or bf16 where it cannot run, is a usage error that says why.
-    public static func bfloat16Kernel(precision name: String) throws -> BFloat16Kernel? {
-        guard FrontMatter.knownPrecisions.contains(name) else {
-            throw PipelineError(usage: true, "unknown precision '\(name)' (expected fp32 or bf16)")
-        }
-        guard name == "bf16" else { return nil }
-        do {
-            if let kernel = try BFloat16Kernel.from(environment: ProcessInfo.processInfo.environment) { return kernel }
-        } catch {
-            throw PipelineError(usage: true, "\(error)")
-        }
-        throw PipelineError(usage: true, BFloat16Kernel.unavailable ?? "precision bf16 is not available here")
-    }
-
-    /// Refuses a model name not in `names`, with the closest one as a hint: the one check
-    /// of the command line's `--model` and of the resolver itself.
-    public static func check(model name: String) throws {
-        guard !names.contains(name) else { return }
-        let hint = ClosestMatch.suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? ""
-        throw PipelineError(usage: true, "unknown model '\(name)'\(hint) (known: \(names.joined(separator: ", ")))")
-    }
-
-    /// The model for a notebook in `notebookFolder` with `frontMatter`.
-    public func choose(_ frontMatter: FrontMatter, notebookFolder: String) throws -> ModelChoice {
-        let name = model ?? frontMatter.model ?? "auto"
-        try Self.check(model: name)
-        let bfloat16 = try bfloat16Kernel(frontMatter)
-        if bfloat16 != nil, name.hasPrefix("builtin") || name == "trained" {
+    /// The model for a notebook that asks for `notebook` (the command line's choices win).
+    public func choose(_ notebook: ModelRequest) throws -> ModelChoice {
+        let request = commandLine.over(notebook)
+        let name = request.model ?? ModelCatalog.defaultName
+        let entry = try ModelCatalog.entry(named: name)
+        let bfloat16 = try (request.precision ?? .fp32).kernel()
+        if bfloat16 != nil, !entry.family.takesPrecision {
             warnOnce("noisebook: precision bf16 applies to DeepFloyd IF's UNet; the \(name) model runs as always")
         }
-        if name == "builtin" || name == "builtin-local" { return try builtin(posteriorMean: false) }
-        if name == "builtin-mean" { return try builtin(posteriorMean: true) }
-        let explicitWeights = weights ?? frontMatter.weights.map { Self.absolute($0, in: notebookFolder) }
-        if name == "trained" {
-            guard let folder = explicitWeights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
+        let stageII = { [self] in try self.upsampler(request, search: entry.family.searchesStageII) }
+        switch entry.family {
+        case .closedForm(let posteriorMean):
+            return try builtin(posteriorMean: posteriorMean)
+        case .trained:
+            guard let folder = request.weights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
                 throw PipelineError(usage: true, "the trained model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
             }
-            return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
+            var choice = try trained(folder: folder)
+            choice.upsampler = try stageII()
+            return choice
+        case .automatic, .deepFloyd:
+            break
         }
-        let preferred = name == "auto" ? nil : name
         // Without DeepFloyd weights: the trained UNet once its training has finished, else
         // the closed-form emoji model.
         let fallback = { [self] () throws -> ModelChoice in
@@ -104,18 +69,21 @@ public final class ModelResolver: @unchecked Sendable {
                 warnOnce("noisebook: \(folder) is still in training (\(progress)); auto runs the closed-form emoji model until it has finished (model: trained runs it as it is)")
                 return try builtin(posteriorMean: false)
             }
-            return try trained(folder: folder, frontMatter, notebookFolder: notebookFolder)
+            var choice = try trained(folder: folder)
+            choice.upsampler = try self.upsampler(request, search: false)
+            return choice
         }
-        guard let found = try WeightsLocator().resolve(explicit: explicitWeights, preferred: preferred) else {
+        let preferred = entry.family == .deepFloyd ? name : nil
+        guard let found = try WeightsLocator().resolve(explicit: request.weights, preferred: preferred) else {
             return try fallback()
         }
-        let embeddingsFile = embeddings ?? frontMatter.embeddings.map { Self.absolute($0, in: notebookFolder) }
-            ?? [projectRoot, notebookFolder, found.folder].map { $0 + "/" + Self.embeddingsFileName }
+        let embeddingsFile = request.embeddings
+            ?? ([projectRoot] + [request.notebookFolder, found.folder].compactMap { $0 }).map { $0 + "/" + Self.embeddingsFileName }
                 .first { FileManager.default.fileExists(atPath: $0) }
         let textEncoder = WeightsLocator().textEncoder(for: found)
         if embeddingsFile == nil && textEncoder == nil {
             let needs = "no text encoder (text_encoder/ and tokenizer/ of the snapshot) and no \(Self.embeddingsFileName)"
-            if name == "auto" {
+            if entry.family == .automatic {
                 warnOnce("noisebook: found \(found.name) at \(found.folder) but \(needs) (download them, or put the embeddings file in the project folder or pass --embeddings FILE); running on the default model")
                 return try fallback()
             }
@@ -132,11 +100,12 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "text", identity: textIdentities.joined(separator: " + ")),
                           ModelComponent(role: "stage I", identity: stageOne)]
         let identity = components.map(\.identity).joined(separator: " ")
-        let upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: true)
+        let upsampler = try stageII()
         let promptCache = projectRoot + "/.noisebook/prompts"
         let displayName = ModelLoader.displayName(found) + (bfloat16 == nil ? "" : ", bf16 products")
         // The longest IF name the snapshot's name starts with ("IF-I-XL" before "IF-I-L"...).
-        let ifName = Self.names.filter { $0.hasPrefix("IF-") && found.name.hasPrefix($0) }.max { $0.count < $1.count } ?? found.name
+        let ifName = ModelCatalog.entries.filter { $0.family == .deepFloyd && found.name.hasPrefix($0.name) }
+            .map(\.name).max { $0.count < $1.count } ?? found.name
         return ModelChoice(displayName: displayName, name: ifName, components: components, schedule: schedule,
                            upsampler: upsampler) { [self] in
             try self.memo(\.loaded, identity) {
@@ -173,11 +142,10 @@ public final class ModelResolver: @unchecked Sendable {
         return Condition(prompt: prompt, embedding: embedding, embeddingSource: "T5 encoder of \(encoder.found.name)")
     }
 
-    /// Stage II for a model that conditions on prompt embeddings: the folder `--weights2` or
-    /// `weights2:` names, else (with `search`) IF-II-L or IF-II-M in the Hugging Face cache.
-    private func upsampler(_ frontMatter: FrontMatter, notebookFolder: String, search: Bool) throws -> UpsamplerChoice? {
-        let explicit = weights2 ?? frontMatter.weights2.map { Self.absolute($0, in: notebookFolder) }
-        guard explicit != nil || search, let found = try WeightsLocator().resolveStageII(explicit: explicit) else { return nil }
+    /// Stage II for a model that conditions on prompt embeddings: the folder the request
+    /// names, else (with `search`) IF-II-L or IF-II-M in the Hugging Face cache.
+    private func upsampler(_ request: ModelRequest, search: Bool) throws -> UpsamplerChoice? {
+        guard request.weights2 != nil || search, let found = try WeightsLocator().resolveStageII(explicit: request.weights2) else { return nil }
         let noising = ModelLoader.imageNoisingConfig(found)
         let identity = "stage II:" + ModelLoader.identity(found) + " noising:"
             + (FileManager.default.fileExists(atPath: noising) ? Self.fileDigest(noising) : "default")
@@ -217,14 +185,6 @@ public final class ModelResolver: @unchecked Sendable {
                                    withPatches: { LocalScoreDenoiser(set: set, patchSchedule: $0) })
             }
         }
-    }
-
-    /// The trained model in `folder` as a notebook would use it: with the stage II that
-    /// `weights2:` or `--weights2` names, if any.
-    private func trained(folder: String, _ frontMatter: FrontMatter, notebookFolder: String) throws -> ModelChoice {
-        var choice = try trained(folder: folder)
-        choice.upsampler = try upsampler(frontMatter, notebookFolder: notebookFolder, search: false)
-        return choice
     }
 
     /// The IF-shaped UNet trained on emoji and clip art in `folder` (`tools/train/train.py`'s
@@ -329,10 +289,6 @@ public final class ModelResolver: @unchecked Sendable {
             candidates.append(folder.appendingPathComponent("Models/" + name).path)
         }
         return candidates
-    }
-
-    private static func absolute(_ path: String, in folder: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
     }
 
     private static func fileDigest(_ path: String) -> String {

@@ -9,11 +9,11 @@ import Report
 /// one page per notebook and the index.
 public final class Runner {
     private let options: RunOptions
-    private let models: @Sendable (FrontMatter, String) throws -> ModelChoice
+    private let models: @Sendable (ModelRequest) throws -> ModelChoice
     private let log: RunLog
 
-    /// A runner; `models` picks each notebook's model from its front matter and folder.
-    public init(options: RunOptions, log: RunLog, models: @escaping @Sendable (FrontMatter, String) throws -> ModelChoice) {
+    /// A runner; `models` picks each notebook's model from what its front matter asks for.
+    public init(options: RunOptions, log: RunLog, models: @escaping @Sendable (ModelRequest) throws -> ModelChoice) {
         self.options = options
         self.models = models
         self.log = log
@@ -47,13 +47,13 @@ public final class Runner {
             let page: PageInput
             do {
                 let bytes = try Self.read(path)
-                let document = try NotebookParser.parse(bytes: bytes, path: displayPath)
+                let document = try NotebookParser.parse(bytes: bytes, path: displayPath, vocabulary: .catalog)
                 var absolute = document
                 absolute.path = path
-                let model = try models(document.frontMatter, URL(fileURLWithPath: path).deletingLastPathComponent().path)
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                let model = try models(ModelRequest(frontMatter: document.frontMatter, notebookFolder: folder))
                 log.notebook(displayPath, model: model.displayName)
                 log.notebookStarted(displayPath, page: Site.pageName(for: path))
-                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 let table = tables.table(in: folder, log: log, summary: &summary)
                 if site.deliverableTable == nil { site.deliverableTable = table }
                 let notebookRun = NotebookRun(document: absolute, displayPath: displayPath, cache: cache,

@@ -32,6 +32,11 @@ public enum BFloat16Kernel: String, Sendable, CaseIterable {
         return kernel
     }
 
+    /// This process's kernel, read from its environment once: what `precision: bf16` runs on
+    /// (a failure is reported when bf16 is asked for, not before).
+    public static let current: Result<BFloat16Kernel?, any Error> =
+        Result { try from(environment: ProcessInfo.processInfo.environment) }
+
     /// Why bf16 cannot run here, for the refusal users see; nil where it can.
     public static var unavailable: String? {
         BFloat16Kernel.avx512.isRunnable ? nil

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Each command's synopsis and details: one table, from which `noisebook --help`,
 /// `noisebook help COMMAND`, `COMMAND --help` and the line under a usage error all derive.
@@ -19,7 +20,7 @@ struct CommandHelp {
         CommandHelp(name: "run", synopsis: ["""
             noisebook run [PATH...] [--out DIR] [--fresh] [--no-call-cache] [--embed] [--submission] [--project DIR] [--cache DIR]
                                  [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
-                                 [--precision fp32|bf16]
+                                 [--precision \(Precision.allCases.map(\.rawValue).joined(separator: "|"))]
             """], details: """
             Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
             Cells whose inputs did not change are served from the cache (.noisebook/cache).
@@ -29,7 +30,9 @@ struct CommandHelp {
               --submission  pages without cache badges and timings (for handing in)
               --project DIR the project folder (default: the nearest folder at or above the current
                           one holding .noisebook/ or Notebooks/)
-              --model NAME, --weights DIR, --embeddings FILE   choose the model (see docs/models.md)
+              --model NAME  \(ModelCatalog.names.joined(separator: ", ")) (default \(ModelCatalog.defaultName);
+                          docs/models.md says what each runs)
+              --weights DIR, --embeddings FILE  DeepFloyd IF's weights and the course's prompt embeddings
               --precision bf16  DeepFloyd IF's UNet products in bf16 with fp32 sums (CPUs with
                           AVX512-BF16; faster, about 1% off fp32); fp32 is the default
               --weights2 DIR  stage II (super-resolution) weights for upsample(); else IF-II-L

@@ -56,15 +56,18 @@ struct RunSetup {
         options.outputFolder = parsed.value("--out").map(absolute) ?? "Output"
         options.cacheFolder = parsed.value("--cache").map(absolute) ?? ".noisebook/cache"
         options.submission = parsed.flag("--submission")
-        if let precision = parsed.value("--precision") {
-            // Checked before anything runs: a typo or a CPU without bf16 writes nothing.
-            do { _ = try ModelResolver.bfloat16Kernel(precision: precision) } catch {
-                throw UsageError(description: "--precision \(precision): \(error)")
+        // Both checked before anything runs: a typo, or bf16 on a CPU without it, writes nothing.
+        var precision: Precision?
+        if let name = parsed.value("--precision") {
+            do {
+                precision = try Precision(named: name)
+                _ = try precision?.kernel()
+            } catch {
+                throw UsageError(description: "--precision \(name): \(error)")
             }
         }
         if let model = parsed.value("--model") {
-            // Checked before anything runs, like --precision: the output folder stays as it was.
-            do { try ModelResolver.check(model: model) } catch {
+            do { _ = try ModelCatalog.entry(named: model) } catch {
                 throw UsageError(description: "--model \(model): \(error)")
             }
         }
@@ -79,18 +82,16 @@ struct RunSetup {
             FileHandle.standardError.write(Data(text.utf8))
         }
         log.summary("noisebook: project \(root)")
-        resolver = ModelResolver(projectRoot: options.projectRoot, weights: parsed.value("--weights").map(absolute),
-                                 weights2: parsed.value("--weights2").map(absolute),
-                                 embeddings: parsed.value("--embeddings").map(absolute), model: parsed.value("--model"),
-                                 precision: parsed.value("--precision"), warn: { printError($0) })
+        let request = ModelRequest(model: parsed.value("--model"), weights: parsed.value("--weights").map(absolute),
+                                   weights2: parsed.value("--weights2").map(absolute),
+                                   embeddings: parsed.value("--embeddings").map(absolute), precision: precision)
+        resolver = ModelResolver(projectRoot: options.projectRoot, commandLine: request, warn: { printError($0) })
     }
 
     /// A runner for these options.
     func runner() -> Runner {
         let resolver = self.resolver
-        return Runner(options: options, log: log) { frontMatter, notebookFolder in
-            try resolver.choose(frontMatter, notebookFolder: notebookFolder)
-        }
+        return Runner(options: options, log: log) { try resolver.choose($0) }
     }
 }
 

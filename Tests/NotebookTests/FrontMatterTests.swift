@@ -1,11 +1,12 @@
 @testable import Notebook
 import TextDistance
+import Runner
 import XCTest
 
 /// Front matter: keys, values, parameters and every error message with its location.
 final class FrontMatterTests: XCTestCase {
     private func frontMatter(_ body: String) throws -> FrontMatter {
-        try NotebookParser.parse(text: "---\n\(body)\n---\n# Body\n", path: "fm.md").frontMatter
+        try NotebookParser.parse(text: "---\n\(body)\n---\n# Body\n", path: "fm.md", vocabulary: .catalog).frontMatter
     }
 
     /// The rendered error of parsing a front matter body (which starts on file line 2).
@@ -39,7 +40,7 @@ final class FrontMatterTests: XCTestCase {
           negative: -4
           tiny: 1e-3
         """
-        let document = try NotebookParser.parse(text: "---\n\(body)\n---\nProse", path: "fm.md")
+        let document = try NotebookParser.parse(text: "---\n\(body)\n---\nProse", path: "fm.md", vocabulary: .catalog)
         let fm = document.frontMatter
         XCTAssertEqual(fm.title, "1.1 The forward process")
         XCTAssertEqual(fm.seed, 180)
@@ -81,7 +82,7 @@ final class FrontMatterTests: XCTestCase {
     }
 
     func testNoFrontMatterWhenFirstLineIsNotDelimiter() throws {
-        let document = try NotebookParser.parse(text: "\n---\ntitle: x\n---\n", path: "p.md")
+        let document = try NotebookParser.parse(text: "\n---\ntitle: x\n---\n", path: "p.md", vocabulary: .catalog)
         XCTAssertNil(document.frontMatter.title)
     }
 
@@ -90,7 +91,7 @@ final class FrontMatterTests: XCTestCase {
     }
 
     func testUnclosedFrontMatter() {
-        XCTAssertThrowsError(try NotebookParser.parse(text: "---\ntitle: x\nseed: 1\n", path: "u.md")) { error in
+        XCTAssertThrowsError(try NotebookParser.parse(text: "---\ntitle: x\nseed: 1\n", path: "u.md", vocabulary: .catalog)) { error in
             XCTAssertEqual(String(describing: error), "u.md:1:1: error: front matter opened here is never closed by a '---' line")
         }
     }
@@ -112,7 +113,7 @@ final class FrontMatterTests: XCTestCase {
 
     func testModelMustBeKnown() {
         XCTAssertEqual(failure("model: IF-I-XXL"),
-                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (expected one of: auto, builtin, builtin-local, builtin-mean, trained, IF-I-M, IF-I-L, IF-I-XL)")
+                       "fm.md:2:8: error: unknown model 'IF-I-XXL'; did you mean 'IF-I-XL'? (known: auto, trained, builtin, builtin-local, builtin-mean, IF-I-M, IF-I-L, IF-I-XL)")
         XCTAssertEqual(failure("model: [a]"), "fm.md:2:8: error: 'model' must be a string, found a list")
     }
 

@@ -1,11 +1,12 @@
 import Foundation
+import Runner
 import XCTest
 @testable import Notebook
 
 /// Body structure: prose runs, cells, fences, line numbers, CRLF.
 final class NotebookParserTests: XCTestCase {
     private func parse(_ text: String) throws -> NotebookDocument {
-        try NotebookParser.parse(text: text, path: "Notebooks/t.md")
+        try NotebookParser.parse(text: text, path: "Notebooks/t.md", vocabulary: .catalog)
     }
 
     func testProseAndCellsInOrderWithLines() throws {
@@ -124,7 +125,7 @@ final class NotebookParserTests: XCTestCase {
 
     func testByteOrderMarkIsSkipped() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("---\ntitle: B\n---\n".utf8)
-        XCTAssertEqual(try NotebookParser.parse(bytes: bytes, path: "b.md").frontMatter.title, "B")
+        XCTAssertEqual(try NotebookParser.parse(bytes: bytes, path: "b.md", vocabulary: .catalog).frontMatter.title, "B")
     }
 
     func testEmptyFileAndBlankProse() throws {
@@ -149,7 +150,7 @@ final class NotebookParserTests: XCTestCase {
     func testNonUTF8NamesLineAndByteColumn() {
         var bytes = Array("---\ntitle: x\n---\nok line\nab".utf8)
         bytes += [0xFF, 0x41, 0x0A]
-        XCTAssertThrowsError(try NotebookParser.parse(bytes: bytes, path: "n.md")) { error in
+        XCTAssertThrowsError(try NotebookParser.parse(bytes: bytes, path: "n.md", vocabulary: .catalog)) { error in
             XCTAssertEqual(String(describing: error),
                            "n.md:5:3: error: invalid UTF-8 byte 0xFF; notebooks must be UTF-8 text")
         }
@@ -165,7 +166,7 @@ final class NotebookParserTests: XCTestCase {
             ([0x62, 0x80], 1, 2),                   // stray continuation byte
         ]
         for (bytes, line, column) in cases {
-            XCTAssertThrowsError(try NotebookParser.parse(bytes: bytes, path: "v.md"), "\(bytes)") { error in
+            XCTAssertThrowsError(try NotebookParser.parse(bytes: bytes, path: "v.md", vocabulary: .catalog), "\(bytes)") { error in
                 XCTAssertEqual((error as? NotebookError)?.line, line, "\(bytes)")
                 XCTAssertEqual((error as? NotebookError)?.column, column, "\(bytes)")
             }
@@ -182,7 +183,7 @@ final class NotebookParserTests: XCTestCase {
         let long = String(repeating: "abcdefghij", count: 1_000_000)
         let bytes = Array("# Title\n\(long)\n```swift\nlet x = 1\n```\n".utf8)
         let start = Date()
-        let document = try NotebookParser.parse(bytes: bytes, path: "long.md")
+        let document = try NotebookParser.parse(bytes: bytes, path: "long.md", vocabulary: .catalog)
         let elapsed = Date().timeIntervalSince(start)
         guard case .prose(let prose) = document.blocks.first else { return XCTFail("expected prose") }
         XCTAssertEqual(prose.markdown.utf8.count, 10_000_008)
@@ -206,7 +207,7 @@ final class NotebookParserTests: XCTestCase {
 /// `::: {model="..."}` blocks: prose that applies to some models only.
 final class ModelBlockTests: XCTestCase {
     private func parse(_ text: String) throws -> NotebookDocument {
-        try NotebookParser.parse(text: text, path: "Notebooks/t.md")
+        try NotebookParser.parse(text: text, path: "Notebooks/t.md", vocabulary: .catalog)
     }
 
     private func error(_ text: String) -> String {
@@ -257,7 +258,7 @@ final class ModelBlockTests: XCTestCase {
 
     func testMistakesAreLocated() {
         XCTAssertEqual(error("Text\n::: {model=\"IF-II-L\"}\nx\n:::\n"),
-                       "Notebooks/t.md:2:13: error: model block for 'IF-II-L', which names no model (known: builtin, builtin-local, builtin-mean, trained, IF-I-M, IF-I-L, IF-I-XL)")
+                       "Notebooks/t.md:2:13: error: model block for 'IF-II-L', which names no model (known: trained, builtin, builtin-local, builtin-mean, IF-I-M, IF-I-L, IF-I-XL)")
         XCTAssertEqual(error("::: {model=\"trained\"}\nNever closed.\n"),
                        "Notebooks/t.md:1:1: error: model block opened here is never closed (expected a line ':::')")
         XCTAssertEqual(error("Text\n:::\n"), "Notebooks/t.md:2:1: error: ':::' closes no model block")

@@ -28,7 +28,7 @@ final class ShippedWeightsTests: XCTestCase {
         let weights = try Data(contentsOf: URL(fileURLWithPath: Self.model + "/" + expected.weights))
         XCTAssertEqual(SHA256.hex([UInt8](weights)), expected.weightsSHA256,
                        "Models/trained changed since the fixture was made: rerun tools/train/make_trained_fixture.py")
-        let resolver = ModelResolver(projectRoot: NSTemporaryDirectory(), weights: nil, embeddings: nil, model: nil)
+        let resolver = ModelResolver(projectRoot: NSTemporaryDirectory())
         let model = try XCTUnwrap(try resolver.trained(folder: Self.model).load)()
         let inputs = try SafetensorsFile(path: Self.fixture + "/inputs.safetensors")
         let stored = try inputs.tensor(named: "encoder_hidden_states")                    // [2, 77, D]

@@ -34,7 +34,7 @@ final class TrainedModelTests: XCTestCase {
     }
 
     private func model() throws -> LoadedModel {
-        let resolver = ModelResolver(projectRoot: NSTemporaryDirectory(), weights: nil, embeddings: nil, model: nil)
+        let resolver = ModelResolver(projectRoot: NSTemporaryDirectory())
         let choice = try resolver.trained(folder: Self.folder)
         XCTAssertEqual(choice.components.map(\.role), ["text", "stage I"])
         return try XCTUnwrap(choice.load)()

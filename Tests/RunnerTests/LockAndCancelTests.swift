@@ -19,12 +19,12 @@ final class LockAndCancelTests: RunnerTestCase {
         let held = try XCTUnwrap(try ProjectLock.acquire(project + "/.noisebook/lock", wait: false))
         var options = options()
         options.waitForLock = false
-        XCTAssertThrowsError(try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _, _ in .none }.run()) { error in
+        XCTAssertThrowsError(try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run()) { error in
             XCTAssertEqual("\(error)", "\(project)/.noisebook/lock: error: another noisebook run is using this project (pid \(getpid())); wait for it to finish")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/Output/a.html"), "a locked-out run wrote a page")
         held.release()
-        XCTAssertEqual(try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _, _ in .none }.run().exitCode, 0)
+        XCTAssertEqual(try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run().exitCode, 0)
     }
 
     func testCancelledWaitReturnsWithoutRunning() throws {
@@ -32,7 +32,7 @@ final class LockAndCancelTests: RunnerTestCase {
         let held = try XCTUnwrap(try ProjectLock.acquire(project + "/.noisebook/lock", wait: false))
         defer { held.release() }
         let lines = LineBox()
-        let summary = try Runner(options: options(cancelled: { true }), log: RunLog(interactive: false) { lines.append($0) }) { _, _ in .none }.run()
+        let summary = try Runner(options: options(cancelled: { true }), log: RunLog(interactive: false) { lines.append($0) }) { _ in .none }.run()
         XCTAssertEqual(summary.notebooks, 0)
         XCTAssertTrue(lines.lines.contains { $0.contains("is using this project; waiting for it to finish...") }, "\(lines.lines)")
     }
@@ -53,7 +53,7 @@ final class LockAndCancelTests: RunnerTestCase {
             guard ((try? FileManager.default.contentsOfDirectory(atPath: cells)) ?? []).contains(where: { $0.hasSuffix(".json") }) else { return false }
             polls.append("poll\n")
             return polls.lines.count > 1
-        }), log: RunLog(interactive: false) { lines.append($0) }) { _, _ in .none }.run()
+        }), log: RunLog(interactive: false) { lines.append($0) }) { _ in .none }.run()
         XCTAssertEqual(summary.failed, 0, "\(lines.lines)")
         XCTAssertEqual(summary.executed, 1, "the cell that finished before the interrupt counts")
         XCTAssertEqual(summary.notebooks, 0, "the interrupted notebook is not a finished one")

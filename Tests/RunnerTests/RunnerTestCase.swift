@@ -36,7 +36,7 @@ class RunnerTestCase: XCTestCase {
         options.embedImages = embedImages
         let lines = LineBox()
         let log = RunLog(interactive: false) { text in lines.append(text) }
-        let summary = try Runner(options: options, log: log) { _, _ in model }.run()
+        let summary = try Runner(options: options, log: log) { _ in model }.run()
         return (summary, lines.lines)
     }
 

@@ -83,7 +83,7 @@ final class DeepFloydNotebookTests: CommandTestCase {
         let project = try makeProject()
         let unknown = try noisebook(["run", "Notebooks", "--precision", "bf61"], in: project)
         XCTAssertEqual(unknown.status, 64, unknown.err)
-        XCTAssertTrue(unknown.err.contains("unknown precision 'bf61' (expected fp32 or bf16)"), unknown.err)
+        XCTAssertTrue(unknown.err.contains("unknown precision 'bf61'; did you mean 'bf16'? (expected fp32 or bf16)"), unknown.err)
         let badKernel = try noisebook(["run", "Notebooks", "--precision", "bf16"], in: project,
                                       environment: ["NOISEBOOK_BF16_KERNEL": "avx2"])
         XCTAssertEqual(badKernel.status, 64, badKernel.err)
