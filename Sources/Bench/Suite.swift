@@ -46,7 +46,7 @@ struct Suite: BenchRun {
 
     func run() throws {
         say("machine: \(ProcessStats.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let inherited = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_INHERITED"].map { " (loaded \($0), re-executed)" } ?? ""
+        let inherited = Knob.blasInherited.value().map { " (loaded \($0), re-executed)" } ?? ""
         say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), single-threaded calls, products split over \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let peak = (0..<3).map { _ in BLASRuntime.measureSGEMM(size: 2048, repeats: 3) }.max() ?? .nan
         say(String(format: "measured SGEMM peak (2048^3, best of 3 x 3): %.0f GFLOP/s", peak))
@@ -124,14 +124,14 @@ struct Suite: BenchRun {
             for policy in [ConvolutionPolicy.off, .forced(.f2x2), .forced(.f4x4), .automatic].map(\.name) {
                 let path = folder.appendingPathComponent("\(model.name)-\(policy).npy").path
                 let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs), "--save", path],
-                                  environment: ["NOISEBOOK_WINOGRAD": policy])
+                                  environment: [Knob.winograd.rawValue: policy])
                 outputs[policy] = try NPYFile.read(path)
                 var difference = ""
                 if policy != "off", let direct = outputs["off"], let out = outputs[policy] {
                     difference = String(format: "; largest difference from direct %.1e of the largest output",
                                         Self.relativeDifference(out, from: direct))
                 }
-                let summary = (try? ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": policy]).summary) ?? "?"
+                let summary = (try? ConvolutionPolicy.from(environment: [Knob.winograd.rawValue: policy]).summary) ?? "?"
                 say(String(format: "%@ batch %d, NOISEBOOK_WINOGRAD=%@ (%@): %@ s, %@ GFLOP/s (%.0f%% of SGEMM peak)%@",
                            model.name, batch, policy, summary, r["seconds"] ?? "?", r["gflop_per_s"] ?? "?",
                            100 * (Double(r["gflop_per_s"] ?? "") ?? .nan) / peak, difference))
@@ -152,7 +152,7 @@ struct Suite: BenchRun {
             for kernel in kernels {
                 let path = folder.appendingPathComponent("\(model.name)-\(kernel.rawValue).npy").path
                 let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs), "--save", path],
-                                  environment: ["NOISEBOOK_SGEMM_KERNEL": kernel.rawValue])
+                                  environment: [Knob.sgemmKernel.rawValue: kernel.rawValue])
                 outputs[kernel] = try NPYFile.read(path)
                 var difference = ""
                 if kernel != .openblas, let reference = outputs[.openblas], let out = outputs[kernel] {

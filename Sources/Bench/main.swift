@@ -1,17 +1,7 @@
 import Foundation
 import Tensor
 
-// OpenBLAS reads OPENBLAS_CORETYPE only when it loads: re-execute once with the fastest
-// kernel for this CPU requested, as the noisebook command does.
-if let kernel = BLASRuntime.kernelOverride(), ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_REEXEC"] == nil {
-    setenv("NOISEBOOK_BLAS_INHERITED", BLASRuntime.coreName, 1)
-    setenv("OPENBLAS_CORETYPE", kernel, 1)
-    setenv("NOISEBOOK_BLAS_REEXEC", kernel, 1)
-    var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
-    argv.append(nil)
-    execv("/proc/self/exe", &argv)
-    FileHandle.standardError.write(Data("bench: warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel)\n".utf8))
-}
+BLASRuntime.reexecuteForPreferredKernel(program: "bench")
 
 MemoryRuntime.keepFreedBlocks()
 

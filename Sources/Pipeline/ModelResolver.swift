@@ -280,7 +280,7 @@ public final class ModelResolver: @unchecked Sendable {
 
     private static func modelsCandidates(projectRoot: String, named name: String) -> [String] {
         var candidates = [String]()
-        if let models = ProcessInfo.processInfo.environment["NOISEBOOK_MODELS"] { candidates.append(models + "/" + name) }
+        if let models = Knob.models.value() { candidates.append(models + "/" + name) }
         candidates.append(projectRoot + "/Models/" + name)
         // The package folder holding .build/<triple>/<configuration>/noisebook.
         var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()

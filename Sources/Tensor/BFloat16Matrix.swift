@@ -17,18 +17,14 @@ public enum BFloat16Kernel: String, Sendable, CaseIterable {
     public var runs: UInt { UInt(nb_bf16_runs(self == .avx512 ? 1 : 0)) }
 
     /// The kernel for `environment`: `NOISEBOOK_BF16_KERNEL=avx512|portable` forces one;
-    /// unset, AVX512-BF16 where the CPU has it, else nil (bf16 is refused, see `unavailable`).
+    /// unset or auto, AVX512-BF16 where the CPU has it, else nil (bf16 is refused, see `unavailable`).
     /// A kernel this CPU cannot run, or an unknown name, is an error naming it.
     public static func from(environment: [String: String]) throws -> BFloat16Kernel? {
-        guard let name = environment["NOISEBOOK_BF16_KERNEL"], !name.isEmpty else {
+        guard let name = Knob.bf16Kernel.value(in: environment), name != "auto" else {
             return BFloat16Kernel.avx512.isRunnable ? .avx512 : nil
         }
-        guard let kernel = BFloat16Kernel(rawValue: name) else {
-            throw TensorError.invalidArgument("NOISEBOOK_BF16_KERNEL=\(name): expected avx512 or portable")
-        }
-        guard kernel.isRunnable else {
-            throw TensorError.invalidArgument("NOISEBOOK_BF16_KERNEL=\(name): this CPU has no AVX512-BF16 instructions")
-        }
+        guard let kernel = BFloat16Kernel(rawValue: name) else { throw Knob.bf16Kernel.invalid(name) }
+        guard kernel.isRunnable else { throw Knob.bf16Kernel.invalid(name, "this CPU has no AVX512-BF16 instructions") }
         return kernel
     }
 

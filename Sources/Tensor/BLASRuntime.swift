@@ -76,13 +76,29 @@ public enum BLASRuntime {
     /// whatever OpenBLAS loaded.
     public static func kernelOverride(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         let wanted: String?
-        switch environment["NOISEBOOK_BLAS_KERNEL"] {
+        switch Knob.blasKernel.value(in: environment) {
         case "keep": return nil
-        case let name? where !name.isEmpty && name != "auto": wanted = name
+        case let name? where name != "auto": wanted = name
         default: wanted = preferredKernel
         }
         guard let wanted, wanted.lowercased() != coreName.lowercased() else { return nil }
         return wanted
+    }
+
+    /// Re-executes this program once with `OPENBLAS_CORETYPE` set to `kernelOverride()`'s
+    /// kernel, when there is one: OpenBLAS reads the variable only when it loads, and may
+    /// load a slower kernel than the CPU runs (Debian's 0.3.21 misdetects some CPUs).
+    /// Returns only when no re-execution is needed, after one, or when `execv` failed (then
+    /// with a warning under `program`'s name; BLAS runs on the kernel it loaded).
+    public static func reexecuteForPreferredKernel(program: String) {
+        guard let kernel = kernelOverride(), Knob.blasReexec.value() == nil else { return }
+        setenv(Knob.blasInherited.rawValue, coreName, 1)
+        setenv("OPENBLAS_CORETYPE", kernel, 1)
+        setenv(Knob.blasReexec.rawValue, kernel, 1)
+        var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
+        argv.append(nil)
+        execv("/proc/self/exe", &argv)
+        FileHandle.standardError.write(Data("\(program): warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on the kernel it loaded\n".utf8))
     }
 
     /// Measured single-precision GEMM throughput, in GFLOP/s, for `size`^3 products

@@ -45,12 +45,10 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// (unset or auto: `preferred`). A kernel this CPU cannot run, or an unknown name, is an
     /// error naming it.
     public static func from(environment: [String: String]) throws -> Float32Kernel {
-        guard let name = environment["NOISEBOOK_SGEMM_KERNEL"], !name.isEmpty, name != "auto" else { return preferred }
-        guard let kernel = Float32Kernel(rawValue: name) else {
-            throw TensorError.invalidArgument("NOISEBOOK_SGEMM_KERNEL=\(name): expected auto, avx512, avx2, portable or openblas")
-        }
+        guard let name = Knob.sgemmKernel.value(in: environment), name != "auto" else { return preferred }
+        guard let kernel = Float32Kernel(rawValue: name) else { throw Knob.sgemmKernel.invalid(name) }
         guard kernel.isRunnable else {
-            throw TensorError.invalidArgument("NOISEBOOK_SGEMM_KERNEL=\(name): this CPU has no \(name == "avx2" ? "AVX2 and FMA" : "AVX-512F") instructions")
+            throw Knob.sgemmKernel.invalid(name, "this CPU has no \(name == "avx2" ? "AVX2 and FMA" : "AVX-512F") instructions")
         }
         return kernel
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Tensor
 
 /// Each command's synopsis and details: one table, from which `noisebook --help`,
 /// `noisebook help COMMAND`, `COMMAND --help` and the line under a usage error all derive.
@@ -53,10 +54,10 @@ struct CommandHelp {
             and blob that the latest run of no notebook used.
             """),
         CommandHelp(name: "doctor", synopsis: ["noisebook doctor"], details: """
-            Show the BLAS kernel and its measured speed, the convolution algorithms
-            (NOISEBOOK_WINOGRAD=auto|f4|f2|off), the weight-product kernel
-            (NOISEBOOK_SGEMM_KERNEL=auto|avx512|avx2|portable|openblas), and where model
-            weights are looked for.
+            Show the BLAS kernel and its measured speed, the convolution algorithms, the
+            weight-product kernel, and where model weights are looked for. These variables
+            force each choice (the first value is the default):
+            \(Knob.userTable.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             """),
         CommandHelp(name: "unet", synopsis: ["""
             noisebook unet --weights DIR --sample x.npy --timesteps 990,250 --embeddings e.npy --out y.npy [--dtype f32|f16]

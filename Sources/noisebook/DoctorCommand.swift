@@ -9,8 +9,8 @@ struct DoctorCommand {
     func run() throws -> Int32 {
         _ = try OptionParser(arguments, valued: [], flags: [])
         print("noisebook \(noisebookVersion)")
-        let reexec = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_REEXEC"]
-        let inherited = ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_INHERITED"]
+        let reexec = Knob.blasReexec.value()
+        let inherited = Knob.blasInherited.value()
         var origin = "detected by OpenBLAS"
         if let reexec {
             origin = "chosen by noisebook for this CPU; OpenBLAS had loaded \(inherited ?? "another kernel")"
@@ -22,10 +22,10 @@ struct DoctorCommand {
         print("BLAS threads:  OpenBLAS runs each call on one thread; noisebook splits large products over \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("BLAS config:   \(BLASRuntime.configuration)")
         let policy = ConvolutionPolicy.current
-        print("Convolution:   \(policy.summary) (NOISEBOOK_WINOGRAD=\(policy.name); auto, f4, f2 or off)")
+        print("Convolution:   \(policy.summary) (\(Knob.winograd.rawValue)=\(policy.name); \(Knob.winograd.values?.joined(separator: ", ") ?? ""))")
         let own = Float32Kernel.current
         let runnable = Float32Kernel.allCases.filter(\.isRunnable).map(\.rawValue).joined(separator: ", ")
-        print("Weight GEMM:   \(own.rawValue) for Winograd and small-image products (NOISEBOOK_SGEMM_KERNEL=\(own.rawValue); this CPU runs \(runnable))")
+        print("Weight GEMM:   \(own.rawValue) for Winograd and small-image products (\(Knob.sgemmKernel.rawValue)=\(own.rawValue); this CPU runs \(runnable))")
         let gflops = BLASRuntime.measureSGEMM()
         print(String(format: "SGEMM speed:   %.0f GFLOP/s (1024x1024x1024, best of 5)", gflops))
         let locator = WeightsLocator()

@@ -1,20 +1,7 @@
 import Foundation
 import Tensor
 
-// OpenBLAS may load a slower kernel than the CPU supports (Debian's 0.3.21 misdetects some
-// CPUs) and reads OPENBLAS_CORETYPE only when it loads: re-execute once with the right
-// kernel requested.
-if let kernel = BLASRuntime.kernelOverride(), ProcessInfo.processInfo.environment["NOISEBOOK_BLAS_REEXEC"] == nil {
-    setenv("NOISEBOOK_BLAS_INHERITED", BLASRuntime.coreName, 1)
-    setenv("OPENBLAS_CORETYPE", kernel, 1)
-    setenv("NOISEBOOK_BLAS_REEXEC", kernel, 1)
-    let arguments = CommandLine.arguments
-    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-    argv.append(nil)
-    execv("/proc/self/exe", &argv)
-    // execv returns only on failure: carry on with the slow kernel.
-    FileHandle.standardError.write(Data("noisebook: warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on its generic kernel\n".utf8))
-}
+BLASRuntime.reexecuteForPreferredKernel(program: "noisebook")
 
 // A mistyped algorithm or kernel name would otherwise run the default silently.
 do {

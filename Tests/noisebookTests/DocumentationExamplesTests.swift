@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 import XCTest
 
 /// Every example in README.md and docs/*.md runs: documentation that cannot drift.
@@ -127,6 +128,15 @@ final class DocumentationExamplesTests: CommandTestCase {
         let block = page[section.upperBound...]
         let shown = block[..<(block.range(of: "```")?.lowerBound ?? block.endIndex)].split(separator: "\n").map(String.init)
         XCTAssertEqual(shown, synopsis, "docs/command-line.md's synopsis differs from noisebook --help's")
+    }
+
+    /// docs/command-line.md lists the environment variables from the one table of them
+    /// (`Knob`), so a knob added or renamed cannot be missing there.
+    func testTheDocumentedEnvironmentIsTheKnobTable() throws {
+        let page = try String(contentsOfFile: Self.root + "/docs/command-line.md", encoding: .utf8)
+        XCTAssertTrue(page.contains("## Environment\n"), "docs/command-line.md has an Environment section")
+        XCTAssertTrue(page.contains("```\n" + Knob.userTable + "\n```\n"),
+                      "docs/command-line.md's environment table differs from Knob.userTable:\n\(Knob.userTable)")
     }
 
     /// The check catches a broken example and an example of a mistake that does not fail.

@@ -16,13 +16,11 @@ public enum ConvolutionPolicy: Sendable, Equatable {
 
     /// The policy for `environment`; a value other than auto, f4, f2 or off is an error naming it.
     public static func from(environment: [String: String]) throws -> ConvolutionPolicy {
-        switch environment["NOISEBOOK_WINOGRAD"] {
-        case nil, "", "auto": return .automatic
+        switch Knob.winograd.value(in: environment) {
+        case nil, "auto": return .automatic
         case "off": return .off
         case let name?:
-            guard let tile = WinogradTile(rawValue: name) else {
-                throw TensorError.invalidArgument("NOISEBOOK_WINOGRAD=\(name): expected auto, f4, f2 or off")
-            }
+            guard let tile = WinogradTile(rawValue: name) else { throw Knob.winograd.invalid(name) }
             return .forced(tile)
         }
     }
