@@ -22,11 +22,11 @@ AR="${AR:-$(dirname "$SWIFTC")/llvm-ar}"
 OUT=.build-fuzz
 TARGETS="notebook script safetensors pickle checkpoint png http spiece shardindex npy config"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-# The Swift modules the harness reaches, in dependency order (after TextDistance, AtomicWrite,
-# JSON and the C kernels), and every library in the order the linker needs (users first).
+# The Swift modules the harness reaches, in dependency order (after Diagnostics, TextDistance,
+# AtomicWrite, JSON and the C kernels), and every library in the order the linker needs (users first).
 MODULES="Tensor Imaging Weights Notebook Script Preview NN Diffusion DeepFloyd SentencePiece T5"
-LINK_ORDER="DeepFloyd T5 NN Diffusion SentencePiece Preview Script Notebook Weights JSON Imaging Tensor CBFloat16 CSGEMM AtomicWrite TextDistance"
-MODULE_DIRS="Sources/TextDistance Sources/AtomicWrite Sources/JSON $(for module in $MODULES; do printf 'Sources/%s ' "$module"; done)"
+LINK_ORDER="DeepFloyd T5 NN Diffusion SentencePiece Preview Script Notebook Weights JSON Imaging Tensor CBFloat16 CSGEMM AtomicWrite TextDistance Diagnostics"
+MODULE_DIRS="Sources/Diagnostics Sources/TextDistance Sources/AtomicWrite Sources/JSON $(for module in $MODULES; do printf 'Sources/%s ' "$module"; done)"
 SANITIZE="-sanitize=fuzzer,address"
 
 # Longest input libFuzzer may generate per target: room for a real example of the format.
@@ -80,6 +80,7 @@ build() {
     fi
     mkdir -p "$OUT/modules" "$OUT/lib" "$OUT/bin"
     echo "fuzz: compiling modules (instrumented, optimised)" >&2
+    compile_module Diagnostics Sources/Diagnostics
     compile_module TextDistance Sources/TextDistance
     compile_module AtomicWrite Sources/AtomicWrite
     compile_module JSON Sources/JSON

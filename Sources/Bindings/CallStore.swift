@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Pipeline
 import Script
 
 /// Where the results of expensive built-in calls are kept, by a key that says everything
@@ -73,8 +74,11 @@ extension NotebookLibrary {
     /// store adds.
     static func callKey(name: String, argumentDigest: String, session: NotebookSession, occurrence: Int?) -> String {
         let choice = session.modelChoice
-        var text = "noisebook-call-v1\ncall=\(name)\narguments=\(argumentDigest)\nmodel=\(choice.identity)\n"
-        text += "upsampler=\(choice.upsamplerIdentity)\nschedule=\(choice.scheduleIdentity)\nnotebook-seed=\(session.seed)\n"
+        // Every part of the model: a stored call is looked up before its body runs, so before
+        // it could say which parts it reads.
+        var text = "noisebook-call-v2\ncall=\(name)\narguments=\(argumentDigest)\n"
+        for state in HostState.allCases { text += "\(state.rawValue)=\(choice.identity(of: state))\n" }
+        text += "notebook-seed=\(session.seed)\n"
         text += "occurrence=\(occurrence.map(String.init) ?? "seed argument")\n"
         return SHA256.hex(text)
     }

@@ -1,5 +1,6 @@
 import Diffusion
 import Imaging
+import Pipeline
 import Script
 import Tensor
 

@@ -1,4 +1,5 @@
 import Diffusion
+import Pipeline
 import Script
 import Tensor
 
@@ -7,13 +8,13 @@ extension NotebookLibrary {
         library.add(function("forward", [(nil, "image", nil), ("t", "t", nil), ("seed", "seed", .void)],
                              "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.", reads: [HostState.schedule]) { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
-            let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
+            let t = try NotebookLibrary.timestep(arguments, "t", try session.schedule())
             guard image.channels == 3 else {
                 throw NotebookLibrary.failure("forward needs an RGB image, got \(image.channels) channel(s)", "image")
             }
             var random = try session.noise(for: "forward", arguments)
             let noise = random.normal(shape: image.tensor.shape)
-            let noisy = Sampling.forward(image.modelTensor, t: t, noise: noise, schedule: session.schedule)
+            let noisy = Sampling.forward(image.modelTensor, t: t, noise: noise, schedule: try session.schedule())
             var provenance = image.provenance
             provenance.operation = "forward(t: \(t))"
             provenance.seed = session.seed
@@ -23,12 +24,12 @@ extension NotebookLibrary {
         })
         library.add(function("alphaBar", [(nil, "t", nil)],
                              "abar_t, the schedule's alphas_cumprod[t].", reads: [HostState.schedule]) { arguments in
-            let t = try NotebookLibrary.timestep(arguments, "t", session.schedule)
-            return .double(Double(session.schedule.alphaBar(t)))
+            let t = try NotebookLibrary.timestep(arguments, "t", try session.schedule())
+            return .double(Double(try session.schedule().alphaBar(t)))
         })
         library.add(function("stridedTimesteps", [("from", "start", .int(990)), ("stride", "stride", .int(30))],
                              "The strided timesteps start, start - stride, ..., 0 (the assignment's strided_timesteps).", reads: [HostState.schedule]) { arguments in
-            let start = try NotebookLibrary.timestep(arguments, "start", session.schedule)
+            let start = try NotebookLibrary.timestep(arguments, "start", try session.schedule())
             let stride = try arguments.int("stride")
             guard stride >= 1 else { throw NotebookLibrary.failure("stride must be at least 1, got \(stride)", "stride") }
             return .array(NoiseSchedule.stridedTimesteps(start: start, stride: stride).map { .int($0) })

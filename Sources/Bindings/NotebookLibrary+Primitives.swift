@@ -72,7 +72,7 @@ extension NotebookLibrary {
         library.add(function("predictX0", [(nil, "image", nil), ("noise", "noise", nil), ("t", "t", nil)],
                              "The clean-image estimate (x_t - sqrt(1 - abar_t) noise) / sqrt(abar_t) of a model-range value (A.2).",
                              reads: [HostState.schedule]) { arguments in
-            let schedule = session.schedule
+            let schedule = try session.schedule()
             let t = try NotebookLibrary.timestep(arguments, "t", schedule)
             let (x, noise) = (try modelValue(arguments, "image"), try modelValue(arguments, "noise", like: arguments, "image"))
             return modelImage(schedule.predictX0(x, noise: noise, t: t), "predictX0(t: \(t))")
@@ -80,7 +80,7 @@ extension NotebookLibrary {
         library.add(function("posteriorMean", [("x0", "x0", nil), ("xt", "xt", nil), ("t", "t", nil), ("previous", "previous", nil)],
                              "The mean of x_t' given x_0 and x_t (A.3), for the step t -> previous.",
                              reads: [HostState.schedule]) { arguments in
-            let schedule = session.schedule
+            let schedule = try session.schedule()
             let (t, previous) = try stepTimesteps(arguments, schedule)
             let x0 = try modelValue(arguments, "x0"), xt = try modelValue(arguments, "xt", like: arguments, "x0")
             return modelImage(schedule.posteriorMean(x0: x0, xt: xt, t: t, previous: previous), "posteriorMean(\(t) -> \(previous))")
@@ -89,7 +89,7 @@ extension NotebookLibrary {
                                              ("previous", "previous", nil), ("noise", "noise", nil)],
                              "The course's add_variance: x + the step's standard deviation times noise; the deviation comes from the model's variance channels (learned range), or is the posterior one without variance: or with -1 everywhere, what noiseEstimate gives for a model without learned variance.",
                              reads: [HostState.schedule]) { arguments in
-            let schedule = session.schedule
+            let schedule = try session.schedule()
             let (t, previous) = try stepTimesteps(arguments, schedule)
             let x = try modelValue(arguments, "image"), z = try modelValue(arguments, "noise", like: arguments, "image")
             let result: Tensor

@@ -8,7 +8,7 @@ extension NotebookLibrary {
         library.add(function("hasUpsampler", [],
                              "Whether a stage II model (DeepFloyd IF-II-L or IF-II-M) goes with this notebook's model, so upsample() can run.",
                              reads: [HostState.upsampler]) { _ in
-            .bool(session.modelChoice.upsampler != nil)
+            .bool(try session.hasUpsampler())
         })
         library.add(function("upsample", [(nil, "image", nil), ("prompt", "prompt", .void), ("steps", "steps", .int(50)),
                                           ("guidance", "guidance", .double(4)), ("noiseLevel", "noiseLevel", .int(250)), ("seed", "seed", .void)],

@@ -1,23 +1,13 @@
 import Diffusion
+import Pipeline
 import Script
-import TextDistance
 import Tensor
+import TextDistance
 
 /// The built-in functions and methods a notebook's cells can call.
 ///
 /// Each built-in's summary names the assignment function it implements, where there is one.
 public enum NotebookLibrary {
-    /// The host state a built-in can read besides its arguments (`Builtin.reads`); the
-    /// runner keys a cell on the identity of each one its calls read.
-    public enum HostState {
-        /// The model (its weights, text conditioning and schedule): `ModelChoice.identity`.
-        public static let model = "model"
-        /// The noise schedule alone: `ModelChoice.scheduleIdentity`.
-        public static let schedule = "schedule"
-        /// Stage II alone: `ModelChoice.upsamplerIdentity`.
-        public static let upsampler = "upsampler"
-    }
-
     /// The library bound to `session`.
     public static func make(session: NotebookSession) -> Library {
         var library = Library()
@@ -31,17 +21,29 @@ public enum NotebookLibrary {
         addMeasureFunctions(to: &library)
         addPlotFunctions(to: &library, session: session)
         for name in cachedCalls { library.transformFunction(named: name) { cached($0, session: session) } }
+        // Outermost, so a cached call's lookup runs inside its declared reads too.
+        for name in library.functionNames { library.transformFunction(named: name) { declared($0, session: session) } }
         return library
     }
 
     /// A built-in from a compact parameter list: (label, name, default); a nil label is `_`.
-    /// `reads` names the host state (`HostState`) the result depends on.
+    /// `reads` names the host state the result depends on: the runner keys the cell on
+    /// their identities, and the session refuses any other read (`declared`).
     static func function(_ name: String, _ parameters: [(String?, String, Value?)], _ summary: String,
-                         reads: Set<String> = [],
+                         reads: Set<HostState> = [],
                          _ body: @escaping @Sendable (Arguments) throws -> Value) -> Builtin {
         Builtin(name: name,
                 parameters: parameters.map { Builtin.Parameter(label: $0.0, name: $0.1, defaultValue: $0.2) },
-                summary: summary, reads: reads, body: body)
+                summary: summary, reads: Set(reads.map(\.rawValue)), body: body)
+    }
+
+    /// `builtin` running inside its declared reads: a read of host state it did not
+    /// declare fails the call, since the cache would not know to recompute its result.
+    static func declared(_ builtin: Builtin, session: NotebookSession) -> Builtin {
+        var wrapped = builtin
+        let reads = Set(builtin.reads.compactMap(HostState.init(rawValue:)))
+        wrapped.body = { arguments in try session.declaring(reads, by: builtin.name) { try builtin.body(arguments) } }
+        return wrapped
     }
 
     /// The image argument `name`.

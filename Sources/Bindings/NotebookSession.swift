@@ -71,6 +71,10 @@ public final class NotebookSession: @unchecked Sendable {
     private var outputs: [SessionOutput] = []
     private var filesRead: [String: String] = [:]
     private var notesShown: Set<String> = []
+    /// Whether a cell is running (host-state reads are checked only then).
+    private var inCell = false
+    /// The built-ins running now, outermost first, with the host state each declared.
+    private var running: [(name: String, reads: Set<HostState>)] = []
     /// The model the notebook runs on (loaded when a cell first calls it).
     public let modelChoice: ModelChoice
     private var loadedModel: LoadedModel?
@@ -106,6 +110,7 @@ public final class NotebookSession: @unchecked Sendable {
     /// Starts a cell: empty outputs, and every call counted from its first occurrence.
     public func beginCell() {
         lock.withLock {
+            inCell = true
             callCounts = [:]
             outputs = []
             filesRead = [:]
@@ -116,7 +121,10 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// Ends a cell, handing over what it showed and the files it read (path -> SHA-256).
     public func endCell() -> (outputs: [SessionOutput], files: [String: String]) {
-        lock.withLock { (outputs, filesRead) }
+        lock.withLock {
+            inCell = false
+            return (outputs, filesRead)
+        }
     }
 
     /// Appends an output of the current cell.
@@ -192,8 +200,26 @@ public final class NotebookSession: @unchecked Sendable {
         lock.withLock { filesRead[relative] = digest }
     }
 
+    /// Runs `body` as the built-in `name`, which declared that it reads `reads`: inside a
+    /// cell, a host-state read that no running built-in declared throws (`check`).
+    public func declaring<T>(_ reads: Set<HostState>, by name: String, _ body: () throws -> T) throws -> T {
+        lock.withLock { running.append((name, reads)) }
+        defer { lock.withLock { _ = running.popLast() } }
+        return try body()
+    }
+
+    /// Refuses a read of `state` inside a cell that the running built-ins did not declare:
+    /// the runner keys a cell only on the state its calls declare, so an undeclared read
+    /// would be served stale after that state changed.
+    private func check(_ state: HostState) throws {
+        let (inside, stack) = lock.withLock { (inCell, running) }
+        guard inside, !state.isCovered(by: stack.reduce(into: Set<HostState>()) { $0.formUnion($1.reads) }) else { return }
+        throw BindingsError.undeclaredRead(state: state.rawValue, builtin: stack.last?.name)
+    }
+
     /// The model, loaded on first use.
     public func model() throws -> LoadedModel {
+        try check(.model)
         if let loadedModel { return loadedModel }
         guard let load = modelChoice.load else {
             throw BindingsError.noModel
@@ -205,6 +231,7 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// Stage II, loaded on first use.
     public func upsampler() throws -> Upsampler {
+        try check(.upsampler)
         if let loadedUpsampler { return loadedUpsampler }
         guard let choice = modelChoice.upsampler else { throw BindingsError.noUpsampler(model: modelChoice.displayName) }
         let upsampler = try choice.load()
@@ -214,7 +241,16 @@ public final class NotebookSession: @unchecked Sendable {
 
     /// The noise schedule of the notebook's model, known before the model is loaded, so
     /// `forward` and `alphaBar` give the same whether or not a model cell ran before them.
-    public var schedule: NoiseSchedule { modelChoice.schedule }
+    public func schedule() throws -> NoiseSchedule {
+        try check(.schedule)
+        return modelChoice.schedule
+    }
+
+    /// Whether a stage II model goes with this notebook's model.
+    public func hasUpsampler() throws -> Bool {
+        try check(.upsampler)
+        return modelChoice.upsampler != nil
+    }
 
     /// `path` relative to the project root when inside it.
     public func relativeToProject(_ path: String) -> String {

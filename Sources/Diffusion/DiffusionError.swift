@@ -1,3 +1,4 @@
+import Diagnostics
 import Tensor
 
 /// Errors from the diffusion algorithms: inputs of the wrong shape or value, prompts without
@@ -21,4 +22,10 @@ public enum DiffusionError: Error, Equatable, Sendable, CustomStringConvertible 
             return "cancelled"
         }
     }
+}
+
+extension DiffusionError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Tensor
 
 /// Errors from reading, writing and transforming images, each naming the file or the
@@ -72,4 +73,10 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
         }
         return name + ".png"
     }
+}
+
+extension ImagingError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

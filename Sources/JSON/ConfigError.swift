@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A configuration file (`config.json`, `scheduler_config.json`, ...) that cannot be used:
 /// not a JSON object, or a key whose value is missing, mistyped or not supported. Names the
 /// file and, where there is one, the key.
@@ -17,7 +19,12 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `file: "key": reason`, or `file: reason`.
-    public var description: String {
-        key.map { "\(file): \"\($0)\": \(reason)" } ?? "\(file): \(reason)"
+    public var description: String { diagnostic.description }
+}
+
+extension ConfigError: DiagnosticConvertible {
+    /// Located at the file; the key, where there is one, leads the message.
+    public var diagnostic: Diagnostic {
+        Diagnostic(key.map { "\"\($0)\": \(reason)" } ?? reason, file: file)
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Tensor
 
 /// Errors from the layer library: weights that do not match the shapes a configuration
@@ -24,4 +25,10 @@ public enum NNError: Error, Equatable, Sendable, CustomStringConvertible {
             return "weights: \(names.count) unexpected \(noun) not used by the configuration: \(listed)\(more)"
         }
     }
+}
+
+extension NNError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

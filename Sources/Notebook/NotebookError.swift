@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A problem found while reading a notebook, located at a 1-based line and column.
 ///
 /// Columns count Unicode scalars from 1, except for invalid UTF-8, where no characters
@@ -21,9 +23,10 @@ public struct NotebookError: Error, Sendable, Equatable {
     }
 }
 
-extension NotebookError: CustomStringConvertible {
+extension NotebookError: CustomStringConvertible, DiagnosticConvertible {
     /// The error in compiler style: `path:line:col: error: message`.
-    public var description: String {
-        "\(path):\(line):\(column): error: \(message)"
-    }
+    public var description: String { diagnostic.rendered(program: path) }
+
+    /// Located at its line and column; a notebook error ends a command with status 65.
+    public var diagnostic: Diagnostic { Diagnostic(message, file: path, line: line, column: column) }
 }

@@ -87,6 +87,16 @@ public struct ModelChoice: Sendable {
     /// The identity of the schedule alone: what `forward` and `alphaBar` depend on.
     public var scheduleIdentity: String { Self.identity(of: schedule) }
 
+    /// The identity of one part a built-in can read: the one map from host state to what
+    /// the cell and call caches key on.
+    public func identity(of state: HostState) -> String {
+        switch state {
+        case .model: identity
+        case .schedule: scheduleIdentity
+        case .upsampler: upsamplerIdentity
+        }
+    }
+
     /// No model: only the model-free built-ins work; they use DeepFloyd IF's schedule.
     public static let none = ModelChoice(displayName: "no model", components: [], schedule: .squaredCosine(), load: nil)
 

@@ -1,5 +1,8 @@
+import DeepFloyd
+import Diagnostics
 import Diffusion
 import Digest
+import EmojiModel
 import Foundation
 import Imaging
 import JSON
@@ -7,8 +10,6 @@ import NN
 import Tensor
 import TextDistance
 import Weights
-import DeepFloyd
-import EmojiModel
 
 /// Turns a model request (a notebook's, under the command line's) into a model: the catalog
 /// entry says which family, this type locates its files, assembles its components (text
@@ -310,4 +311,9 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
         self.description = description
         self.isUsage = usage
     }
+}
+
+extension PipelineError: DiagnosticConvertible {
+    /// A usage error (status 64) or an unusable model folder (65).
+    public var diagnostic: Diagnostic { Diagnostic(description, status: isUsage ? .usage : .dataError) }
 }

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Why the preview server could not start.
 public enum PreviewError: Error, CustomStringConvertible, Sendable {
     /// Every port tried, from `first` on, was taken.
@@ -15,4 +17,10 @@ public enum PreviewError: Error, CustomStringConvertible, Sendable {
         case let .badHost(host): return "--host must be an IPv4 address, got '\(host)'"
         }
     }
+}
+
+extension PreviewError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 64.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .usage) }
 }

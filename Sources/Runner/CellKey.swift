@@ -1,5 +1,6 @@
-import Script
 import Digest
+import Pipeline
+import Script
 
 /// Everything a cell's result depends on. Its hash is the cell's cache key; comparing two
 /// of them says why a cell re-ran.
@@ -14,20 +15,15 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
     /// (so an upstream edit that leaves the value as it was re-runs nothing downstream), or
     /// `parameter=<value>` for a front-matter parameter.
     var reads: [String: String]
-    /// The model's identity, for cells that call a built-in that runs the model.
-    var model: String?
-    /// The noise schedule's identity, for cells that call a built-in that reads it.
-    var schedule: String?
-    /// Stage II's identity, for cells that upsample or ask whether they can.
-    var upsampler: String? = nil
+    /// The identity of each part of the model the cell's calls declare they read
+    /// (`HostState` raw value -> `ModelChoice.identity(of:)`); a cell that reads none has none.
+    var host: [String: String] = [:]
 
     /// The cache key: SHA-256 over a canonical rendering of the inputs.
     var key: String {
-        var text = "noisebook-cell-key-v2\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
+        var text = "noisebook-cell-key-v3\nversion=\(version)\nsource=\(sourceHash)\nseed=\(seed)\n"
         for name in reads.keys.sorted() { text += "read \(name)=\(reads[name] ?? "")\n" }
-        text += "model=\(model ?? "-")\n"
-        text += "schedule=\(schedule ?? "-")\n"
-        if let upsampler { text += "upsampler=\(upsampler)\n" }
+        for name in host.keys.sorted() { text += "host \(name)=\(host[name] ?? "")\n" }
         return SHA256.hex(text)
     }
 
@@ -42,9 +38,7 @@ struct CellKeyInputs: Codable, Equatable, Sendable {
             if now.hasPrefix("parameter=") { return "parameter '\(name)' changed" }
             return previous.reads[name] == nil ? "now reads '\(name)'" : "'\(name)' changed"
         }
-        if previous.model != model { return "model changed" }
-        if previous.schedule != schedule { return "noise schedule changed" }
-        if previous.upsampler != upsampler { return "stage II model changed" }
+        for state in HostState.allCases where host[state.rawValue] != previous.host[state.rawValue] { return state.changed }
         return "cache entry missing"
     }
 

@@ -1,8 +1,9 @@
 import Bindings
-import Pipeline
+import Diagnostics
 import Digest
 import Foundation
 import Notebook
+import Pipeline
 import Script
 
 /// Runs the cells of one notebook in order: each cell is served from the cache when its
@@ -68,7 +69,7 @@ final class NotebookRun {
             do {
                 program = try Parser.parse(cell.source)
             } catch {
-                let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:], model: nil, schedule: nil)
+                let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: [:])
                 recorded.append(inputs)
                 // The names it meant to define are missing, not unknown: their readers are skipped.
                 state.leaveUndefined(Self.declaredNames(cell.source), by: cell.index)
@@ -82,11 +83,9 @@ final class NotebookRun {
             for name in program.freeNames {
                 if case .function(let function)? = state.environment[name] { called.formUnion(function.calledFunctions) }
             }
-            let host = library.hostState(readByCalling: called)
+            let host = library.hostState(readByCalling: called).compactMap(HostState.init(rawValue:))
             let inputs = CellKeyInputs(version: options.version, sourceHash: sourceHash, seed: seed, reads: reads,
-                                       model: host.contains(NotebookLibrary.HostState.model) ? model.identity : nil,
-                                       schedule: host.contains(NotebookLibrary.HostState.schedule) ? model.scheduleIdentity : nil,
-                                       upsampler: host.contains(NotebookLibrary.HostState.upsampler) ? model.upsamplerIdentity : nil)
+                                       host: Dictionary(uniqueKeysWithValues: host.map { ($0.rawValue, model.identity(of: $0)) }))
             let key = inputs.key
             recorded.append(inputs)
             // What this cell declares with `let` is constant for the cells after it, whatever
@@ -175,7 +174,7 @@ final class NotebookRun {
             text = scriptError.rendered(path: displayPath, lineOffset: cell.line - 1, sourceLines: Self.lines(cell.source),
                                         function: { self.declaration(of: $0, before: cell) })
         } else {
-            text = "\(displayPath):\(cell.line):1: error: \(error)"
+            text = Diagnostic("\(Diagnostic(error))", file: displayPath, line: cell.line, column: 1).rendered(program: displayPath)
         }
         log.cell(cell, displayPath: displayPath, verdict: "FAILED", seconds: seconds, detail: nil)
         log.printed(outputs.compactMap { if case let .text(text) = $0 { return text } else { return nil } })

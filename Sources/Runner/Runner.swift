@@ -1,5 +1,6 @@
 import AtomicWrite
 import Bindings
+import Diagnostics
 import Pipeline
 import Foundation
 import Notebook
@@ -77,14 +78,11 @@ public final class Runner {
                 page = try site.publish(document: document, outcomes: outcomes, model: model, cache: cache)
             } catch {
                 summary.brokenNotebooks += 1
-                // A notebook's own mistakes point into it; a file that could not be read or
-                // written names that file, and not a made-up place in the notebook.
-                let message: String
-                switch error {
-                case let error as NotebookError: message = error.description
-                case let error as RunnerError: message = "\(displayPath): error: \(error)"
-                default: message = "\(displayPath):1:1: error: \(error)"
-                }
+                // A notebook's own mistakes point into it; any other problem is reported under
+                // the notebook with the file it concerns, never at a made-up place in it.
+                let diagnostic = Diagnostic(error)
+                let message = (error is NotebookError ? diagnostic : Diagnostic(diagnostic.description, file: displayPath))
+                    .rendered(program: displayPath)
                 log.error(message)
                 page = site.errorPage(for: path, displayPath: displayPath, message: message)
             }

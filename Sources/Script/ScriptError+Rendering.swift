@@ -1,3 +1,5 @@
+import Diagnostics
+
 extension ScriptError {
     /// Renders `path:LINE:COL: error: message`, then the source line, then a caret line
     /// (`^~~~` under the range), then one `note: ... called from ... here` per call that led
@@ -12,15 +14,15 @@ extension ScriptError {
         /// position inside an earlier function.
         func place(_ range: SourceRange?, _ position: FunctionPosition?, _ kind: String, _ text: String) {
             if let range {
-                lines.append("\(path):\(range.start.line + lineOffset):\(range.start.column): \(kind): \(text)")
+                lines.append(Diagnostic.line("\(path):\(range.start.line + lineOffset):\(range.start.column)", kind, text))
                 quote(sourceLines, range.start.line - 1, range.start.column, range.length)
             } else if let position, let origin = function(position.function) {
-                lines.append("\(path):\(origin.line + position.line - 1):\(position.column): \(kind): \(text)")
+                lines.append(Diagnostic.line("\(path):\(origin.line + position.line - 1):\(position.column)", kind, text))
                 quote(origin.lines, position.line - 1, position.column, position.length)
             } else if let position {
-                lines.append("\(path): \(kind): \(text) (in '\(position.function)', line \(position.line) of its declaration)")
+                lines.append(Diagnostic.line(path, kind, "\(text) (in '\(position.function)', line \(position.line) of its declaration)"))
             } else {
-                lines.append("\(path): \(kind): \(text)")
+                lines.append(Diagnostic.line(path, kind, text))
             }
         }
         func quote(_ source: [String], _ index: Int, _ column: Int, _ length: Int) {

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// What can go wrong reading a SentencePiece model or tokenizing with it; every case names
 /// the file it concerns, so that a message alone is enough to find the problem.
 public enum SentencePieceError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -19,15 +21,20 @@ public enum SentencePieceError: Error, Equatable, Sendable, CustomStringConverti
         }
     }
 
-    /// The message as users see it, starting with the file.
-    public var description: String {
+    /// The message, starting with the file.
+    public var description: String { diagnostic.description }
+}
+
+extension SentencePieceError: DiagnosticConvertible {
+    /// Located at the model file.
+    public var diagnostic: Diagnostic {
         switch self {
         case let .unreadable(file, reason):
-            return "\(file): error: cannot read the SentencePiece model: \(reason)"
+            return Diagnostic("cannot read the SentencePiece model: \(reason)", file: file)
         case let .malformed(file, reason):
-            return "\(file): error: not a valid SentencePiece model: \(reason)"
+            return Diagnostic("not a valid SentencePiece model: \(reason)", file: file)
         case let .unsupported(file, reason):
-            return "\(file): error: unsupported SentencePiece model: \(reason)"
+            return Diagnostic("unsupported SentencePiece model: \(reason)", file: file)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// What can go wrong running a T5 encoder on its inputs. (A config.json that cannot be
 /// used throws JSON's `ConfigError`, weights that do not match it NN's `NNError`.)
 public enum T5Error: Error, Equatable, CustomStringConvertible {
@@ -10,4 +12,10 @@ public enum T5Error: Error, Equatable, CustomStringConvertible {
         case let .invalidInput(reason): return reason
         }
     }
+}
+
+extension T5Error: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Errors from tensor operations, carrying the shapes or values involved.
 public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Two shapes that an operation needed to agree (or broadcast) did not.
@@ -28,4 +30,10 @@ extension Tensor {
     public static func format(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
     }
+}
+
+extension TensorError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

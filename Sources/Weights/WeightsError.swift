@@ -1,4 +1,5 @@
 import AtomicWrite
+import Diagnostics
 import Tensor
 
 /// Everything that can go wrong while reading, writing or finding weights. Each case names
@@ -86,4 +87,10 @@ extension WeightsError {
             throw WeightsError.io(file: path, reason: error.reason)
         }
     }
+}
+
+extension WeightsError: DiagnosticConvertible {
+    /// The message as it reads (it names the file or value at fault), ending a command with
+    /// status 65.
+    public var diagnostic: Diagnostic { Diagnostic(description, status: .dataError) }
 }

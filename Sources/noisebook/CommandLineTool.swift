@@ -1,31 +1,26 @@
-import Diffusion
+import Diagnostics
 import Foundation
-import JSON
-import NN
-import Pipeline
-import Preview
-import Runner
-import SentencePiece
-import T5
 import TextDistance
-import Weights
 
 /// noisebook's version, shown by `--version`; cache keys also carry a digest of the
 /// executable (`BuildIdentity`).
 let noisebookVersion = "0.1.0"
 
-/// Exit statuses (sysexits.h).
+/// Exit statuses (sysexits.h); those an error ends with are `Diagnostic.Status`'s.
 enum ExitCode {
     static let success: Int32 = 0
-    static let usage: Int32 = 64
-    static let notebookError: Int32 = 65
-    static let internalError: Int32 = 70
+    static let usage = Diagnostic.Status.usage.rawValue
+    static let notebookError = Diagnostic.Status.dataError.rawValue
+    static let internalError = Diagnostic.Status.internalError.rawValue
     static let interrupted: Int32 = 130
 }
 
 /// A mistake in the command line, reported with the command's synopsis.
-struct UsageError: Error, CustomStringConvertible {
+struct UsageError: Error, CustomStringConvertible, DiagnosticConvertible {
     var description: String
+
+    /// Status 64, with the command's synopsis under it.
+    var diagnostic: Diagnostic { Diagnostic(description, status: .usage) }
 }
 
 /// `--help` or `-h` among a command's arguments: print its help and succeed.
@@ -84,29 +79,11 @@ struct CommandLineTool {
         } catch is HelpRequest {
             print(CommandHelp.named(command)?.text ?? Self.usage)
             return ExitCode.success
-        } catch let error as UsageError {
-            printError("noisebook: error: \(error.description)\n" + Self.usageHint(command))
-            return ExitCode.usage
-        } catch where error is WeightsError || error is ConfigError || error is NNError || error is DiffusionError || error is T5Error {
-            // Unusable input files or values; each message names the file, tensor or value.
-            printError("noisebook: error: \(error)")
-            return ExitCode.notebookError
-        } catch let error as PreviewError {
-            printError("noisebook: error: \(error)")
-            return ExitCode.usage
-        } catch let error as PipelineError {
-            printError("noisebook: error: \(error.description)" + (error.isUsage ? "\n" + Self.usageHint(command) : ""))
-            return error.isUsage ? ExitCode.usage : ExitCode.notebookError
-        } catch let error as SentencePieceError {
-            printError("\(error)")
-            return ExitCode.notebookError
-        } catch let error as RunnerError {
-            printError("\(error)")
-            if case .locked = error { return ExitCode.notebookError }
-            return ExitCode.internalError
         } catch {
-            printError("noisebook: internal error: \(error)")
-            return ExitCode.internalError
+            // Every module's error says how it reads and which status it ends with.
+            let diagnostic = Diagnostic(error)
+            printError(diagnostic.rendered(program: "noisebook") + (diagnostic.status == .usage ? "\n" + Self.usageHint(command) : ""))
+            return diagnostic.status.rawValue
         }
     }
 

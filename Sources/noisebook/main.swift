@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Tensor
 
@@ -8,8 +9,8 @@ do {
     _ = try ConvolutionPolicy.from(environment: ProcessInfo.processInfo.environment)
     _ = try Float32Kernel.from(environment: ProcessInfo.processInfo.environment)
 } catch {
-    FileHandle.standardError.write(Data("noisebook: error: \(error)\n".utf8))
-    exit(64)
+    printError(Diagnostic("\(error)", status: .usage).rendered(program: "noisebook"))
+    exit(ExitCode.usage)
 }
 
 MemoryRuntime.keepFreedBlocks()

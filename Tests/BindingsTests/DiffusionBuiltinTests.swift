@@ -105,10 +105,10 @@ final class DiffusionBuiltinTests: BindingsTestCase {
         let library = NotebookLibrary.make(session: session())
         for name in ["oneStepDenoise", "iterativeDenoise", "iterativeDenoiseCFG", "sample", "sampleCFG", "sdedit",
                      "inpaint", "visualAnagram", "hybridImage", "modelName"] {
-            XCTAssertTrue(library.hostState(readByCalling: [name]).contains(NotebookLibrary.HostState.model), name)
+            XCTAssertTrue(library.hostState(readByCalling: [name]).contains(HostState.model.rawValue), name)
         }
         for name in ["forward", "alphaBar"] {
-            XCTAssertEqual(library.hostState(readByCalling: [name]), [NotebookLibrary.HostState.schedule], name)
+            XCTAssertEqual(library.hostState(readByCalling: [name]), [HostState.schedule.rawValue], name)
         }
         for name in ["loadImage", "show", "gaussianBlur", "rectangleMask", "print", "min"] {
             XCTAssertEqual(library.hostState(readByCalling: [name]), [], name)

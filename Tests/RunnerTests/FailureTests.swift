@@ -85,7 +85,7 @@ final class WriteFailureTests: RunnerTestCase {
         let (summary, log) = try runNotebooks()
         let text = log.joined(separator: "\n")
         XCTAssertEqual(summary.exitCode, 65, text)
-        XCTAssertTrue(text.contains("Notebooks/a.md: error: cannot write or read \(project)/Output/images/\(sidecar)"), text)
+        XCTAssertTrue(text.contains("Notebooks/a.md: error: \(project)/Output/images/\(sidecar): "), text)
         XCTAssertFalse(text.contains("a.md:1:1"), text)
         XCTAssertTrue(text.contains("; 1 notebook could not be run"), text)
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Runner
 import XCTest
@@ -20,7 +21,7 @@ final class LockAndCancelTests: RunnerTestCase {
         var options = options()
         options.waitForLock = false
         XCTAssertThrowsError(try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run()) { error in
-            XCTAssertEqual("\(error)", "\(project)/.noisebook/lock: error: another noisebook run is using this project (pid \(getpid())); wait for it to finish")
+            XCTAssertEqual(Diagnostic(error).rendered(program: "noisebook"), "\(project)/.noisebook/lock: error: another noisebook run is using this project (pid \(getpid())); wait for it to finish")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/Output/a.html"), "a locked-out run wrote a page")
         held.release()

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import XCTest
 
@@ -36,8 +37,9 @@ final class SentencePieceModelTests: XCTestCase {
         let folder = NSTemporaryDirectory()
         assertSentencePieceError(file: folder, containing: "it is a directory") { try SentencePieceModel(contentsOf: folder) }
         let error = SentencePieceError.malformed(file: "a/b.model", reason: "x")
-        XCTAssertEqual(error.description, "a/b.model: error: not a valid SentencePiece model: x")
-        XCTAssertEqual(SentencePieceError.unsupported(file: "f", reason: "y").description,
+        XCTAssertEqual(error.diagnostic.rendered(program: "noisebook"), "a/b.model: error: not a valid SentencePiece model: x")
+        XCTAssertEqual(error.description, "a/b.model: not a valid SentencePiece model: x", "inside another diagnostic: no second 'error:'")
+        XCTAssertEqual(SentencePieceError.unsupported(file: "f", reason: "y").diagnostic.rendered(program: "noisebook"),
                        "f: error: unsupported SentencePiece model: y")
     }
 

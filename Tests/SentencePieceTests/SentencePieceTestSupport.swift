@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import TestSupport
 import XCTest
@@ -41,7 +42,7 @@ func shown(_ text: String) -> String {
 }
 
 /// Asserts that `body` throws a `SentencePieceError` about `file` whose message starts with
-/// "`file`: error: " and contains `fragment`.
+/// "`file`: error: " as users see it and contains `fragment`.
 func assertSentencePieceError<T>(file: String, containing fragment: String = "",
                                  _ context: @autoclosure () -> String = "",
                                  sourceFile: StaticString = #filePath, line: UInt = #line,
@@ -51,7 +52,8 @@ func assertSentencePieceError<T>(file: String, containing fragment: String = "",
         XCTFail("expected a SentencePieceError containing '\(fragment)' \(context())", file: sourceFile, line: line)
     } catch let error as SentencePieceError {
         XCTAssertEqual(error.file, file, context(), file: sourceFile, line: line)
-        XCTAssertTrue(error.description.hasPrefix("\(file): error: "), "\(error) \(context())", file: sourceFile, line: line)
+        XCTAssertTrue(error.diagnostic.rendered(program: "noisebook").hasPrefix("\(file): error: "), "\(error) \(context())",
+                      file: sourceFile, line: line)
         // (Swift's `contains("")` is false, so an empty fragment is not checked.)
         if !fragment.isEmpty {
             XCTAssertTrue(error.description.contains(fragment), "'\(error)' lacks '\(fragment)' \(context())",
