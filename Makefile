@@ -49,8 +49,8 @@ fuzz: deps
 
 # Re-records every golden file (HTML pages), then runs those tests again against them.
 golden: deps
-	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests"
-	$(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests"
+	NOISEBOOK_RECORD_GOLDEN=1 $(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests|BuiltinReferenceTests"
+	$(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests|BuiltinReferenceTests"
 	@echo "golden files re-recorded; review them with git diff"
 
 # Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's

@@ -52,6 +52,9 @@ public struct Library: Sendable {
     /// The overloads of a global function, in the order added.
     public func overloads(of name: String) -> [Builtin] { functions[name] ?? [] }
 
+    /// The type names that have methods or properties, sorted.
+    public var memberTypeNames: [String] { Array(Set(methods.keys).union(properties.keys)).sorted() }
+
     /// The method and property names registered for a type, sorted.
     public func memberNames(on typeName: String) -> [String] {
         Array(Set((methods[typeName] ?? [:]).keys).union((properties[typeName] ?? [:]).keys)).sorted()
