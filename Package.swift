@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Bindings", dependencies: ["Script", "JSON", "Pipeline", "EmojiModel", "Diffusion", "Imaging", "Tensor", "Digest", "TextDistance", "Charts"]),
         .target(name: "Report", dependencies: ["Charts"]),
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
-        .target(name: "Preview", dependencies: ["Diagnostics"]),
+        .target(name: "Preview", dependencies: ["Diagnostics", "JSON"]),
         .target(name: "Runner", dependencies: ["Diagnostics", "Notebook", "JSON", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Diagnostics", "Runner", "Preview", "Pipeline", "Notebook", "Digest", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
