@@ -47,7 +47,7 @@ struct Suite: BenchRun {
     func run() throws {
         say("machine: \(ProcessStats.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let inherited = Knob.blasInherited.value().map { " (loaded \($0), re-executed)" } ?? ""
-        say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), single-threaded calls, products split over \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        say("BLAS: OpenBLAS kernel \(BLASRuntime.coreName)\(inherited), single-threaded calls, products split over \(Parallel.workers) of \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let peak = (0..<3).map { _ in BLASRuntime.measureSGEMM(size: 2048, repeats: 3) }.max() ?? .nan
         say(String(format: "measured SGEMM peak (2048^3, best of 3 x 3): %.0f GFLOP/s", peak))
 
@@ -62,6 +62,7 @@ struct Suite: BenchRun {
                            r["rss_gb"] ?? "?"))
             }
         }
+        try compareCores(ours)
         if algorithms {
             try compareConvolutionAlgorithms(peak: peak)
             try compareWeightKernels(peak: peak)
@@ -110,6 +111,26 @@ struct Suite: BenchRun {
             say("\(model.name) upsampling 64 -> 256, \(u["steps"] ?? "?") steps with CFG: \(u["seconds"] ?? "?") s (\(u["per_step_s"] ?? "?") s per step), peak RSS \(u["rss_gb"] ?? "?") GB")
         }
         if pytorch { try comparePyTorch(ours) }
+    }
+
+    /// Each model's batch-1 forward on one thread (`NOISEBOOK_THREADS=1`) against the all-core
+    /// time above: the speed-up S on N cores, and the parallel fraction p it implies by
+    /// Amdahl's law, S = 1 / ((1 - p) + p / N), that is p = (1 - 1/S) / (1 - 1/N); and what
+    /// that fraction promises on 16 cores.
+    func compareCores(_ ours: [String: [String: String]]) throws {
+        let cores = Parallel.workers
+        guard cores > 1 else { return say("cores: one worker (NOISEBOOK_THREADS or the machine), no scaling to measure") }
+        for model in models {
+            guard let all = ours["\(model.name)/1"].flatMap({ Double($0["seconds"] ?? "") }) else { continue }
+            let r = try child(["forward", "--model", model.name, "--batch", "1", "--runs", String(runs)],
+                              environment: [Knob.threads.rawValue: "1"])
+            guard let one = Double(r["seconds"] ?? "") else { continue }
+            let speedup = one / all, n = Double(cores)
+            let fraction = (1 - 1 / speedup) / (1 - 1 / n)
+            let sixteen = 1 / ((1 - fraction) + fraction / 16)
+            say(String(format: "%@ batch 1 on 1 thread: %.2f s, on %d: %.2f s: speed-up %.2fx, parallel fraction %.1f%% (Amdahl); at that fraction 16 cores would give %.1fx",
+                       model.name, one, cores, all, speedup, 100 * fraction, sixteen))
+        }
     }
 
     /// Each model at its largest batch under every convolution policy (`NOISEBOOK_WINOGRAD`):

@@ -9,6 +9,7 @@ do {
     // A mistyped algorithm or kernel name would otherwise time the default.
     _ = try ConvolutionPolicy.from(environment: ProcessInfo.processInfo.environment)
     _ = try Float32Kernel.from(environment: ProcessInfo.processInfo.environment)
+    _ = try Parallel.workers(environment: ProcessInfo.processInfo.environment)
     try BenchCommand(arguments: Array(CommandLine.arguments.dropFirst())).run()
 } catch {
     FileHandle.standardError.write(Data("bench: error: \(error)\n".utf8))

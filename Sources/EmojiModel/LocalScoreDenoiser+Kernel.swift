@@ -36,8 +36,8 @@ extension LocalScoreDenoiser {
                               let d = distanceBuffer.baseAddress, let o = outBuffer.baseAddress else { return }
                         let imagesShared = ReadOnly(base: images), xShared = ReadOnly(base: xt)
                         let dShared = Shared(base: d), oShared = Shared(base: o)
-                        let chunks = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
-                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let chunks = Swift.min(count, Parallel.workers * 4)
+                        Parallel.perform(iterations: chunks) { chunk in
                             var scratch = Scratch(side: side)
                             let range = (chunk * count / chunks)..<((chunk + 1) * count / chunks)
                             for j in range {
@@ -46,7 +46,7 @@ extension LocalScoreDenoiser {
                                                        into: dShared.base + j * pixels)
                             }
                         }
-                        DispatchQueue.concurrentPerform(iterations: side) { row in
+                        Parallel.perform(iterations: side) { row in
                             LocalScoreDenoiser.softmaxRow(row, side: side, subset: subset, distances: dShared.base,
                                                           images: imagesShared.base,
                                                           inverseTemperature: inverseTemperature, out: oShared.base)

@@ -48,7 +48,7 @@ struct T5Attention: Sendable {
                             let shared = AttentionPointers(q: qb, k: kb, v: vb, bias: bb, out: ob)
                             // Each (item, head) writes its own d_kv columns of `out`; the
                             // products are small (L x L x d_kv), so one core each.
-                            DispatchQueue.concurrentPerform(iterations: batch * heads) { item in
+                            Parallel.perform(iterations: batch * heads) { item in
                                 let (b, h) = (item / heads, item % heads)
                                 let rows = b * length * inner + h * width  // head h of item b: [L, d_kv], row stride inner
                                 var scores = [Float](repeating: 0, count: length * length)  // [L, L]

@@ -39,7 +39,7 @@ struct T5FeedForward: Sendable {
             let gates = gated?.scalars
             gates.withOptionalPointer { g in
                 let gate = g.map { Floats(base: $0) }
-                let chunks = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 65_536))
+                let chunks = Swift.max(1, Swift.min(Parallel.workers, count / 65_536))
                 let size = (count + chunks - 1) / chunks
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * size)..<Swift.min(count, (c + 1) * size)

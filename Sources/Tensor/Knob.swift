@@ -13,6 +13,8 @@ public enum Knob: String, CaseIterable, Sendable {
     case winograd = "NOISEBOOK_WINOGRAD"
     /// The OpenBLAS kernel requested at start (through a re-execution with `OPENBLAS_CORETYPE`).
     case blasKernel = "NOISEBOOK_BLAS_KERNEL"
+    /// The most threads noisebook's own loops and products use (default: every core).
+    case threads = "NOISEBOOK_THREADS"
     /// A folder searched first for the shipped models (`emoji/`, `trained/`).
     case models = "NOISEBOOK_MODELS"
     /// Set by noisebook itself on the re-execution that requests an OpenBLAS kernel.
@@ -27,7 +29,7 @@ public enum Knob: String, CaseIterable, Sendable {
         case .bf16Kernel: ["auto", "avx512", "portable"]
         case .winograd: ["auto", "f4", "f2", "off"]
         case .blasKernel: ["auto", "keep", "SkylakeX", "Haswell", "Sandybridge", "Prescott"]
-        case .models, .blasReexec, .blasInherited: nil
+        case .threads, .models, .blasReexec, .blasInherited: nil
         }
     }
 
@@ -38,6 +40,7 @@ public enum Knob: String, CaseIterable, Sendable {
         case .bf16Kernel: "the kernel of precision bf16 (auto: AVX512-BF16 where the CPU has it); portable is for tests"
         case .winograd: "3x3 convolutions: the measured choice, one Winograd algorithm wherever it runs, or all direct"
         case .blasKernel: "the OpenBLAS kernel (auto: the fastest this CPU runs; keep: whatever OpenBLAS loaded)"
+        case .threads: "the most threads noisebook computes on (default: every core; 1 for timing one core)"
         case .models: "a folder searched first for emoji/ and trained/"
         case .blasReexec, .blasInherited: "set by noisebook on its own re-execution; not for users"
         }
@@ -64,7 +67,8 @@ public enum Knob: String, CaseIterable, Sendable {
     /// The user's knobs for help texts and docs: `NAME=a|b|c`, then its summary indented.
     public static var userTable: String {
         allCases.filter(\.isForUsers).map { knob in
-            knob.rawValue + (knob.values.map { "=" + $0.joined(separator: "|") } ?? "=DIR") + "\n    " + knob.summary
+            knob.rawValue + (knob.values.map { "=" + $0.joined(separator: "|") } ?? (knob == .threads ? "=N" : "=DIR"))
+                + "\n    " + knob.summary
         }.joined(separator: "\n")
     }
 }

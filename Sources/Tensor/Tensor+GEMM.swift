@@ -90,7 +90,7 @@ struct GEMMSplit {
     /// one core, once on this thread with the whole of C.
     static func forEachPart(m: Int, n: Int, k: Int, _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = Parallel.workers
         guard cores > 1, m * n * k >= minimumWork else {
             body(0..<m, 0..<n)
             return

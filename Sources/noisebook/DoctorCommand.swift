@@ -19,7 +19,8 @@ struct DoctorCommand {
             origin = "OPENBLAS_CORETYPE=\(requested)"
         }
         print("BLAS kernel:   \(BLASRuntime.coreName) (\(origin))")
-        print("BLAS threads:  OpenBLAS runs each call on one thread; noisebook splits large products over \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("Threads:       \(Parallel.workers) of \(cores) cores (\(Knob.threads.rawValue)=\(Knob.threads.value() ?? "unset")); OpenBLAS runs each call on one thread and noisebook splits large products over the workers")
         print("BLAS config:   \(BLASRuntime.configuration)")
         let policy = ConvolutionPolicy.current
         print("Convolution:   \(policy.summary) (\(Knob.winograd.rawValue)=\(policy.name); \(Knob.winograd.values?.joined(separator: ", ") ?? ""))")

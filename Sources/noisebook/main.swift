@@ -8,6 +8,7 @@ BLASRuntime.reexecuteForPreferredKernel(program: "noisebook")
 do {
     _ = try ConvolutionPolicy.from(environment: ProcessInfo.processInfo.environment)
     _ = try Float32Kernel.from(environment: ProcessInfo.processInfo.environment)
+    _ = try Parallel.workers(environment: ProcessInfo.processInfo.environment)
 } catch {
     printError(Diagnostic("\(error)", status: .usage).rendered(program: "noisebook"))
     exit(ExitCode.usage)

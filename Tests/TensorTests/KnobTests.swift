@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import XCTest
 
@@ -34,5 +35,28 @@ final class KnobTests: XCTestCase {
         XCTAssertNil(Knob.models.value(in: ["NOISEBOOK_MODELS": ""]))
         XCTAssertEqual(Knob.models.value(in: ["NOISEBOOK_MODELS": "/m"]), "/m")
         XCTAssertEqual(try ConvolutionPolicy.from(environment: ["NOISEBOOK_WINOGRAD": ""]), .automatic)
+    }
+
+    /// NOISEBOOK_THREADS caps the workers at a whole number of at least 1, never above the cores.
+    func testThreadsCapTheWorkers() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        XCTAssertEqual(try Parallel.workers(environment: [:]), cores)
+        XCTAssertEqual(try Parallel.workers(environment: ["NOISEBOOK_THREADS": "1"]), 1)
+        XCTAssertEqual(try Parallel.workers(environment: ["NOISEBOOK_THREADS": "4096"]), cores)
+        for bad in ["0", "-2", "two", "1.5"] {
+            XCTAssertThrowsError(try Parallel.workers(environment: ["NOISEBOOK_THREADS": bad])) { error in
+                XCTAssertEqual("\(error)", "NOISEBOOK_THREADS=\(bad): expected a whole number of threads, at least 1")
+            }
+        }
+    }
+
+    /// `Parallel.perform` calls every item exactly once, on any worker count.
+    func testPerformCallsEveryItemOnce() {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1000)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        let base = counts.baseAddress!
+        Parallel.perform(iterations: 1000) { i in base[i] += 1 }
+        XCTAssertEqual(Array(counts), [Int](repeating: 1, count: 1000))
     }
 }

@@ -53,6 +53,15 @@ final class CommandLineTests: CommandTestCase {
         XCTAssertTrue(result.out.contains("SGEMM speed:"))
         XCTAssertTrue(result.out.contains(scratch + "/hub/models--DeepFloyd--IF-I-"))
     }
+
+    func testThreadsAreCappedAndABadCountIsRefused() throws {
+        let one = try noisebook(["doctor"], environment: ["NOISEBOOK_THREADS": "1"])
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertTrue(one.out.contains("Threads:       1 of \(ProcessInfo.processInfo.activeProcessorCount) cores (NOISEBOOK_THREADS=1)"), one.out)
+        let bad = try noisebook(["doctor"], environment: ["NOISEBOOK_THREADS": "0"])
+        XCTAssertEqual(bad.status, 64, bad.err)
+        XCTAssertTrue(bad.err.contains("noisebook: error: NOISEBOOK_THREADS=0: expected a whole number of threads, at least 1"), bad.err)
+    }
 }
 
 /// Paths on the command line that are not notebooks are usage errors naming them.

@@ -223,7 +223,7 @@ enum Winograd {
         // all of them, no operand packed twice).
         let sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
         BLASRuntime.singleThreaded()
-        let iterations = ProcessInfo.processInfo.activeProcessorCount > 1 ? elements : 1
+        let iterations = Swift.min(Parallel.workers, elements)
         DispatchQueue.concurrentPerform(iterations: iterations) { part in
             for e in stride(from: part, to: elements, by: iterations) {
                 product(e, sv.base + e * tiles, elements * tiles, sm.base + e * tiles, elements * tiles, tiles)
