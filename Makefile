@@ -53,12 +53,15 @@ golden: deps
 	$(SWIFT) test -c release --scratch-path $(TESTBUILD) --filter "GoldenTests|CorpusGoldenTests|BuiltinReferenceTests"
 	@echo "golden files re-recorded; review them with git diff"
 
-# Times the UNet forward (IF-I-M/L shapes, batch 1 and 2), a CFG sample, the built-in model's
+# First the headline: the whole assignment's stage I time on IF-I-M and IF-I-L here (bench
+# course: every notebook run on a counting model, times the forwards at each batch size seen).
+# Then times the UNet forward (IF-I-M/L shapes, batch 1 and 2, and on one thread against all), a CFG sample, the built-in model's
 # step, IF-I-XL's memory, the T5-XXL text encoder and stage II (IF-II-L), then the same UNets
 # in PyTorch (2.x preferred) when it is installed, and the ratios; then a CFG loop written in a
 # cell against the built-in that does the same work.
 bench: deps
 	$(BUILD) --product Bench
+	.build/release/Bench course
 	.build/release/Bench
 	$(BUILD) --product noisebook
 	sh tools/bench/cell_loop_cost.sh .build/release/noisebook 8

@@ -56,7 +56,7 @@ let package = Package(
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview", "SentencePiece", "DeepFloyd", "T5", "Diffusion", "JSON"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).
-        .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "T5", "NN", "EmojiModel", "Pipeline", "Diffusion", "Tensor", "Weights", "Imaging"]),
+        .executableTarget(name: "Bench", dependencies: ["DeepFloyd", "T5", "NN", "EmojiModel", "Pipeline", "Runner", "Diffusion", "Tensor", "Weights", "Imaging"]),
 
         // Tests mirror Sources; TestSupport holds what several test targets share.
         .target(name: "TestSupport", dependencies: ["Tensor", "Diffusion"], path: "Tests/TestSupport"),

@@ -22,6 +22,7 @@ struct BenchCommand {
            bench xl --file PATH [--keep] [--runs N]
            bench t5 [--file PATH] [--keep] [--runs N] [--release-pages]
            bench gemm [--runs N]
+           bench course [--models M,L] [--runs N] [--notebooks DIR]
     """
 
     let arguments: [String]
@@ -40,6 +41,7 @@ struct BenchCommand {
         case "xl": try start(XLRun.self, &options)
         case "t5": try start(T5Run.self, &options)
         case "gemm": try start(GEMMRun.self, &options)
+        case "course": try start(CourseRun.self, &options)
         case nil: try start(Suite.self, &options)
         case let other?: throw BenchError.usage("unknown sub-command '\(other)'")
         }
@@ -50,6 +52,38 @@ struct BenchCommand {
 protocol BenchRun {
     init(options: inout Options) throws
     func run() throws
+}
+
+/// What every run that reports or starts children shares.
+extension BenchRun {
+    /// Runs this executable with `arguments` and returns its RESULT fields.
+    func child(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: String] {
+        let result = try capture(["/proc/self/exe"] + arguments, environment: environment)
+        guard result.status == 0, let fields = ResultLine.parse(result.output).last else {
+            throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output)
+        }
+        return fields
+    }
+
+    func capture(_ command: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
 }
 
 extension BenchCommand {

@@ -300,33 +300,4 @@ struct Suite: BenchRun {
                        r["threads"] ?? "?", seconds / theirs, ovColumns, mine?["gflop_per_s"] ?? "?"))
         }
     }
-
-    /// Runs this executable with `arguments` and returns its RESULT fields.
-    private func child(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: String] {
-        let result = try capture(["/proc/self/exe"] + arguments, environment: environment)
-        guard result.status == 0, let fields = ResultLine.parse(result.output).last else {
-            throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output)
-        }
-        return fields
-    }
-
-    private func capture(_ command: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    private func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
 }
