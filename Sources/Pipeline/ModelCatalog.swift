@@ -19,10 +19,6 @@ public enum ModelCatalog {
         /// Whether `precision: bf16` changes this model's arithmetic (only DeepFloyd IF's
         /// UNet has bf16 products).
         public var takesPrecision: Bool { self == .deepFloyd || self == .automatic }
-
-        /// Whether stage II is looked for in the Hugging Face cache when no folder is named;
-        /// the trained model uses stage II only from a named folder, the closed-form one never.
-        public var searchesStageII: Bool { self == .deepFloyd || self == .automatic }
     }
 
     /// One name `model:` accepts.
@@ -73,8 +69,7 @@ public enum ModelCatalog {
     /// `model:`, `--model` and the resolver.
     public static func problem(model name: String) -> String? {
         guard !names.contains(name) else { return nil }
-        let hint = ClosestMatch.suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? ""
-        return "unknown model '\(name)'\(hint) (known: \(names.joined(separator: ", ")))"
+        return "unknown model '\(name)'\(ClosestMatch.hint(for: name, among: names)) (known: \(names.joined(separator: ", ")))"
     }
 
     /// The Markdown table of the names for docs/models.md, which a test keeps equal to it.

@@ -79,21 +79,15 @@ public struct ModelChoice: Sendable {
         components.map { "\($0.role)=\($0.identity)" }.joined(separator: " ")
     }
 
-    /// The identity of stage II alone ("none" without one): what `upsample` and
-    /// `hasUpsampler` depend on besides the model, so that adding stage II weights leaves
-    /// every 64x64 figure cached.
-    public var upsamplerIdentity: String { upsampler?.identity ?? "none" }
-
-    /// The identity of the schedule alone: what `forward` and `alphaBar` depend on.
-    public var scheduleIdentity: String { Self.identity(of: schedule) }
-
     /// The identity of one part a built-in can read: the one map from host state to what
-    /// the cell and call caches key on.
+    /// the cell and call caches key on. The schedule's is a digest of its table (what
+    /// `forward` and `alphaBar` depend on); stage II's is its own ("none" without one), so
+    /// that adding stage II weights leaves every 64x64 figure cached.
     public func identity(of state: HostState) -> String {
         switch state {
         case .model: identity
-        case .schedule: scheduleIdentity
-        case .upsampler: upsamplerIdentity
+        case .schedule: Self.identity(of: schedule)
+        case .upsampler: upsampler?.identity ?? "none"
         }
     }
 

@@ -46,7 +46,6 @@ public final class ModelResolver: @unchecked Sendable {
         if bfloat16 != nil, !entry.family.takesPrecision {
             warnOnce("noisebook: precision bf16 applies to DeepFloyd IF's UNet; the \(name) model runs as always")
         }
-        let stageII = { [self] in try self.upsampler(request, search: entry.family.searchesStageII) }
         switch entry.family {
         case .closedForm(let posteriorMean):
             return try builtin(posteriorMean: posteriorMean)
@@ -54,9 +53,7 @@ public final class ModelResolver: @unchecked Sendable {
             guard let folder = request.weights ?? Self.modelsFolder(projectRoot: projectRoot, named: "trained") else {
                 throw PipelineError(usage: true, "the trained model is not here: it is looked for in Models/trained (or give weights: / --weights DIR); tools/train/README.md says how to make it")
             }
-            var choice = try trained(folder: folder)
-            choice.upsampler = try stageII()
-            return choice
+            return try trained(folder: folder, request)
         case .automatic, .deepFloyd:
             break
         }
@@ -70,9 +67,7 @@ public final class ModelResolver: @unchecked Sendable {
                 warnOnce("noisebook: \(folder) is still in training (\(progress)); auto runs the closed-form emoji model until it has finished (model: trained runs it as it is)")
                 return try builtin(posteriorMean: false)
             }
-            var choice = try trained(folder: folder)
-            choice.upsampler = try self.upsampler(request, search: false)
-            return choice
+            return try trained(folder: folder, request)
         }
         let preferred = entry.family == .deepFloyd ? name : nil
         guard let found = try WeightsLocator().resolve(explicit: request.weights, preferred: preferred) else {
@@ -101,7 +96,7 @@ public final class ModelResolver: @unchecked Sendable {
         let components = [ModelComponent(role: "text", identity: textIdentities.joined(separator: " + ")),
                           ModelComponent(role: "stage I", identity: stageOne)]
         let identity = components.map(\.identity).joined(separator: " ")
-        let upsampler = try stageII()
+        let upsampler = try upsampler(request, search: true)
         let promptCache = projectRoot + "/.noisebook/prompts"
         let displayName = ModelLoader.displayName(found) + (bfloat16 == nil ? "" : ", bf16 products")
         // The longest IF name the snapshot's name starts with ("IF-I-XL" before "IF-I-L"...).
@@ -186,6 +181,14 @@ public final class ModelResolver: @unchecked Sendable {
                                    withPatches: { LocalScoreDenoiser(set: set, patchSchedule: $0) })
             }
         }
+    }
+
+    /// The trained model in `folder` as a notebook would use it: with the stage II the request
+    /// names, if any (it is never looked for in the Hugging Face cache for this model).
+    private func trained(folder: String, _ request: ModelRequest) throws -> ModelChoice {
+        var choice = try trained(folder: folder)
+        choice.upsampler = try upsampler(request, search: false)
+        return choice
     }
 
     /// The IF-shaped UNet trained on emoji and clip art in `folder` (`tools/train/train.py`'s
