@@ -73,11 +73,10 @@ extension NotebookLibrary {
     /// The key of one call: everything its result depends on, except the build, which the
     /// store adds.
     static func callKey(name: String, argumentDigest: String, session: NotebookSession, occurrence: Int?) -> String {
-        let choice = session.modelChoice
         // Every part of the model: a stored call is looked up before its body runs, so before
         // it could say which parts it reads.
         var text = "noisebook-call-v2\ncall=\(name)\narguments=\(argumentDigest)\n"
-        for state in HostState.allCases { text += "\(state.rawValue)=\(choice.identity(of: state))\n" }
+        for state in HostState.allCases { text += "\(state.rawValue)=\(session.identity(of: state))\n" }
         text += "notebook-seed=\(session.seed)\n"
         text += "occurrence=\(occurrence.map(String.init) ?? "seed argument")\n"
         return SHA256.hex(text)

@@ -8,13 +8,14 @@ extension NotebookLibrary {
         library.add(function("forward", [(nil, "image", nil), ("t", "t", nil), ("seed", "seed", .void)],
                              "The forward process (the assignment's forward(im, t)): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.", reads: [HostState.schedule]) { arguments in
             let image = try NotebookLibrary.image(arguments, "image")
-            let t = try NotebookLibrary.timestep(arguments, "t", try session.schedule())
+            let schedule = try session.schedule()
+            let t = try NotebookLibrary.timestep(arguments, "t", schedule)
             guard image.channels == 3 else {
                 throw NotebookLibrary.failure("forward needs an RGB image, got \(image.channels) channel(s)", "image")
             }
             var random = try session.noise(for: "forward", arguments)
             let noise = random.normal(shape: image.tensor.shape)
-            let noisy = Sampling.forward(image.modelTensor, t: t, noise: noise, schedule: try session.schedule())
+            let noisy = Sampling.forward(image.modelTensor, t: t, noise: noise, schedule: schedule)
             var provenance = image.provenance
             provenance.operation = "forward(t: \(t))"
             provenance.seed = session.seed
@@ -24,8 +25,9 @@ extension NotebookLibrary {
         })
         library.add(function("alphaBar", [(nil, "t", nil)],
                              "abar_t, the schedule's alphas_cumprod[t].", reads: [HostState.schedule]) { arguments in
-            let t = try NotebookLibrary.timestep(arguments, "t", try session.schedule())
-            return .double(Double(try session.schedule().alphaBar(t)))
+            let schedule = try session.schedule()
+            let t = try NotebookLibrary.timestep(arguments, "t", schedule)
+            return .double(Double(schedule.alphaBar(t)))
         })
         library.add(function("stridedTimesteps", [("from", "start", .int(990)), ("stride", "stride", .int(30))],
                              "The strided timesteps start, start - stride, ..., 0 (the assignment's strided_timesteps).", reads: [HostState.schedule]) { arguments in

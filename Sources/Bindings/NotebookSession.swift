@@ -75,8 +75,10 @@ public final class NotebookSession: @unchecked Sendable {
     private var inCell = false
     /// The built-ins running now, outermost first, with the host state each declared.
     private var running: [(name: String, reads: Set<HostState>)] = []
-    /// The model the notebook runs on (loaded when a cell first calls it).
-    public let modelChoice: ModelChoice
+    /// The model the notebook runs on (loaded when a cell first calls it). Private: built-ins
+    /// reach its parts only through the checked reads below (`model()`, `schedule()`,
+    /// `upsampler()`, `hasUpsampler()`), so none can read one it did not declare.
+    private let modelChoice: ModelChoice
     private var loadedModel: LoadedModel?
     private var loadedUpsampler: Upsampler?
     /// Reports progress of long built-ins: (step, total, label).
@@ -245,6 +247,10 @@ public final class NotebookSession: @unchecked Sendable {
         try check(.schedule)
         return modelChoice.schedule
     }
+
+    /// The identity of a part of the model, for cache keys: naming a part in a key reads
+    /// nothing from it, so this is not checked.
+    public func identity(of state: HostState) -> String { modelChoice.identity(of: state) }
 
     /// Whether a stage II model goes with this notebook's model.
     public func hasUpsampler() throws -> Bool {

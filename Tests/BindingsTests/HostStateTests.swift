@@ -43,9 +43,9 @@ final class HostStateTests: BindingsTestCase {
 
     /// Each part has its own identity, and the cell key changes with exactly the parts read.
     func testEachPartHasItsOwnIdentity() {
-        let choice = session().modelChoice
-        XCTAssertEqual(Set(HostState.allCases.map { choice.identity(of: $0) }).count, HostState.allCases.count)
-        XCTAssertEqual(choice.identity(of: .model), choice.identity)
-        XCTAssertEqual(choice.identity(of: .upsampler), "none")
+        let session = self.session()
+        XCTAssertEqual(Set(HostState.allCases.map { session.identity(of: $0) }).count, HostState.allCases.count)
+        XCTAssertEqual(session.identity(of: .model), "stage I=\(denoiser.identity)")
+        XCTAssertEqual(session.identity(of: .upsampler), "none")
     }
 }
