@@ -79,12 +79,13 @@ struct CourseRun: BenchRun {
     static func count(notebooks folder: String) throws -> [(name: String, batches: [Int: Int])] {
         let scratch = NSTemporaryDirectory() + "noisebook-course-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.sorted()
+        // The notebooks `noisebook run` would run, in its order.
         var result = [(name: String, batches: [Int: Int])]()
-        for file in files {
+        for path in try NotebookDiscovery.notebooks(in: [folder]) {
+            let file = (path as NSString).lastPathComponent
             let counter = CountingDenoiser()
             var options = RunOptions(version: "course-count")
-            options.paths = [folder + "/" + file]
+            options.paths = [path]
             options.outputFolder = scratch + "/Output"
             options.cacheFolder = scratch + "/cache"
             options.lockFile = scratch + "/lock"

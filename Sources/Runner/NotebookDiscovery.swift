@@ -1,10 +1,10 @@
 import Foundation
 
 /// Finds the notebooks named on the command line, in the assignment's part order.
-enum NotebookDiscovery {
+public enum NotebookDiscovery {
     /// Absolute paths of the `.md` notebooks in `paths` (files, or folders searched one
     /// level deep), sorted by part number ("0", "1.1", "1.7.1", "1.10", "2").
-    static func notebooks(in paths: [String]) throws -> [String] {
+    public static func notebooks(in paths: [String]) throws -> [String] {
         var found = [String]()
         let manager = FileManager.default
         for path in paths {
