@@ -94,7 +94,8 @@ final class NotebookRun {
 
             if let (name, failedIndex) = state.failedRead(program) {
                 let failedCell = document.cells[failedIndex]
-                let message = "\(displayPath):\(cell.line):1: note: not run: it reads '\(name)', which cell \(failedIndex + 1) (line \(failedCell.line)) did not define because it failed"
+                let message = Diagnostic.line("\(displayPath):\(cell.line):1", "note",
+                                              "not run: it reads '\(name)', which cell \(failedIndex + 1) (line \(failedCell.line)) did not define because it failed")
                 log.cell(cell, displayPath: displayPath, verdict: "skipped", seconds: nil, detail: "reads '\(name)' from a failed cell")
                 state.leaveUndefined(program.definedNames, by: failedIndex)
                 outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: message))

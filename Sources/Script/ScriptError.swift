@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A diagnostic from parsing or running a cell: what went wrong, where, and hints.
 public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The family of a diagnostic, so callers can react without parsing messages.
@@ -112,11 +114,11 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = range.map { "\($0.start): \(message)" }
             ?? inFunction.map { "in '\($0.function)', line \($0.line):\($0.column) of its declaration: \(message)" } ?? message
-        if let related { text += "\n\(related.range.start): note: \(related.message)" }
+        if let related { text += "\n" + Diagnostic.line("\(related.range.start)", "note", related.message) }
         for call in callChain {
             let place = call.range.map { "\($0.start)" }
                 ?? call.inFunction.map { "in '\($0.function)', line \($0.line):\($0.column) of its declaration" } ?? "?"
-            text += "\n\(place): note: \(call.message)"
+            text += "\n" + Diagnostic.line(place, "note", call.message)
         }
         for note in notes { text += "\nnote: \(note)" }
         return text

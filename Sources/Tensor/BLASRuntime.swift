@@ -1,4 +1,5 @@
 import COpenBLAS
+import Diagnostics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -98,7 +99,8 @@ public enum BLASRuntime {
         var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
         argv.append(nil)
         execv("/proc/self/exe", &argv)
-        FileHandle.standardError.write(Data("\(program): warning: could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on the kernel it loaded\n".utf8))
+        let warning = Diagnostic.line(program, "warning", "could not re-execute with OPENBLAS_CORETYPE=\(kernel); BLAS runs on the kernel it loaded")
+        FileHandle.standardError.write(Data((warning + "\n").utf8))
     }
 
     /// Measured single-precision GEMM throughput, in GFLOP/s, for `size`^3 products

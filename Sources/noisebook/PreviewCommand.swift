@@ -28,7 +28,7 @@ struct PreviewCommand {
         server.pageFilter = { _, html in LivePage.inject(into: html) }
         try server.start(port: port)
         if host != "127.0.0.1" {
-            printError("noisebook: warning: serving on \(host), not only this machine: anyone who can reach it can read the site")
+            printError(Diagnostic.line("noisebook", "warning", "serving on \(host), not only this machine: anyone who can reach it can read the site"))
         }
         printError("noisebook: preview at http://\(host):\(server.port)/ (Ctrl-C to stop)")
         setup.log.observer = { event in Self.forward(event, to: server, control: control) }
