@@ -25,8 +25,8 @@ extension NotebookLibrary {
             return
         }
         guard table.ids.contains(id) else {
-            let hint = ClosestMatch.suggestion(for: id, among: table.ids).map { ["did you mean '\($0)'?"] } ?? []
-            throw failure("'\(id)' is not a deliverable of \(table.path)", name, notes: hint)
+            let hint = ClosestMatch.question(for: id, among: table.ids)
+            throw failure("'\(id)' is not a deliverable of \(table.path)", name, notes: hint.map { [$0] } ?? [])
         }
         session.emit(.deliverable(id))
     }

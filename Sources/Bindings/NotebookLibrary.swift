@@ -85,7 +85,7 @@ public enum NotebookLibrary {
     static func view(named name: String, _ parameter: String) throws -> ImageView {
         guard let view = ImageView(rawValue: name) else {
             let names = ImageView.allCases.map(\.rawValue)
-            let hint = ClosestMatch.suggestion(for: name, among: names).map { "did you mean '\($0)'?" }
+            let hint = ClosestMatch.question(for: name, among: names)
             throw failure("unknown view '\(name)'", parameter, notes: (hint.map { [$0] } ?? []) + ["views: " + names.joined(separator: ", ")])
         }
         return view

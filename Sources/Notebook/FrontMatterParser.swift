@@ -50,13 +50,9 @@ struct FrontMatterParser {
 
             inParameters = false
             guard FrontMatter.knownKeys.contains(name) else {
-                var message = "unknown front-matter key '\(name)'"
-                if let guess = ClosestMatch.suggestion(for: name, among: FrontMatter.knownKeys) {
-                    message += "; did you mean '\(guess)'?"
-                } else {
-                    message += " (expected one of: \(FrontMatter.knownKeys.joined(separator: ", ")))"
-                }
-                throw error(lineNumber, 0, message)
+                let hint = ClosestMatch.hint(for: name, among: FrontMatter.knownKeys)
+                let expected = hint.isEmpty ? " (expected one of: \(FrontMatter.knownKeys.joined(separator: ", ")))" : ""
+                throw error(lineNumber, 0, "unknown front-matter key '\(name)'" + hint + expected)
             }
             if let first = seenKeys[name] {
                 throw error(lineNumber, 0, "duplicate key '\(name)' (first set on line \(first))")

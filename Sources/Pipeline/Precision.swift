@@ -21,8 +21,7 @@ public enum Precision: String, Sendable, CaseIterable {
     public static func problem(_ name: String) -> String? {
         guard Precision(rawValue: name) == nil else { return nil }
         let names = allCases.map(\.rawValue)
-        let hint = ClosestMatch.suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? ""
-        return "unknown precision '\(name)'\(hint) (expected \(names.joined(separator: " or ")))"
+        return "unknown precision '\(name)'\(ClosestMatch.hint(for: name, among: names)) (expected \(names.joined(separator: " or ")))"
     }
 
     /// The bf16 kernel this precision runs on this machine (nil for fp32); bf16 where it

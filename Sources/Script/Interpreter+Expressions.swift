@@ -70,7 +70,7 @@ extension Interpreter {
 
     func unknownName(_ name: String, range: SourceRange, candidates: Set<String>) -> ScriptError {
         let notes = PythonHabits.note(name, at: .name).map { [$0] }
-            ?? ClosestMatch.suggestion(for: name, among: candidates).map { ["did you mean '\($0)'?"] } ?? []
+            ?? ClosestMatch.question(for: name, among: candidates).map { [$0] } ?? []
         return ScriptError(kind: .unknownName, message: "cannot find '\(name)' in scope", range: range, notes: notes)
     }
 

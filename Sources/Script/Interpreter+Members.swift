@@ -26,7 +26,7 @@ extension Interpreter {
 
     func noMember(_ typeName: String, _ name: String, range: SourceRange, candidates: [String]) -> ScriptError {
         let notes = PythonHabits.note(name, at: .member).map { [$0] }
-            ?? ClosestMatch.suggestion(for: name, among: candidates).map { ["did you mean '\($0)'?"] } ?? []
+            ?? ClosestMatch.question(for: name, among: candidates).map { [$0] } ?? []
         return ScriptError(kind: .unknownName, message: "value of type '\(typeName)' has no member '\(name)'",
                            range: range, notes: notes)
     }

@@ -28,4 +28,15 @@ public enum ClosestMatch {
         }
         return best?.name
     }
+
+    /// "did you mean 'name'?" for the closest candidate (`suggestion`), nil when none is
+    /// close: the one wording of the hint, as a note of its own.
+    public static func question(for word: String, among candidates: some Sequence<String>) -> String? {
+        suggestion(for: word, among: candidates).map { "did you mean '\($0)'?" }
+    }
+
+    /// "; did you mean 'name'?" to end a message with, or "" when no candidate is close.
+    public static func hint(for word: String, among candidates: some Sequence<String>) -> String {
+        question(for: word, among: candidates).map { "; " + $0 } ?? ""
+    }
 }

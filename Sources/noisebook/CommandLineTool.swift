@@ -98,7 +98,7 @@ struct CommandLineTool {
 
     /// "; did you mean 'run'?" when a close name exists.
     static func suggestion(_ word: String, among candidates: [String]) -> String {
-        ClosestMatch.suggestion(for: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        ClosestMatch.hint(for: word, among: candidates)
     }
 }
 

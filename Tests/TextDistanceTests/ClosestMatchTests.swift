@@ -24,4 +24,12 @@ final class ClosestMatchTests: XCTestCase {
         XCTAssertNil(ClosestMatch.suggestion(for: "run", among: ["run", ""]))
         XCTAssertNil(ClosestMatch.suggestion(for: "x", among: [String]()))
     }
+
+    /// The one wording of the hint, as a note and as a message's ending.
+    func testTheHintIsWordedOnce() {
+        XCTAssertEqual(ClosestMatch.question(for: "rnu", among: ["run", "help"]), "did you mean 'run'?")
+        XCTAssertEqual(ClosestMatch.hint(for: "rnu", among: ["run", "help"]), "; did you mean 'run'?")
+        XCTAssertNil(ClosestMatch.question(for: "zzzz", among: ["run", "help"]))
+        XCTAssertEqual(ClosestMatch.hint(for: "zzzz", among: ["run", "help"]), "")
+    }
 }
