@@ -33,6 +33,15 @@ public enum Knob: String, CaseIterable, Sendable {
         }
     }
 
+    /// What stands for its value when it takes no listed one (`NOISEBOOK_THREADS=N`).
+    public var placeholder: String {
+        switch self {
+        case .threads: "N"
+        case .models: "DIR"
+        case .sgemmKernel, .bf16Kernel, .winograd, .blasKernel, .blasReexec, .blasInherited: "NAME"
+        }
+    }
+
     /// What it does, one line for the help and the docs.
     public var summary: String {
         switch self {
@@ -67,8 +76,7 @@ public enum Knob: String, CaseIterable, Sendable {
     /// The user's knobs for help texts and docs: `NAME=a|b|c`, then its summary indented.
     public static var userTable: String {
         allCases.filter(\.isForUsers).map { knob in
-            knob.rawValue + (knob.values.map { "=" + $0.joined(separator: "|") } ?? (knob == .threads ? "=N" : "=DIR"))
-                + "\n    " + knob.summary
+            knob.rawValue + "=" + (knob.values?.joined(separator: "|") ?? knob.placeholder) + "\n    " + knob.summary
         }.joined(separator: "\n")
     }
 }
