@@ -634,12 +634,12 @@ def train(args, preset, mode):
         log(f"starting from the weights of {args.init_from} (fresh optimizer state)")
     if latest:
         saved = torch.load(latest[-1], map_location=device, weights_only=False)
+        # Checkpoints written before the fine-tune settings existed trained with the preset's.
+        saved.setdefault("settings", {"lr": preset["lr"], "high_noise_share": 0.0})
         for key in ("config", "words", "phases", "data_digest", "seed", "settings"):
             ours = {"config": config, "words": words, "phases": phases,
                     "data_digest": data["digest"], "seed": args.seed, "settings": settings}[key]
-            # Checkpoints written before the fine-tune settings existed trained with the preset's.
-            theirs = saved.get(key, {"lr": preset["lr"], "high_noise_share": 0.0})
-            if json.dumps(theirs, sort_keys=True, default=str) == json.dumps(ours, sort_keys=True, default=str):
+            if json.dumps(saved[key], sort_keys=True, default=str) == json.dumps(ours, sort_keys=True, default=str):
                 continue
             if key == "phases" and args.replan:
                 check_replan(saved["phases"], phases, saved["state"]["step"])
