@@ -11,10 +11,9 @@ extension FuzzTarget {
     static let scriptLibrary: Library = {
         var library = Library()
         for arity in 0...6 {
-            let names = (0..<arity).map { "item\($0)" }
-            library.add(Builtin(name: "print", parameters: names.map { .unlabeled($0) },
-                                summary: "Formats its arguments and discards them.") { arguments in
-                _ = names.map { arguments[$0].displayString }
+            let items = (0..<arity).map { Param.any("item\($0)", label: .unlabeled) }
+            library.add(Builtin(name: "print", items, summary: "Formats its arguments and discards them.") { arguments in
+                _ = try items.map { try arguments[$0].displayString }
                 return .void
             })
         }

@@ -63,8 +63,8 @@ extension NotebookSession {
     /// The noise of one built-in call: numbered draws of its `seed:` argument when it gives
     /// one, else its own stream.
     func noise(for call: String, _ arguments: Arguments) throws -> CallNoise {
-        if arguments.isPresent("seed") {
-            return .draws(NoiseDraws(notebookSeed: seed, seed: try arguments.int("seed")))
+        if let seed = try arguments[NotebookLibrary.Parameters.seed] {
+            return .draws(NoiseDraws(notebookSeed: self.seed, seed: seed))
         }
         return .stream(random(for: call, arguments))
     }

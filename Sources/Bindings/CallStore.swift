@@ -49,12 +49,13 @@ extension NotebookLibrary {
             guard let store = session.callStore, session.fixedSeed == nil else { return try body(arguments) }
             let digest = ValueDigest.of(arguments)
             let signature = name + " " + digest
+            let seeded = arguments.isPresent(NotebookLibrary.Parameters.seed)
             let key = callKey(name: name, argumentDigest: digest, session: session,
-                              occurrence: arguments.isPresent("seed") ? nil : session.occurrences(signature))
+                              occurrence: seeded ? nil : session.occurrences(signature))
             if let (value, notes) = store.load(key) {
                 // The call's occurrence counts as if it had run, so the next identical call
                 // draws the next stream, as it would have.
-                if !arguments.isPresent("seed") { session.countOccurrence(signature) }
+                if !seeded { session.countOccurrence(signature) }
                 notes.forEach(session.replay)
                 session.tally(name, reused: true)
                 return value

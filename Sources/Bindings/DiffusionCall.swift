@@ -37,14 +37,24 @@ final class DiffusionCall {
 
     /// The condition for a prompt argument; a call without one uses the course's default
     /// prompt and says so below the cell.
-    func condition(_ arguments: Arguments, _ name: String) throws -> Condition {
-        guard arguments.isPresent(name) else {
-            session.noteOnce("\(operation): no \(name): given, so the course's default \"\(NotebookLibrary.photoPrompt)\" was used")
+    func condition(_ parameter: Param<String?>) throws -> Condition {
+        guard let prompt = try arguments[parameter] else {
+            session.noteOnce("\(operation): no \(parameter.name): given, so the course's default \"\(NotebookLibrary.photoPrompt)\" was used")
             return try condition(NotebookLibrary.photoPrompt)
         }
-        do { return try condition(try arguments.string(name)) } catch let failure as BuiltinFailure {
+        return try condition(prompt, from: parameter)
+    }
+
+    /// The condition for a required prompt argument.
+    func condition(_ parameter: Param<String>) throws -> Condition {
+        try condition(try arguments[parameter], from: parameter)
+    }
+
+    /// The condition for `prompt`, a failure pointing at the argument it came from.
+    private func condition(_ prompt: String, from parameter: some ParameterDeclaring) throws -> Condition {
+        do { return try condition(prompt) } catch let failure as BuiltinFailure {
             var located = failure
-            located.parameter = located.parameter ?? name
+            located.parameter = located.parameter ?? parameter.declaration.name
             throw located
         }
     }
@@ -69,23 +79,23 @@ final class DiffusionCall {
     func unconditional() throws -> Condition { try condition(NotebookLibrary.emptyPrompt) }
 
     /// The guidance scale gamma.
-    func guidance(_ arguments: Arguments) throws -> Float {
-        let gamma = try arguments.double("guidance")
+    func guidance(_ parameter: Param<Double> = NotebookLibrary.Parameters.guidance) throws -> Float {
+        let gamma = try arguments[parameter]
         guard gamma.isFinite, abs(gamma) <= 100 else {
-            throw NotebookLibrary.failure("guidance must be a finite number of at most 100 in size, got \(gamma)", "guidance")
+            throw NotebookLibrary.failure("guidance must be a finite number of at most 100 in size, got \(gamma)", parameter)
         }
         return Float(gamma)
     }
 
     /// A sampler over the course's strided timesteps (990, 990 - stride, ..., 0).
     func sampler(stride: Int) throws -> Sampler {
-        guard (1...990).contains(stride) else { throw NotebookLibrary.failure("stride must be in 1...990, got \(stride)", "stride") }
+        guard (1...990).contains(stride) else { throw NotebookLibrary.failure("stride must be in 1...990, got \(stride)", NotebookLibrary.Parameters.stride) }
         return try configured(NoiseSchedule.stridedTimesteps(start: 990 - 990 % stride, stride: stride))
     }
 
     /// A sampler taking `steps` model steps from t = 990 to 0 (`NoiseSchedule.timesteps(steps:)`).
     func sampler(steps: Int) throws -> Sampler {
-        guard (1...990).contains(steps) else { throw NotebookLibrary.failure("steps must be in 1...990, got \(steps)", "steps") }
+        guard (1...990).contains(steps) else { throw NotebookLibrary.failure("steps must be in 1...990, got \(steps)", NotebookLibrary.Parameters.steps) }
         return try configured(NoiseSchedule.timesteps(steps: steps))
     }
 
@@ -105,48 +115,49 @@ final class DiffusionCall {
     /// The model, with the patch schedule the call asks for (`patches: "41@750 31@550 7@0"`,
     /// or one size for every step) when it asks for one.
     private func denoiser() throws -> any Denoiser {
-        guard arguments.isPresent("patches") else { return model.denoiser }
-        let text = try arguments.string("patches")
+        let patches = NotebookLibrary.Parameters.patches
+        guard let text = try arguments[patches] else { return model.denoiser }
         guard let withPatches = model.withPatches else {
-            throw NotebookLibrary.failure("only the built-in local-score model has a patch schedule; this notebook runs on \(model.denoiser.displayName)", "patches")
+            throw NotebookLibrary.failure("only the built-in local-score model has a patch schedule; this notebook runs on \(model.denoiser.displayName)", patches)
         }
         var stages = [PatchSchedule.Stage]()
         for part in text.split(separator: " ") {
             let pieces = part.split(separator: "@")
             guard (1...2).contains(pieces.count), let size = Int(pieces[0]), let from = pieces.count == 2 ? Int(pieces[1]) : 0 else {
-                throw NotebookLibrary.failure("cannot read patch stage '\(part)': write SIZE@FROM, e.g. \"41@750 21@350 7@0\"", "patches")
+                throw NotebookLibrary.failure("cannot read patch stage '\(part)': write SIZE@FROM, e.g. \"41@750 21@350 7@0\"", patches)
             }
             stages.append(PatchSchedule.Stage(from: from, size: size))
         }
-        do { return withPatches(try PatchSchedule(stages: stages)) } catch { throw NotebookLibrary.failure("\(error)", "patches") }
+        do { return withPatches(try PatchSchedule(stages: stages)) } catch { throw NotebookLibrary.failure("\(error)", patches) }
     }
 
     /// A start index into the sampler's timesteps.
-    func index(_ arguments: Arguments, _ name: String, _ sampler: Sampler) throws -> Int {
-        let i = try arguments.int(name)
+    func index(_ parameter: Param<Int>, _ sampler: Sampler) throws -> Int {
+        let i = try arguments[parameter]
         guard i >= 0, i < sampler.timesteps.count - 1 else {
             let steps = sampler.timesteps.count - 1
-            throw NotebookLibrary.failure("\(name) = \(i) is out of range: it indexes the \(steps) steps from t = \(sampler.timesteps[0]) to 0, so it must be in 0...\(steps - 1)", name)
+            throw NotebookLibrary.failure("\(parameter.name) = \(i) is out of range: it indexes the \(steps) steps from t = \(sampler.timesteps[0]) to 0, so it must be in 0...\(steps - 1)", parameter)
         }
         return i
     }
 
     /// An image argument as the model's input: `[1, 3, side, side]` in [-1, 1].
-    func modelInput(_ arguments: Arguments, _ name: String) throws -> Tensor {
-        let image = try NotebookLibrary.image(arguments, name)
+    func modelInput(_ parameter: Param<ImageValue>) throws -> Tensor {
+        let image = try arguments[parameter]
         guard image.channels == 3 else {
-            throw NotebookLibrary.failure("the model needs an RGB image, got \(image.channels) channel(s); use .rgb()", name)
+            throw NotebookLibrary.failure("the model needs an RGB image, got \(image.channels) channel(s); use .rgb()", parameter)
         }
         guard image.height == side, image.width == side else {
-            throw NotebookLibrary.failure("the model works on \(side)x\(side) images, got \(image.width)x\(image.height); use .resized(to: \(side))", name)
+            throw NotebookLibrary.failure("the model works on \(side)x\(side) images, got \(image.width)x\(image.height); use .resized(to: \(side))", parameter)
         }
         return try image.modelTensor.reshaped([1] + image.tensor.shape)
     }
 
     /// Pure noise for `count` images.
-    func pureNoise(_ arguments: Arguments) throws -> Tensor {
-        let count = try arguments.int("count")
-        guard (1...16).contains(count) else { throw NotebookLibrary.failure("count must be in 1...16, got \(count)", "count") }
+    func pureNoise() throws -> Tensor {
+        let parameter = NotebookLibrary.Parameters.count
+        let count = try arguments[parameter]
+        guard (1...16).contains(count) else { throw NotebookLibrary.failure("count must be in 1...16, got \(count)", parameter) }
         return random.normal(shape: [count, 3, side, side])
     }
 
@@ -156,8 +167,9 @@ final class DiffusionCall {
                  estimate: Sampler.Estimator,
                  afterStep: ((Tensor, Int, inout CallNoise) throws -> Tensor)? = nil,
                  modelName: String? = nil) throws -> Value {
-        let keepEvery = arguments.isPresent("keepEvery") ? try arguments.int("keepEvery") : nil
-        if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", "keepEvery") }
+        let parameter = NotebookLibrary.Parameters.keepEvery
+        let keepEvery = try arguments[parameter]
+        if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", parameter) }
         let steps = sampler.timesteps.count - 1 - iStart
         let result: (image: Tensor, intermediates: [(t: Int, image: Tensor)])
         do {
@@ -187,7 +199,7 @@ final class DiffusionCall {
         let pixels = x.rank == 4 ? x.slice(0) : x
         // A patch schedule changes what the model does, so the line says which one ran.
         var named = operation
-        if arguments.isPresent("patches"), let patches = try? arguments.string("patches") {
+        if let patches = (try? arguments[NotebookLibrary.Parameters.patches]) ?? nil {
             named = operation.hasSuffix(")") ? operation.dropLast() + ", patches \(patches))" : operation + "(patches \(patches))"
         }
         let provenance = Provenance(model: modelName ?? model.denoiser.displayName, prompt: prompt, seed: session.seed,

@@ -11,142 +11,138 @@ extension NotebookLibrary {
     static let emptyPrompt = ""
 
     static func addDiffusionFunctions(to library: inout Library, session: NotebookSession) {
+        let (image, t, prompt, seed) = (Parameters.image, Parameters.t, Parameters.prompt, Parameters.seed)
+        let (iStart, stride, guidance, keepEvery) = (Parameters.iStart, Parameters.stride, Parameters.guidance, Parameters.keepEvery)
+        let (count, steps, patches) = (Parameters.count, Parameters.steps, Parameters.patches)
         library.add(function("modelName", [], "The name of the model this notebook runs on.", reads: [HostState.model]) { _ in
             .string(try session.model().denoiser.displayName)
         })
-        library.add(function("oneStepDenoise", [(nil, "image", nil), ("t", "t", nil), ("prompt", "prompt", .void)],
+        library.add(function("oneStepDenoise", [image, t, prompt],
                              "One-step denoising (A.2): the clean image estimated from one noise prediction at t.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "oneStepDenoise")
-            let t = try NotebookLibrary.timestep(arguments, "t", run.schedule)
-            let x = try run.modelInput(arguments, "image")
-            let condition = try run.condition(arguments, "prompt")
+            let t = try NotebookLibrary.timestep(arguments, t, run.schedule)
+            let x = try run.modelInput(image)
+            let condition = try run.condition(prompt)
             let x0 = try run.sampler(stride: 30).oneStepDenoise(x, t: t, condition: condition)
             return run.image(x0, prompt: condition.prompt, steps: 1, operation: "oneStepDenoise(t: \(t))")
         })
-        library.add(function("iterativeDenoise", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                                  ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void), ("seed", "seed", .void)],
+        library.add(function("iterativeDenoise", [image, iStart, prompt, stride, keepEvery, seed],
                              "Iterative denoising (iterative_denoise) from timesteps[iStart] to 0; with keepEvery: k, every k-th step's image and then the final one.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoise")
-            let condition = try run.condition(arguments, "prompt")
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let iStart = try run.index(arguments, "iStart", sampler)
-            return try run.denoise(sampler, x: try run.modelInput(arguments, "image"), iStart: iStart, prompt: condition.prompt,
-                                   operation: "iterativeDenoise(iStart: \(iStart))", estimate: sampler.conditional(condition))
+            let condition = try run.condition(prompt)
+            let sampler = try run.sampler(stride: try arguments[stride])
+            let i = try run.index(iStart, sampler)
+            return try run.denoise(sampler, x: try run.modelInput(image), iStart: i, prompt: condition.prompt,
+                                   operation: "iterativeDenoise(iStart: \(i))", estimate: sampler.conditional(condition))
         })
-        library.add(function("iterativeDenoiseCFG", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                                     ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("keepEvery", "keepEvery", .void), ("seed", "seed", .void)],
+        library.add(function("iterativeDenoiseCFG", [image, iStart, prompt, guidance, stride, keepEvery, seed],
                              "Iterative denoising with classifier-free guidance (iterative_denoise_cfg, A.4); unconditional prompt \"\".", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "iterativeDenoiseCFG")
-            let condition = try run.condition(arguments, "prompt")
-            let guidance = try run.guidance(arguments)
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let iStart = try run.index(arguments, "iStart", sampler)
-            return try run.denoise(sampler, x: try run.modelInput(arguments, "image"), iStart: iStart, prompt: condition.prompt,
-                                   operation: "iterativeDenoiseCFG(iStart: \(iStart), γ \(format(Double(guidance))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
+            let condition = try run.condition(prompt)
+            let gamma = try run.guidance()
+            let sampler = try run.sampler(stride: try arguments[stride])
+            let i = try run.index(iStart, sampler)
+            return try run.denoise(sampler, x: try run.modelInput(image), iStart: i, prompt: condition.prompt,
+                                   operation: "iterativeDenoiseCFG(iStart: \(i), γ \(format(Double(gamma))))",
+                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
         })
-        library.add(function("sample", [("count", "count", .int(1)), ("prompt", "prompt", .void), ("steps", "steps", .int(33)),
-                                        ("patches", "patches", .void), ("seed", "seed", .void)],
+        library.add(function("sample", [count, prompt, steps, patches, seed],
                              "Images sampled from pure noise by iterative denoising without guidance (part 1.5).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sample")
-            let condition = try run.condition(arguments, "prompt")
-            let sampler = try run.sampler(steps: try arguments.int("steps"))
-            let noise = try run.pureNoise(arguments)
+            let condition = try run.condition(prompt)
+            let sampler = try run.sampler(steps: try arguments[steps])
+            let noise = try run.pureNoise()
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sample",
                                    estimate: sampler.conditional(condition))
         })
-        library.add(function("sampleCFG", [("count", "count", .int(1)), ("prompt", "prompt", .void),
-                                           ("guidance", "guidance", .double(7)), ("steps", "steps", .int(33)),
-                                           ("patches", "patches", .void), ("seed", "seed", .void)],
+        library.add(function("sampleCFG", [count, prompt, guidance, steps, patches, seed],
                              "Images sampled from pure noise with classifier-free guidance (part 1.6).", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sampleCFG")
-            let condition = try run.condition(arguments, "prompt")
-            let guidance = try run.guidance(arguments)
-            let sampler = try run.sampler(steps: try arguments.int("steps"))
-            let noise = try run.pureNoise(arguments)
-            return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sampleCFG(γ \(format(Double(guidance))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
+            let condition = try run.condition(prompt)
+            let gamma = try run.guidance()
+            let sampler = try run.sampler(steps: try arguments[steps])
+            let noise = try run.pureNoise()
+            return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sampleCFG(γ \(format(Double(gamma))))",
+                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
         })
-        library.add(function("sdedit", [(nil, "image", nil), ("iStart", "iStart", nil), ("prompt", "prompt", .void),
-                                        ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
+        library.add(function("sdedit", [image, iStart, prompt, guidance, stride, seed],
                              "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "sdedit")
-            let condition = try run.condition(arguments, "prompt")
-            let guidance = try run.guidance(arguments)
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let iStart = try run.index(arguments, "iStart", sampler)
-            let x0 = try run.modelInput(arguments, "image")
-            let noisy = try sampler.sdeditStart(x0, iStart: iStart, random: &run.random)
-            return try run.denoise(sampler, x: noisy, iStart: iStart, prompt: condition.prompt,
-                                   operation: "sdedit(iStart: \(iStart), γ \(format(Double(guidance))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance))
+            let condition = try run.condition(prompt)
+            let gamma = try run.guidance()
+            let sampler = try run.sampler(stride: try arguments[stride])
+            let i = try run.index(iStart, sampler)
+            let x0 = try run.modelInput(image)
+            let noisy = try sampler.sdeditStart(x0, iStart: i, random: &run.random)
+            return try run.denoise(sampler, x: noisy, iStart: i, prompt: condition.prompt,
+                                   operation: "sdedit(iStart: \(i), γ \(format(Double(gamma))))",
+                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
         })
-        library.add(function("inpaint", [(nil, "image", nil), ("mask", "mask", nil), ("prompt", "prompt", .void),
-                                         ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
+        let mask = Param.image("mask")
+        library.add(function("inpaint", [image, mask, prompt, guidance, stride, seed],
                              "Inpainting (inpaint, A.5): new content where the mask is 1, the original where it is 0.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "inpaint")
-            let condition = try run.condition(arguments, "prompt")
-            let guidance = try run.guidance(arguments)
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
-            let original = try run.modelInput(arguments, "image")
-            let mask = try NotebookLibrary.image(arguments, "mask")
-            guard mask.channels == 1 || mask.channels == 3, mask.height == original.shape[2], mask.width == original.shape[3] else {
-                throw NotebookLibrary.failure("the mask is \(ImageValue.sizeText(mask.tensor.shape)) but the image is \(ImageValue.sizeText(Array(original.shape.dropFirst()))); they need the same height and width", "mask")
+            let condition = try run.condition(prompt)
+            let gamma = try run.guidance()
+            let sampler = try run.sampler(stride: try arguments[stride])
+            let original = try run.modelInput(image)
+            let region = try arguments[mask]
+            guard region.channels == 1 || region.channels == 3, region.height == original.shape[2], region.width == original.shape[3] else {
+                throw NotebookLibrary.failure("the mask is \(ImageValue.sizeText(region.tensor.shape)) but the image is \(ImageValue.sizeText(Array(original.shape.dropFirst()))); they need the same height and width", mask)
             }
-            let m = try mask.tensor.reshaped([1] + mask.tensor.shape)                       // [1, C, H, W]
+            let m = try region.tensor.reshaped([1] + region.tensor.shape)                   // [1, C, H, W]
             let start = run.random.normal(shape: original.shape)
             let step: (Tensor, Int, inout CallNoise) throws -> Tensor
-            do { step = try sampler.inpaintingStep(original: original, mask: m, noise: CallNoise.self) } catch { throw NotebookLibrary.failure("\(error)", "mask") }
-            return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt, operation: "inpaint(γ \(format(Double(guidance))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: guidance),
+            do { step = try sampler.inpaintingStep(original: original, mask: m, noise: CallNoise.self) } catch { throw NotebookLibrary.failure("\(error)", mask) }
+            return try run.denoise(sampler, x: start, iStart: 0, prompt: condition.prompt, operation: "inpaint(γ \(format(Double(gamma))))",
+                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma),
                                    afterStep: step)
         })
-        library.add(function("visualAnagram", [("prompts", "prompts", nil), ("views", "views", .array([.string("identity"), .string("flip")])),
-                                               ("guidance", "guidance", .double(7)), ("stride", "stride", .int(30)), ("seed", "seed", .void)],
+        let prompts = Param.strings("prompts"), views = Param.strings("views", default: ["identity", "flip"])
+        library.add(function("visualAnagram", [prompts, views, guidance, stride, seed],
                              "A visual anagram (visual_anagrams): one image that shows prompts[i] under views[i].", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "visualAnagram")
-            let prompts = try NotebookLibrary.strings(arguments, "prompts")
-            let viewNames = try NotebookLibrary.strings(arguments, "views")
-            guard !prompts.isEmpty, prompts.count == viewNames.count else {
-                throw NotebookLibrary.failure("need one view per prompt, got \(prompts.count) prompts and \(viewNames.count) views", "views")
+            let texts = try arguments[prompts]
+            let viewNames = try arguments[views]
+            guard !texts.isEmpty, texts.count == viewNames.count else {
+                throw NotebookLibrary.failure("need one view per prompt, got \(texts.count) prompts and \(viewNames.count) views", views)
             }
             var pairs = [(Condition, ImageView)]()
-            for (prompt, name) in zip(prompts, viewNames) {
-                pairs.append((try run.condition(prompt), try NotebookLibrary.view(named: name, "views")))
+            for (text, name) in zip(texts, viewNames) {
+                pairs.append((try run.condition(text), try NotebookLibrary.view(named: name, views)))
             }
-            let guidance = try run.guidance(arguments)
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
+            let gamma = try run.guidance()
+            let sampler = try run.sampler(stride: try arguments[stride])
             let noise = run.random.normal(shape: [1, 3, run.side, run.side])
-            let label = zip(prompts, viewNames).map { "\($1): \($0)" }.joined(separator: " | ")
-            return try run.denoise(sampler, x: noise, iStart: 0, prompt: label, operation: "visualAnagram(γ \(format(Double(guidance))))",
-                                   estimate: sampler.anagram(pairs, unconditional: try run.unconditional(), guidance: guidance))
+            let label = zip(texts, viewNames).map { "\($1): \($0)" }.joined(separator: " | ")
+            return try run.denoise(sampler, x: noise, iStart: 0, prompt: label, operation: "visualAnagram(γ \(format(Double(gamma))))",
+                                   estimate: sampler.anagram(pairs, unconditional: try run.unconditional(), guidance: gamma))
         })
-        library.add(function("hybridImage", [("low", "low", nil), ("high", "high", nil), ("guidance", "guidance", .double(7)),
-                                             ("kernelSize", "kernelSize", .int(33)), ("sigma", "sigma", .double(2)), ("stride", "stride", .int(30)),
-                                             ("split", "split", .string("frequency")), ("seed", "seed", .void)],
+        let low = Param.string("low"), high = Param.string("high")
+        let split = Param.string("split", default: "frequency")
+        library.add(function("hybridImage", [low, high, guidance, Parameters.kernelSize, Parameters.sigma, stride, split, seed],
                              "A factorized hybrid (make_hybrids): one prompt's low frequencies plus another's high frequencies; with split: \"color\", one prompt's gray part plus another's colour.", reads: [HostState.model]) { arguments in
             let run = try DiffusionCall(session, arguments, operation: "hybridImage")
-            let low = try run.condition(arguments, "low"), high = try run.condition(arguments, "high")
-            let guidance = try run.guidance(arguments)
+            let lowCondition = try run.condition(low), highCondition = try run.condition(high)
+            let gamma = try run.guidance()
             let (size, sigma) = try NotebookLibrary.blurSettings(arguments)
-            let split = try arguments.string("split")
             let filter: (Tensor) throws -> Tensor
             let label: String
-            switch split {
+            switch try arguments[split] {
             case "frequency":
                 filter = { try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma)) }
                 label = "blur \(size)/\(format(sigma))"
             case "color":
                 filter = NotebookLibrary.channelMean
                 label = "gray/colour"
-            default:
-                throw NotebookLibrary.failure("split must be \"frequency\" or \"color\", got \"\(split)\"", "split")
+            case let other:
+                throw NotebookLibrary.failure("split must be \"frequency\" or \"color\", got \"\(other)\"", split)
             }
-            let sampler = try run.sampler(stride: try arguments.int("stride"))
+            let sampler = try run.sampler(stride: try arguments[stride])
             let noise = run.random.normal(shape: [1, 3, run.side, run.side])
-            return try run.denoise(sampler, x: noise, iStart: 0, prompt: "low: \(low.prompt) | high: \(high.prompt)",
-                                   operation: "hybridImage(γ \(format(Double(guidance))), \(label))",
-                                   estimate: sampler.hybrid(low: low, high: high, unconditional: try run.unconditional(), guidance: guidance,
+            return try run.denoise(sampler, x: noise, iStart: 0, prompt: "low: \(lowCondition.prompt) | high: \(highCondition.prompt)",
+                                   operation: "hybridImage(γ \(format(Double(gamma))), \(label))",
+                                   estimate: sampler.hybrid(low: lowCondition, high: highCondition, unconditional: try run.unconditional(), guidance: gamma,
                                                             lowPass: filter))
         })
     }

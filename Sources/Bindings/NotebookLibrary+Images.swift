@@ -9,30 +9,32 @@ extension NotebookLibrary {
     static let maximumSide = 4096
 
     static func addImageFunctions(to library: inout Library, session: NotebookSession) {
-        library.add(function("loadImage", [(nil, "path", nil)],
+        let image = Parameters.image
+        let path = Param.string("path", label: .unlabeled)
+        library.add(function("loadImage", [path],
                              "Loads a PNG image (relative to the notebook's folder) as RGB in [0, 1].") { arguments in
-            let path = try arguments.string("path")
-            let (absolute, bytes) = try session.read(path)
+            let relative = try arguments[path]
+            let (absolute, bytes) = try session.read(relative)
             do {
                 let tensor = try PNG.decode(bytes, name: session.relativeToProject(absolute))
-                return .native(ImageValue(tensor, provenance: Provenance(source: path)))
+                return .native(ImageValue(tensor, provenance: Provenance(source: relative)))
             } catch {
-                throw NotebookLibrary.failure("\(error)", "path")
+                throw NotebookLibrary.failure("\(error)", path)
             }
         })
-        library.add(function("saveImage", [(nil, "image", nil), ("to", "path", nil)],
+        let destination = Param.string("path", label: "to")
+        library.add(function("saveImage", [image, destination],
                              "Saves an image as PNG inside the project.") { arguments in
-            let image = try NotebookLibrary.image(arguments, "image")
-            let path = try session.resolve(try arguments.string("path"))
-            do { try PNG.write(image.displayTensor, to: path) } catch { throw NotebookLibrary.failure("\(error)", "path") }
+            let saved = try arguments[image]
+            let file = try session.resolve(try arguments[destination])
+            do { try PNG.write(saved.displayTensor, to: file) } catch { throw NotebookLibrary.failure("\(error)", destination) }
             return .void
         })
-        library.add(function("gaussianBlur", [(nil, "image", nil), ("kernelSize", "kernelSize", .int(33)),
-                                              ("sigma", "sigma", .double(2))],
+        library.add(function("gaussianBlur", [image, Parameters.kernelSize, Parameters.sigma],
                              "Blurs an image like torchvision's gaussian_blur (reflect padding).") { arguments in
-            let image = try NotebookLibrary.image(arguments, "image")
+            let blurred = try arguments[image]
             let (size, sigma) = try NotebookLibrary.blurSettings(arguments)
-            return try NotebookLibrary.wrap(image, operation: "gaussianBlur(\(size), σ \(sigma))") {
+            return try NotebookLibrary.wrap(blurred, operation: "gaussianBlur(\(size), σ \(sigma))") {
                 try $0.gaussianBlur(kernelSize: size, sigma: Float(sigma))
             }
         })
@@ -44,67 +46,73 @@ extension NotebookLibrary {
             ("exp", "e raised to every value of an image.", { expf($0) }),
             ("log", "Natural logarithm of every value of an image (NaN below 0).", { logf($0) }),
         ]
+        let x = Param.image("x", label: .unlabeled)
         for (name, summary, body) in elementwise {
-            library.add(function(name, [(nil, "x", nil)], summary) { arguments in
-                let image = try NotebookLibrary.image(arguments, "x")
-                return try wrap(image, operation: "\(name)(image)", keepsWeight: name == "abs") { $0.map(body) }
+            library.add(function(name, [x], summary) { arguments in
+                return try wrap(try arguments[x], operation: "\(name)(image)", keepsWeight: name == "abs") { $0.map(body) }
             })
         }
-        library.add(function("pow", [(nil, "base", nil), (nil, "exponent", nil)], "Every value of an image raised to a number.") { arguments in
-            let image = try NotebookLibrary.image(arguments, "base")
-            let exponent = Float(try arguments.double("exponent"))
-            return try wrap(image, operation: "pow(image, \(exponent))", keepsWeight: false) { $0.map { powf($0, exponent) } }
+        let base = Param.image("base", label: .unlabeled), exponent = Param.double("exponent", label: .unlabeled)
+        library.add(function("pow", [base, exponent], "Every value of an image raised to a number.") { arguments in
+            let power = Float(try arguments[exponent])
+            return try wrap(try arguments[base], operation: "pow(image, \(exponent))", keepsWeight: false) { $0.map { powf($0, power) } }
         })
-        library.add(function("rectangleMask", [("size", "size", nil), ("x", "x", nil), ("y", "y", nil),
-                                               ("width", "width", nil), ("height", "height", nil)],
+        let size = Param.int("size")
+        let (left, top, width, height) = (Param.int("x"), Param.int("y"), Param.int("width"), Param.int("height"))
+        library.add(function("rectangleMask", [size, left, top, width, height],
                              "A square mask of side `size`: 1 inside the rectangle, 0 elsewhere.") { arguments in
-            let size = try NotebookLibrary.side(arguments, "size")
-            let (x, y) = (try arguments.int("x"), try arguments.int("y"))
-            let (w, h) = (try arguments.int("width"), try arguments.int("height"))
+            let size = try NotebookLibrary.side(arguments, size)
+            let (x, y) = (try arguments[left], try arguments[top])
+            let (w, h) = (try arguments[width], try arguments[height])
             return try NotebookLibrary.wrapTensor(operation: "rectangleMask", isWeight: true) {
                 try Image.rectangleMask(width: size, height: size, x: x, y: y, w: w, h: h)
             }
         })
-        library.add(function("ellipseMask", [("size", "size", nil), ("centerX", "centerX", nil), ("centerY", "centerY", nil),
-                                             ("radiusX", "radiusX", nil), ("radiusY", "radiusY", nil)],
+        let (centerX, centerY) = (Param.double("centerX"), Param.double("centerY"))
+        let (radiusX, radiusY) = (Param.double("radiusX"), Param.double("radiusY"))
+        library.add(function("ellipseMask", [size, centerX, centerY, radiusX, radiusY],
                              "A square mask of side `size`: 1 inside the ellipse, 0 elsewhere.") { arguments in
-            let size = try NotebookLibrary.side(arguments, "size")
-            let (cx, cy) = (try arguments.double("centerX"), try arguments.double("centerY"))
-            let (rx, ry) = (try arguments.double("radiusX"), try arguments.double("radiusY"))
+            let size = try NotebookLibrary.side(arguments, size)
+            let (cx, cy) = (try arguments[centerX], try arguments[centerY])
+            let (rx, ry) = (try arguments[radiusX], try arguments[radiusY])
             return try NotebookLibrary.wrapTensor(operation: "ellipseMask", isWeight: true) {
                 try Image.ellipseMask(width: size, height: size, centerX: Float(cx), centerY: Float(cy),
                                       radiusX: Float(rx), radiusY: Float(ry))
             }
         })
-        library.add(function("grid", [(nil, "images", nil), ("columns", "columns", .void)],
+        let images = Param.images("images", label: .unlabeled), columns = Parameters.columns
+        library.add(function("grid", [images, columns],
                              "Tiles images into one image, row by row.") { arguments in
-            let images = try NotebookLibrary.images(arguments, "images")
-            let columns = arguments.isPresent("columns") ? try arguments.int("columns") : images.count
-            guard columns >= 1 else { throw NotebookLibrary.failure("columns must be at least 1", "columns") }
-            try NotebookLibrary.checkGridSize(images, columns: columns)
+            let tiles = try arguments[images]
+            let count = try arguments[columns] ?? tiles.count
+            guard count >= 1 else { throw NotebookLibrary.failure("columns must be at least 1", columns) }
+            try NotebookLibrary.checkGridSize(tiles, columns: count, images)
             do {
-                return .native(ImageValue(try Image.grid(images.map(\.tensor), columns: columns, padding: 2, background: 1)))
-            } catch { throw NotebookLibrary.failure("\(error)", "images") }
+                return .native(ImageValue(try Image.grid(tiles.map(\.tensor), columns: count, padding: 2, background: 1)))
+            } catch { throw NotebookLibrary.failure("\(error)", images) }
         })
         addImageMethods(to: &library)
     }
 
     private static func addImageMethods(to library: inout Library) {
-        func method(_ name: String, _ parameters: [(String?, String, Value?)], _ summary: String,
+        let receiver = Param.image("self")
+        func method(_ name: String, _ parameters: [any ParameterDeclaring], _ summary: String,
                     _ body: @escaping @Sendable (ImageValue, Arguments) throws -> Value) {
             library.addMethod(function(name, parameters, summary) { arguments in
-                try body(try NotebookLibrary.image(arguments, "self"), arguments)
+                try body(try arguments[receiver], arguments)
             }, on: "Image")
         }
-        method("centerCrop", [("size", "size", .void)], "The centred square crop (of side `size`, or the shorter side).") { image, arguments in
-            let side = arguments.isPresent("size") ? try NotebookLibrary.side(arguments, "size") : min(image.width, image.height)
+        let cropSize = Param.int("size").optional
+        method("centerCrop", [cropSize], "The centred square crop (of side `size`, or the shorter side).") { image, arguments in
+            let side = try arguments[cropSize].map { try NotebookLibrary.side($0, cropSize) } ?? min(image.width, image.height)
             guard side <= min(image.width, image.height) else {
-                throw NotebookLibrary.failure("cannot crop \(side)x\(side) from a \(image.width)x\(image.height) image", "size")
+                throw NotebookLibrary.failure("cannot crop \(side)x\(side) from a \(image.width)x\(image.height) image", cropSize)
             }
             return try wrap(image, operation: nil) { try $0.centerCrop(width: side, height: side) }
         }
-        method("resized", [("to", "size", nil)], "The image resized to a square of side `size` (antialiased bilinear).") { image, arguments in
-            let side = try NotebookLibrary.side(arguments, "size")
+        let newSize = Param.int("size", label: "to")
+        method("resized", [newSize], "The image resized to a square of side `size` (antialiased bilinear).") { image, arguments in
+            let side = try NotebookLibrary.side(arguments, newSize)
             return try wrap(image, operation: nil) { try $0.resized(width: side, height: side, antialias: true) }
         }
         method("flipped", [], "The image upside down.") { image, _ in
@@ -113,9 +121,10 @@ extension NotebookLibrary {
         method("mirrored", [], "The image mirrored left to right.") { image, _ in
             try wrap(image, operation: then(image, "mirrored")) { $0.flippedHorizontally() }
         }
-        method("rotated", [("by", "degrees", nil)], "The image rotated counterclockwise by a multiple of 90 degrees.") { image, arguments in
-            let degrees = try arguments.int("degrees")
-            guard degrees % 90 == 0 else { throw NotebookLibrary.failure("rotation must be a multiple of 90 degrees, got \(degrees)", "degrees") }
+        let angle = Param.int("degrees", label: "by")
+        method("rotated", [angle], "The image rotated counterclockwise by a multiple of 90 degrees.") { image, arguments in
+            let degrees = try arguments[angle]
+            guard degrees % 90 == 0 else { throw NotebookLibrary.failure("rotation must be a multiple of 90 degrees, got \(degrees)", angle) }
             return try wrap(image, operation: then(image, "rotated by \(degrees)°")) { $0.rotated90(times: ((degrees / 90) % 4 + 4) % 4) }
         }
         method("grayscale", [], "The image in gray (1 channel).") { image, _ in
@@ -132,16 +141,16 @@ extension NotebookLibrary {
         }
         method("toModelRange", [], "The image in the model's range [-1, 1] (2x - 1), for the model's primitives.") { image, _ in
             guard !image.isModelRange else {
-                throw NotebookLibrary.failure("this value is already in the model range", "self")
+                throw NotebookLibrary.failure("this value is already in the model range", receiver)
             }
             guard !image.isWeight else {
-                throw NotebookLibrary.failure("this is a mask, a weight in [0, 1]: it combines with model-range values as it is, so leave it unconverted", "self")
+                throw NotebookLibrary.failure("this is a mask, a weight in [0, 1]: it combines with model-range values as it is, so leave it unconverted", receiver)
             }
             return .native(ImageValue(image.tensor.toModelRange(), provenance: image.provenance, isModelRange: true))
         }
         method("toDisplayRange", [], "A model-range value back in the display range [0, 1] ((x + 1) / 2).") { image, _ in
             guard image.isModelRange else {
-                throw NotebookLibrary.failure("this image is already in the display range", "self")
+                throw NotebookLibrary.failure("this image is already in the display range", receiver)
             }
             return .native(ImageValue(image.tensor.fromModelRange(), provenance: image.provenance))
         }
@@ -170,10 +179,14 @@ extension NotebookLibrary {
     }
 
     /// A size argument, refused beyond `maximumSide` before anything is allocated.
-    static func side(_ arguments: Arguments, _ name: String) throws -> Int {
-        let side = try arguments.int(name)
+    static func side(_ arguments: Arguments, _ parameter: Param<Int>) throws -> Int {
+        try side(try arguments[parameter], parameter)
+    }
+
+    /// `side`, the value of `parameter`, refused beyond `maximumSide`.
+    static func side(_ side: Int, _ parameter: some ParameterDeclaring) throws -> Int {
         guard side >= 1, side <= maximumSide else {
-            throw failure("\(name) must be between 1 and \(maximumSide), got \(side)", name)
+            throw failure("\(parameter.declaration.name) must be between 1 and \(maximumSide), got \(side)", parameter)
         }
         return side
     }
@@ -181,24 +194,25 @@ extension NotebookLibrary {
     /// The `kernelSize:` and `sigma:` of a Gaussian blur (gaussianBlur, hybridImage), checked
     /// in one place: an odd size up to `maximumSide` and a positive sigma.
     static func blurSettings(_ arguments: Arguments) throws -> (size: Int, sigma: Double) {
-        let size = try arguments.int("kernelSize"), sigma = try arguments.double("sigma")
+        let (kernelSize, sigmaParameter) = (Parameters.kernelSize, Parameters.sigma)
+        let size = try arguments[kernelSize], sigma = try arguments[sigmaParameter]
         guard size > 0, size % 2 == 1, size <= maximumSide else {
-            throw failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", "kernelSize")
+            throw failure("kernelSize must be a positive odd number of at most \(maximumSide), got \(size)", kernelSize)
         }
-        guard sigma > 0 else { throw failure("sigma must be positive, got \(sigma)", "sigma") }
+        guard sigma > 0 else { throw failure("sigma must be positive, got \(sigma)", sigmaParameter) }
         return (size, sigma)
     }
 
     /// Refuses a grid whose image would exceed `maximumSide` squared pixels, before it is
     /// allocated (each tile is bounded, but a long list of them is not).
-    static func checkGridSize(_ images: [ImageValue], columns: Int, padding: Int = 2) throws {
+    static func checkGridSize(_ images: [ImageValue], columns: Int, padding: Int = 2, _ parameter: some ParameterDeclaring) throws {
         let used = min(columns, images.count)
         let rows = (images.count + used - 1) / max(used, 1)
         let cellWidth = images.map(\.width).max() ?? 0, cellHeight = images.map(\.height).max() ?? 0
         let (width, height) = (used * (cellWidth + padding) + padding, rows * (cellHeight + padding) + padding)
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= maximumSide * maximumSide else {
-            throw failure("a grid of \(images.count) images of up to \(cellWidth)x\(cellHeight) in \(used) columns would be \(width)x\(height) pixels, more than the \(maximumSide)x\(maximumSide) noisebook allows", "images")
+            throw failure("a grid of \(images.count) images of up to \(cellWidth)x\(cellHeight) in \(used) columns would be \(width)x\(height) pixels, more than the \(maximumSide)x\(maximumSide) noisebook allows", parameter)
         }
     }
 

@@ -26,15 +26,13 @@ public enum NotebookLibrary {
         return library
     }
 
-    /// A built-in from a compact parameter list: (label, name, default); a nil label is `_`.
-    /// `reads` names the host state the result depends on: the runner keys the cell on
-    /// their identities, and the session refuses any other read (`declared`).
-    static func function(_ name: String, _ parameters: [(String?, String, Value?)], _ summary: String,
+    /// A built-in taking `parameters` in call order. `reads` names the host state the result
+    /// depends on: the runner keys the cell on their identities, and the session refuses any
+    /// other read (`declared`).
+    static func function(_ name: String, _ parameters: [any ParameterDeclaring], _ summary: String,
                          reads: Set<HostState> = [],
                          _ body: @escaping @Sendable (Arguments) throws -> Value) -> Builtin {
-        Builtin(name: name,
-                parameters: parameters.map { Builtin.Parameter(label: $0.0, name: $0.1, defaultValue: $0.2) },
-                summary: summary, reads: Set(reads.map(\.rawValue)), body: body)
+        Builtin(name: name, parameters, summary: summary, reads: Set(reads.map(\.rawValue)), body: body)
     }
 
     /// `builtin` running inside its declared reads: a read of host state it did not
@@ -46,43 +44,8 @@ public enum NotebookLibrary {
         return wrapped
     }
 
-    /// The image argument `name`.
-    static func image(_ arguments: Arguments, _ name: String) throws -> ImageValue {
-        try arguments.native(name, as: ImageValue.self, typeName: "Image")
-    }
-
-    /// An image list argument (a single image counts as a list of one).
-    static func images(_ arguments: Arguments, _ name: String) throws -> [ImageValue] {
-        switch arguments[name] {
-        case let .native(native as ImageValue):
-            return [native]
-        case let .array(items):
-            return try items.enumerated().map { index, item in
-                guard case let .native(native as ImageValue) = item else {
-                    throw BuiltinFailure("element \(index) of '\(name)' is \(item.typeName), expected Image",
-                                         parameter: name, kind: .wrongType, notes: [])
-                }
-                return native
-            }
-        default:
-            throw BuiltinFailure("'\(name)' must be an Image or [Image], got \(arguments[name].typeName)",
-                                 parameter: name, kind: .wrongType, notes: [])
-        }
-    }
-
-    /// A string list argument.
-    static func strings(_ arguments: Arguments, _ name: String) throws -> [String] {
-        try arguments.array(name).enumerated().map { index, item in
-            guard case let .string(s) = item else {
-                throw BuiltinFailure("element \(index) of '\(name)' is \(item.typeName), expected String",
-                                     parameter: name, kind: .wrongType, notes: [])
-            }
-            return s
-        }
-    }
-
     /// The view a cell names (`"flip"`, `"rotate90"`...), from the one view table.
-    static func view(named name: String, _ parameter: String) throws -> ImageView {
+    static func view(named name: String, _ parameter: some ParameterDeclaring) throws -> ImageView {
         guard let view = ImageView(rawValue: name) else {
             let names = ImageView.allCases.map(\.rawValue)
             let hint = ClosestMatch.question(for: name, among: names)
@@ -94,5 +57,10 @@ public enum NotebookLibrary {
     /// A failure about argument `parameter`.
     static func failure(_ message: String, _ parameter: String? = nil, notes: [String] = []) -> BuiltinFailure {
         BuiltinFailure(message, parameter: parameter, kind: .runtime, notes: notes)
+    }
+
+    /// A failure about `parameter`'s argument.
+    static func failure(_ message: String, _ parameter: some ParameterDeclaring, notes: [String] = []) -> BuiltinFailure {
+        failure(message, parameter.declaration.name, notes: notes)
     }
 }

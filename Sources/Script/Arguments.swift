@@ -1,5 +1,6 @@
-/// The values a call passed, by parameter name, with defaults filled in; typed accessors
-/// throw `BuiltinFailure` naming the parameter and the type it got.
+/// The values a call passed, by parameter name, with defaults filled in. Built-ins read them
+/// through their `Param`s (`try arguments[stride]`); the typed accessors by name below serve
+/// those reads and throw `BuiltinFailure` naming the parameter and the type it got.
 public struct Arguments: Sendable {
     /// Values by parameter name.
     public var values: [String: Value]
@@ -17,10 +18,10 @@ public struct Arguments: Sendable {
     }
 
     /// The value passed for `name`, or `.void` when absent.
-    public subscript(_ name: String) -> Value { values[name] ?? .void }
+    subscript(_ name: String) -> Value { values[name] ?? .void }
 
     /// Whether `name` has a value (an optional parameter the call passed).
-    public func isPresent(_ name: String) -> Bool {
+    func isPresent(_ name: String) -> Bool {
         guard let value = values[name] else { return false }
         if case .void = value { return false }
         return true
@@ -34,31 +35,31 @@ public struct Arguments: Sendable {
     }
 
     /// An Int argument.
-    public func int(_ name: String) throws -> Int {
+    func int(_ name: String) throws -> Int {
         guard case .int(let value) = self[name] else { throw mismatch(name, expected: "Int") }
         return value
     }
 
     /// A Double argument; Int is accepted and converted.
-    public func double(_ name: String) throws -> Double {
+    func double(_ name: String) throws -> Double {
         guard let value = self[name].numericValue else { throw mismatch(name, expected: "Double") }
         return value
     }
 
     /// A String argument.
-    public func string(_ name: String) throws -> String {
+    func string(_ name: String) throws -> String {
         guard case .string(let value) = self[name] else { throw mismatch(name, expected: "String") }
         return value
     }
 
     /// A Bool argument.
-    public func bool(_ name: String) throws -> Bool {
+    func bool(_ name: String) throws -> Bool {
         guard case .bool(let value) = self[name] else { throw mismatch(name, expected: "Bool") }
         return value
     }
 
     /// An array argument; a range is accepted as its elements.
-    public func array(_ name: String) throws -> [Value] {
+    func array(_ name: String) throws -> [Value] {
         if case .range(let lower, let upper) = self[name], Value.count(lower: lower, upper: upper) > Interpreter.maximumMaterializedCount {
             throw BuiltinFailure("range \(lower)..<\(upper) is too large to turn into an array", parameter: name)
         }
@@ -67,7 +68,7 @@ public struct Arguments: Sendable {
     }
 
     /// A native argument of the host type `T`, reported as `typeName` when it is something else.
-    public func native<T: NativeValue>(_ name: String, as type: T.Type, typeName: String) throws -> T {
+    func native<T: NativeValue>(_ name: String, as type: T.Type, typeName: String) throws -> T {
         guard case .native(let value) = self[name], let typed = value as? T else {
             throw mismatch(name, expected: typeName)
         }

@@ -42,9 +42,9 @@ final class DiffusionBuiltinTests: BindingsTestCase {
 
     func testViewNamesComeFromTheViewTable() throws {
         for view in ImageView.allCases {
-            XCTAssertEqual(try NotebookLibrary.view(named: view.rawValue, "views"), view)
+            XCTAssertEqual(try NotebookLibrary.view(named: view.rawValue, Param.string("views")), view)
         }
-        XCTAssertThrowsError(try NotebookLibrary.view(named: "rotate45", "views")) { error in
+        XCTAssertThrowsError(try NotebookLibrary.view(named: "rotate45", Param.string("views"))) { error in
             let failure = error as? BuiltinFailure
             XCTAssertEqual(failure?.message, "unknown view 'rotate45'")
             XCTAssertEqual(failure?.notes.first, "did you mean 'rotate90'?")

@@ -57,42 +57,45 @@ enum TestLibrary {
     static func make(printing output: PrintedLines) -> Library {
         var library = Library()
         for arity in 0...6 {
-            let names = (0..<arity).map { "item\($0)" }
-            library.add(Builtin(name: "print", parameters: names.map { .unlabeled($0) }, summary: "Prints its arguments.") { arguments in
-                output.append(names.map { arguments[$0].displayString }.joined(separator: " "))
+            let items = (0..<arity).map { Param.any("item\($0)", label: .unlabeled) }
+            library.add(Builtin(name: "print", items, summary: "Prints its arguments.") { arguments in
+                output.append(try items.map { try arguments[$0].displayString }.joined(separator: " "))
                 return .void
             })
         }
-        library.add(Builtin(name: "vec", parameters: [.unlabeled("x"), .unlabeled("y")], summary: "A 2-vector.") { arguments in
-            .native(Vec(x: try arguments.double("x"), y: try arguments.double("y")))
+        let (x, y) = (Param.double("x", label: .unlabeled), Param.double("y", label: .unlabeled))
+        library.add(Builtin(name: "vec", [x, y], summary: "A 2-vector.") { arguments in
+            .native(Vec(x: try arguments[x], y: try arguments[y]))
         })
-        library.add(Builtin(name: "forward", parameters: [.unlabeled("image"), .labeled("t"), .labeled("noise", default: .double(0))],
-                            summary: "Adds noise for timestep t.") { arguments in
-            let t = try arguments.int("t")
-            guard t >= 0, t < 1000 else { throw BuiltinFailure("timestep \(t) out of range 0..<1000", parameter: "t") }
-            return .string("forward(\(arguments["image"].displayString), t: \(t), noise: \(arguments["noise"].displayString))")
+        let image = Param.any("image", label: .unlabeled), t = Param.int("t"), noise = Param.any("noise", default: .double(0))
+        library.add(Builtin(name: "forward", [image, t, noise], summary: "Adds noise for timestep t.") { arguments in
+            let step = try arguments[t]
+            guard step >= 0, step < 1000 else { throw BuiltinFailure("timestep \(step) out of range 0..<1000", parameter: t.name) }
+            return .string("forward(\(try arguments[image].displayString), t: \(step), noise: \(try arguments[noise].displayString))")
         })
-        library.add(Builtin(name: "describe", parameters: [.unlabeled("value"), .optional("caption")],
-                            summary: "Describes a value, optionally captioned.") { arguments in
-            let caption = arguments.isPresent("caption") ? " (\(try arguments.string("caption")))" : ""
-            return .string(arguments["value"].typeName + caption)
+        let value = Param.any("value", label: .unlabeled), caption = Param.string("caption").optional
+        library.add(Builtin(name: "describe", [value, caption], summary: "Describes a value, optionally captioned.") { arguments in
+            let text = try arguments[caption].map { " (\($0))" } ?? ""
+            return .string(try arguments[value].typeName + text)
         })
         // Overloads chosen by argument type: the String one rejects non-strings so the Vec one runs.
-        library.add(Builtin(name: "shout", parameters: [.unlabeled("text")], summary: "Upper-cases text.") { arguments in
-            .string(try arguments.string("text").uppercased() + "!")
+        let text = Param.string("text", label: .unlabeled)
+        library.add(Builtin(name: "shout", [text], summary: "Upper-cases text.") { arguments in
+            .string(try arguments[text].uppercased() + "!")
         })
-        library.add(Builtin(name: "shout", parameters: [.unlabeled("vector")], summary: "Doubles a vector.") { arguments in
-            let vector = try arguments.native("vector", as: Vec.self, typeName: "Vec")
-            return .native(Vec(x: vector.x * 2, y: vector.y * 2))
+        let vector = Param.native("vector", label: .unlabeled, as: Vec.self, typeName: "Vec")
+        library.add(Builtin(name: "shout", [vector], summary: "Doubles a vector.") { arguments in
+            let v = try arguments[vector]
+            return .native(Vec(x: v.x * 2, y: v.y * 2))
         })
-        library.addMethod(Builtin(name: "scaled", parameters: [.labeled("by")], summary: "Scales the vector.") { arguments in
-            let vector = try arguments.native("self", as: Vec.self, typeName: "Vec")
-            let factor = try arguments.double("by")
-            return .native(Vec(x: vector.x * factor, y: vector.y * factor))
+        let receiver = Param.native("self", as: Vec.self, typeName: "Vec"), factor = Param.double("by")
+        library.addMethod(Builtin(name: "scaled", [factor], summary: "Scales the vector.") { arguments in
+            let (v, k) = (try arguments[receiver], try arguments[factor])
+            return .native(Vec(x: v.x * k, y: v.y * k))
         }, on: "Vec")
-        library.addMethod(Builtin(name: "flipped", parameters: [], summary: "Swaps x and y.") { arguments in
-            let vector = try arguments.native("self", as: Vec.self, typeName: "Vec")
-            return .native(Vec(x: vector.y, y: vector.x))
+        library.addMethod(Builtin(name: "flipped", [], summary: "Swaps x and y.") { arguments in
+            let v = try arguments[receiver]
+            return .native(Vec(x: v.y, y: v.x))
         }, on: "Vec")
         library.addProperty("x", on: "Vec") { native in .double((native as? Vec)?.x ?? 0) }
         library.addProperty("norm", on: "Vec") { native in
