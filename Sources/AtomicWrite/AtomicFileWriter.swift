@@ -31,7 +31,7 @@ public struct AtomicFileWriter {
         let folder = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let nonce = UInt64.random(in: 0...UInt64.max)
-        temporaryPath = "\(folder).\(base).tmp-\(getpid())-\(String(nonce, radix: 16))"
+        temporaryPath = "\(folder).\(base).tmp-\(getpid())-\(AtomicFileWriter.hostTag)-\(String(nonce, radix: 16))"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw AtomicFileWriter.failure(path, "cannot create a temporary file") }
     }
@@ -75,6 +75,18 @@ public struct AtomicFileWriter {
         close(fd)
         unlink(temporaryPath)
     }
+
+    /// This machine in temporary names (`h` and the FNV-1a hash of the host name, in hex):
+    /// on a file system several hosts share, a pid says whether its writer is alive only on
+    /// the host that wrote it, so a sweep leaves other hosts' files alone.
+    public static let hostTag: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        var hash: UInt32 = 2_166_136_261
+        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return "h" + String(hash, radix: 16)
+    }()
 
     /// Runs `body` with a writer for `path`, committing on success and cleaning up on error.
     public static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {

@@ -48,4 +48,23 @@ final class AtomicFileWriterTests: XCTestCase {
         XCTAssertEqual(StaleTemporaries.remove(in: [folder]).count, 1)
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), [".y.tmp-\(getpid())-2", "z"])
     }
+
+    func testAnotherHostsTemporariesAreKeptWhateverItsPid() throws {
+        let name = ".a.bin.tmp-4194305-\(AtomicFileWriter.hostTag)-ff"
+        XCTAssertEqual(StaleTemporaries.owner(of: name), 4194305)
+        XCTAssertEqual(StaleTemporaries.host(of: name), AtomicFileWriter.hostTag)
+        XCTAssertNil(StaleTemporaries.host(of: ".a.bin.tmp-123-ff"), "an older name has no host")
+        // The same dead pid, written here and on another machine sharing the folder.
+        let here = folder + "/" + name, elsewhere = folder + "/.b.bin.tmp-4194305-h0-ff"
+        for path in [here, elsewhere] { FileManager.default.createFile(atPath: path, contents: Data([1])) }
+        XCTAssertEqual(StaleTemporaries.remove(in: [folder]).count, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [".b.bin.tmp-4194305-h0-ff"])
+    }
+
+    func testTheWritersTemporaryNameCarriesThisHost() throws {
+        let writer = try AtomicFileWriter(path: folder + "/c.bin")
+        defer { writer.abandon() }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        XCTAssertEqual(names.compactMap(StaleTemporaries.host(of:)), [AtomicFileWriter.hostTag])
+    }
 }
