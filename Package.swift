@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Digest", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Diffusion", "Charts"], resources: [.copy("Golden")]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Diagnostics", "Runner", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
+        .testTarget(name: "RunnerTests", dependencies: ["AtomicWrite", "Diagnostics", "Runner", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "noisebookTests", dependencies: ["DeepFloyd", "Weights", "Tensor", "Diffusion", "Imaging", "TestSupport"], exclude: ["Fixtures"]),

@@ -23,6 +23,11 @@ final class NotebookRun {
     /// Whether the run stopped early because `options.isCancelled` turned true; the
     /// outcomes then cover only the cells before the interrupted one.
     private(set) var cancelled = false
+    /// Stop before the first cell the cache cannot serve, running and writing nothing: how
+    /// `Runner.pendingNotebooks` finds the notebooks with work left.
+    var stopsAtFirstMiss = false
+    /// Whether the run stopped at a cell the cache could not serve (`stopsAtFirstMiss`).
+    private(set) var missed = false
 
     init(document: NotebookDocument, displayPath: String, cache: CellCache, options: RunOptions,
          model: ModelChoice, log: RunLog, deliverables: DeliverableTable? = nil) {
@@ -115,6 +120,17 @@ final class NotebookRun {
                 continue
             }
 
+            if stopsAtFirstMiss {
+                missed = true
+                break
+            }
+            if let note = options.unservedCellNote {
+                log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: note)
+                state.forget(program.definedNames, failedAt: cell.index)
+                let message = Diagnostic.line("\(displayPath):\(cell.line):1", "note", "not run: \(note)")
+                outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: message))
+                continue
+            }
             // An entry that exists for this very key but could not be used was damaged (a blob
             // changed on disk, a figure lost): say so rather than guess at an edit.
             let damaged = stored.map { filesUnchanged($0.files) } == true
@@ -162,7 +178,7 @@ final class NotebookRun {
         }
         // An interrupted run keeps the previous record: it names what the last complete
         // run used, which `cache clean --keep-latest` keeps.
-        if !cancelled {
+        if !cancelled, !stopsAtFirstMiss {
             try? cache.storeNotebookRecord(NotebookRecord(cells: recorded, keys: usedKeys), for: displayPath)
         }
         return outcomes

@@ -16,6 +16,9 @@ public enum RunEvent: Sendable {
     case notebookFinished(notebook: String, page: String)
 }
 
+/// A cluster task hands its events to the submitting command through a file as JSON.
+extension RunEvent: Codable {}
+
 /// The run's terminal output: one line per cell (hit or miss, time, why), errors with
 /// their source, and progress of long cells with an estimate of the time left.
 public final class RunLog: @unchecked Sendable {

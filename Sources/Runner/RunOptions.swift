@@ -24,6 +24,11 @@ public struct RunOptions: Sendable {
     public var submission = false
     /// The file locked for the whole run (default `<projectRoot>/.noisebook/lock`).
     public var lockFile: String?
+    /// How the run keeps other writers of the project's cache and site out.
+    public var locking = Locking.project
+    /// What a cell the cache cannot serve does: run (the default), or, in a run that only
+    /// assembles pages from what others computed, stay unrun with this note on its page.
+    public var unservedCellNote: String?
     /// When another run holds the lock: wait for it (true) or fail with
     /// `RunnerError.locked` (false).
     public var waitForLock = true
@@ -37,6 +42,18 @@ public struct RunOptions: Sendable {
 }
 
 /// What a run did, for the summary line and the exit status.
+/// How a run keeps other writers of the project out.
+public enum Locking: Sendable, Equatable {
+    /// The project lock for the whole run (`flock` on `lockFile`): one run at a time.
+    case project
+    /// A `NotebookLock` per notebook while it runs, in this folder: the runs of a cluster's
+    /// tasks, which share one cache across hosts and each write a site of their own.
+    case perNotebook(folder: String)
+    /// The caller holds the project lock already (`run --slurm` holds it while its tasks run
+    /// and then assembles the site).
+    case heldByCaller
+}
+
 public struct RunSummary: Sendable {
     /// Notebooks run.
     public var notebooks = 0

@@ -26,13 +26,12 @@ public final class Runner {
         let notebooks = try NotebookDiscovery.notebooks(in: options.paths)
         // One run at a time per project, so two runs never write the same cache entry or
         // page at once. The lock is held until this function returns.
-        let lockPath = options.lockFile ?? options.projectRoot + "/.noisebook/lock"
-        guard let lock = try ProjectLock.acquire(lockPath, wait: options.waitForLock, isCancelled: options.isCancelled, waiting: { [log] holder in
-            log.error("noisebook: another noisebook run (\(holder.map { "pid \($0)" } ?? "pid unknown")) is using this project; waiting for it to finish...")
-        }) else {
-            return RunSummary()
+        var lock: ProjectLock?
+        if options.locking == .project {
+            guard let taken = try projectLock() else { return RunSummary() }
+            lock = taken
         }
-        defer { lock.release() }
+        defer { lock?.release() }
         // Temporary files of a run that was killed mid-write are never read; clear them.
         StaleTemporaries.remove(in: [options.cacheFolder, options.outputFolder])
         let cache = CellCache(root: options.cacheFolder)
@@ -45,6 +44,14 @@ public final class Runner {
             if options.isCancelled() { break }
             summary.notebooks += 1
             let displayPath = Self.display(path, root: options.projectRoot)
+            var notebookLock: NotebookLock?
+            if case .perNotebook(let folder) = options.locking {
+                notebookLock = try NotebookLock.acquire(NotebookLock.path(for: displayPath, in: folder), isCancelled: options.isCancelled) { [log] holder in
+                    log.error("noisebook: \(displayPath) is being run elsewhere (\(holder)); waiting for it to finish...")
+                }
+                if notebookLock == nil { break }
+            }
+            defer { notebookLock?.release() }
             let page: PageInput
             do {
                 let bytes = try Self.read(path)
@@ -95,6 +102,42 @@ public final class Runner {
         return summary
     }
 
+    /// The project lock, waited for as the options say; nil when cancelled while waiting.
+    public func projectLock() throws -> ProjectLock? {
+        let lockPath = options.lockFile ?? options.projectRoot + "/.noisebook/lock"
+        return try ProjectLock.acquire(lockPath, wait: options.waitForLock, isCancelled: options.isCancelled, waiting: { [log] holder in
+            log.error("noisebook: another noisebook run (\(holder.map { "pid \($0)" } ?? "pid unknown")) is using this project; waiting for it to finish...")
+        })
+    }
+
+    /// The notebooks with cells left to run: those whose cells are not all served by the
+    /// cache. Each is run from its first cell until a cell misses (nothing executes, nothing
+    /// is written); a notebook that cannot be read or parsed is not listed, since the site's
+    /// run reports it without computing anything.
+    public func pendingNotebooks() throws -> [String] {
+        var pending = [String]()
+        let cache = CellCache(root: options.cacheFolder)
+        let silent = RunLog(interactive: false) { _ in }
+        for path in try NotebookDiscovery.notebooks(in: options.paths) {
+            if options.isCancelled() { break }
+            let displayPath = Self.display(path, root: options.projectRoot)
+            guard let bytes = try? Self.read(path),
+                  let document = try? NotebookParser.parse(bytes: bytes, path: displayPath, vocabulary: .catalog) else { continue }
+            var absolute = document
+            absolute.path = path
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard let model = try? models(ModelRequest(frontMatter: document.frontMatter, notebookFolder: folder)) else { continue }
+            var tables = DeliverableTables(root: options.projectRoot)
+            var ignored = RunSummary()
+            let run = NotebookRun(document: absolute, displayPath: displayPath, cache: cache, options: options, model: model,
+                                  log: silent, deliverables: tables.table(in: folder, log: silent, summary: &ignored))
+            run.stopsAtFirstMiss = true
+            _ = run.run()
+            if run.missed { pending.append(path) }
+        }
+        return pending
+    }
+
     private static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RunnerError.io(path: path, message: "cannot read the notebook")
@@ -102,8 +145,11 @@ public final class Runner {
         return [UInt8](data)
     }
 
+    /// The file name of a notebook's page ("1.7-sdedit.html" for ".../1.7-sdedit.md").
+    public static func pageName(for notebook: String) -> String { Site.pageName(for: notebook) }
+
     /// `path` relative to the project root, as errors show it.
-    static func display(_ path: String, root: String) -> String {
+    public static func display(_ path: String, root: String) -> String {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }

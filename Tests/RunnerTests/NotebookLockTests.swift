@@ -1,0 +1,70 @@
+import AtomicWrite
+import Foundation
+import Runner
+import XCTest
+
+/// The per-notebook lock of cluster tasks: one holder at a time, and a lock left behind by a
+/// dead process or a silent host is taken over.
+final class NotebookLockTests: RunnerTestCase {
+    private var path: String { project + "/.noisebook/locks/a.lock" }
+
+    func testOneHolderAtATimeAndReleaseFreesIt() throws {
+        let held = try XCTUnwrap(try NotebookLock.acquire(path))
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "\(AtomicFileWriter.hostTag) \(getpid())\n")
+        var seen: String?
+        XCTAssertNil(try NotebookLock.acquire(path, isCancelled: { true }) { seen = $0 }, "a held lock is not taken")
+        XCTAssertEqual(seen, "\(AtomicFileWriter.hostTag) \(getpid())", "the waiting message names the holder")
+        held.release()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertNotNil(try NotebookLock.acquire(path, isCancelled: { true }))
+    }
+
+    func testALockOfADeadProcessOnThisHostIsTakenOver() throws {
+        try FileManager.default.createDirectory(atPath: project + "/.noisebook/locks", withIntermediateDirectories: true)
+        // pid 2^22 + 1 is above Linux's pid_max default and so names no live process.
+        try "\(AtomicFileWriter.hostTag) 4194305\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertNotNil(try NotebookLock.acquire(path, isCancelled: { true }))
+    }
+
+    func testAnotherHostsLockHoldsUntilItGoesSilent() throws {
+        try FileManager.default.createDirectory(atPath: project + "/.noisebook/locks", withIntermediateDirectories: true)
+        try "h0 4194305\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertNil(try NotebookLock.acquire(path, isCancelled: { true }), "a pid of another host says nothing here: the lock holds")
+        let silentSince = Date().addingTimeInterval(-NotebookLock.staleAfter - 5)
+        try FileManager.default.setAttributes([.modificationDate: silentSince], ofItemAtPath: path)
+        XCTAssertNotNil(try NotebookLock.acquire(path, isCancelled: { true }), "untouched for longer than staleAfter: taken over")
+    }
+
+    /// The notebooks a cluster run would submit: those with a cell the cache cannot serve.
+    func testPendingNotebooksAreThoseWithCellsLeft() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
+        try write("b.md", "---\nseed: 1\n---\n```swift\nprint(2)\n```\n")
+        var options = RunOptions(version: "test")
+        options.paths = [project + "/Notebooks"]
+        options.outputFolder = project + "/Output"
+        options.cacheFolder = project + "/.noisebook/cache"
+        options.projectRoot = project
+        let runner = Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }
+        XCTAssertEqual(try runner.pendingNotebooks().map { URL(fileURLWithPath: $0).lastPathComponent }, ["a.md", "b.md"])
+        try runNotebooks()
+        XCTAssertEqual(try runner.pendingNotebooks(), [], "every cell is cached")
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x + 1)\n```\n")
+        XCTAssertEqual(try runner.pendingNotebooks().map { URL(fileURLWithPath: $0).lastPathComponent }, ["a.md"])
+        XCTAssertEqual(try runNotebooks().log.filter { $0.contains(" miss ") }.count, 1, "planning ran and stored nothing")
+    }
+
+    func testAnAssemblingRunLeavesUncachedCellsUnrunWithItsNote() throws {
+        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
+        var options = RunOptions(version: "test")
+        options.paths = [project + "/Notebooks"]
+        options.outputFolder = project + "/Output"
+        options.cacheFolder = project + "/.noisebook/cache"
+        options.projectRoot = project
+        options.unservedCellNote = "computed elsewhere"
+        let summary = try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run()
+        XCTAssertEqual(summary.skipped, 2)
+        XCTAssertEqual(summary.exitCode, 65)
+        XCTAssertTrue(try page("a.html").contains("not run: computed elsewhere"))
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: project + "/.noisebook/cache/cells")) ?? [], [], "nothing ran, nothing stored")
+    }
+}
