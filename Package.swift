@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "Report", dependencies: ["Charts"]),
         // `noisebook preview`: a loopback HTTP server with live reload over Server-Sent Events.
         .target(name: "Preview", dependencies: ["Diagnostics", "JSON"]),
+        // Slurm's client commands: job arrays submitted, watched and cancelled.
+        .target(name: "Slurm", dependencies: ["Diagnostics"]),
         .target(name: "Runner", dependencies: ["Diagnostics", "Notebook", "JSON", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "AtomicWrite"]),
         .executableTarget(name: "noisebook", dependencies: ["Diagnostics", "Runner", "Preview", "Pipeline", "Notebook", "Digest", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Weights", "EmojiModel", "Diffusion", "Digest", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Diffusion", "Charts"], resources: [.copy("Golden")]),
         .testTarget(name: "PreviewTests", dependencies: ["Preview"]),
+        .testTarget(name: "SlurmTests", dependencies: ["Slurm"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerTests", dependencies: ["AtomicWrite", "Diagnostics", "Runner", "Bindings", "Pipeline", "Diffusion", "Tensor"]),
         .testTarget(name: "RobustnessTests", dependencies: ["TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"]),
