@@ -54,7 +54,7 @@ let package = Package(
         // Slurm's client commands: job arrays submitted, watched and cancelled.
         .target(name: "Slurm", dependencies: ["Diagnostics"]),
         .target(name: "Runner", dependencies: ["Diagnostics", "Notebook", "JSON", "Script", "Bindings", "Pipeline", "Diffusion", "Report", "Charts", "Digest", "Imaging", "AtomicWrite"]),
-        .executableTarget(name: "noisebook", dependencies: ["Diagnostics", "Runner", "Preview", "Pipeline", "Notebook", "Digest", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
+        .executableTarget(name: "noisebook", dependencies: ["AtomicWrite", "Diagnostics", "Runner", "Slurm", "Preview", "Pipeline", "Notebook", "Digest", "EmojiModel", "Tensor", "Weights", "Diffusion", "TextDistance", "JSON"]),
         // The libFuzzer entry points' shared logic (tools/fuzz.sh builds the fuzzers from it).
         .target(name: "FuzzHarness", dependencies: ["Notebook", "Script", "Weights", "Imaging", "Tensor", "Preview", "SentencePiece", "DeepFloyd", "T5", "Diffusion", "JSON"], path: "Fuzz/Harness"),
         // `make bench`: UNet forward timings against PyTorch (see tools/bench/).

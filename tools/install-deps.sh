@@ -4,9 +4,10 @@
 set -eu
 
 packages="libpng-dev libopenblas-dev"
-# Extra packages the tests need (a headless browser for the page checks).
+# Extra packages the tests need: a headless browser for the page checks, and Slurm with
+# munge for the single-node cluster the `run --slurm` tests start (tools/slurm/cluster.sh).
 if [ "${1:-}" = "--test" ]; then
-    packages="$packages chromium"
+    packages="$packages chromium slurmctld slurmd slurm-client munge"
 fi
 
 missing=""

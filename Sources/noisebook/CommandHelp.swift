@@ -22,6 +22,7 @@ struct CommandHelp {
             noisebook run [PATH...] [--out DIR] [--fresh] [--no-call-cache] [--embed] [--submission] [--project DIR] [--cache DIR]
                                  [--allow DIR] [--no-wait] [--model NAME] [--weights DIR] [--weights2 DIR] [--embeddings FILE]
                                  [--precision \(Precision.allCases.map(\.rawValue).joined(separator: "|"))]
+                                 [--slurm [--partition P] [--time T] [--cpus-per-task N] [--sbatch OPTION]...]
             """], details: """
             Run notebooks (files or folders; default Notebooks/) into DIR (default Output/).
             Cells whose inputs did not change are served from the cache (.noisebook/cache).
@@ -43,6 +44,12 @@ struct CommandHelp {
               --no-wait   fail (status 65) instead of waiting when another run holds the project
             One run at a time per project: a second run waits for the first (.noisebook/lock).
             Ctrl-C stops at the next statement or model step (status 130); finished cells stay cached.
+            --slurm     run the notebooks with cells left to compute as one Slurm job array (a task
+                          per notebook, on the cluster's nodes, sharing the project's cache), follow
+                          the tasks, then write the site here from the cache; the project folder must
+                          be on a file system the nodes share, and noisebook at the same path on them.
+                          --partition, --time and --cpus-per-task go to sbatch, and so does each
+                          --sbatch OPTION (e.g. --sbatch=--mem=16G). Ctrl-C cancels the job (scancel).
             """),
         CommandHelp(name: "preview", synopsis: ["noisebook preview [PATH...] [--port N] [--host ADDR] [--open] [run's options]"], details: """
             Run the notebooks, serve the site on http://127.0.0.1:8180/ (the next free port if taken),

@@ -10,8 +10,8 @@ struct PreviewCommand {
     let arguments: [String]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: RunCommand.valued.union(["--port", "--host"]),
-                                      flags: RunCommand.flags.union(["--open"]))
+        let parsed = try OptionParser(arguments, valued: RunCommand.valued.union(SlurmRun.valued.subtracting(["--slurm-task"])).union(["--port", "--host"]),
+                                      flags: RunCommand.flags.union(SlurmRun.flags).union(["--open"]))
         let port = try parsed.value("--port").map { text -> UInt16 in
             guard let port = UInt16(text), port > 0 else { throw UsageError(description: "--port must be 1...65535, got '\(text)'") }
             return port
@@ -40,8 +40,23 @@ struct PreviewCommand {
                                     })
         var lastRun = watcher.snapshot()
         let runSetup = setup
-        control.start {
-            do { _ = try runSetup.runner().run() } catch { printError(Diagnostic(error).rendered(program: "noisebook")) }
+        // With --slurm each run goes to the cluster, and the tasks' progress reaches the pages
+        // of their notebooks; a change cancels the job and submits what is left.
+        var slurm: SlurmRun?
+        if parsed.flag("--slurm") {
+            slurm = SlurmRun(setup: setup, parsed: parsed)
+            slurm?.onEvent = { notebook, event in
+                let page = Runner.pageName(for: notebook)
+                if case .progress = event { control.currentPage = page }
+                Self.forward(event, to: server, control: control)
+            }
+        }
+        control.start { [slurm] in
+            do {
+                if let slurm { _ = try slurm.run() } else { _ = try runSetup.runner().run() }
+            } catch {
+                printError(Diagnostic(error).rendered(program: "noisebook"))
+            }
         }
         while let changed = watcher.nextChange(after: lastRun, stop: { interrupt.isRequested }) {
             lastRun = changed

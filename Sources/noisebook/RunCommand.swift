@@ -13,9 +13,22 @@ struct RunCommand {
     static let flags: Set<String> = ["--fresh", "--no-call-cache", "--embed", "--no-wait", "--submission"]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: Self.valued, flags: Self.flags)
+        let parsed = try OptionParser(arguments, valued: Self.valued.union(SlurmRun.valued), flags: Self.flags.union(SlurmRun.flags))
+        if !parsed.flag("--slurm") {
+            for name in SlurmRun.valued.subtracting(["--slurm-task"]) where parsed.value(name) != nil {
+                throw UsageError(description: "\(name) is an option of --slurm; add --slurm to run on the cluster")
+            }
+        }
         let interrupt = Interrupt.install()
-        let setup = try RunSetup(parsed, isCancelled: { interrupt.isRequested })
+        var setup = try RunSetup(parsed, isCancelled: { interrupt.isRequested })
+        if parsed.flag("--slurm") {
+            guard parsed.value("--slurm-task") == nil else { throw UsageError(description: "--slurm and --slurm-task do not go together") }
+            return try SlurmRun(setup: setup, parsed: parsed).run()
+        }
+        if let folder = parsed.value("--slurm-task") {
+            guard parsed.positional.isEmpty else { throw UsageError(description: "--slurm-task runs the notebook its task index names; give no paths") }
+            try setup.becomeTask(folder: ProjectPaths.absolute(folder, from: FileManager.default.currentDirectoryPath))
+        }
         let summary = try setup.runner().run()
         if interrupt.isRequested {
             printError("noisebook: interrupted; finished cells are cached, the rest will run next time")
@@ -86,6 +99,41 @@ struct RunSetup {
                                    weights2: parsed.value("--weights2").map(absolute),
                                    embeddings: parsed.value("--embeddings").map(absolute), precision: precision)
         resolver = ModelResolver(projectRoot: options.projectRoot, commandLine: request, warn: { printError($0) })
+        // What a cluster task needs to run as this command would: the options that change
+        // results or where they are kept, with paths made absolute.
+        var forwarded = [String]()
+        for name in ["--model", "--precision"] { if let value = parsed.value(name) { forwarded += [name, value] } }
+        for name in ["--cache", "--weights", "--weights2", "--embeddings"] {
+            if let value = parsed.value(name) { forwarded += [name, absolute(value)] }
+        }
+        for folder in parsed.all("--allow") { forwarded += ["--allow", absolute(folder)] }
+        for name in ["--fresh", "--no-call-cache"] where parsed.flag(name) { forwarded.append(name) }
+        taskArguments = forwarded
+    }
+
+    /// The options a cluster task is given (`run --slurm` writes them into its job script).
+    let taskArguments: [String]
+
+    /// Makes this the run of one Slurm array task of the submission in `folder`: the
+    /// notebook on line SLURM_ARRAY_TASK_ID + 1 of its notebooks.txt, under a notebook lock,
+    /// its site kept apart (the submitting command assembles the real one), and its progress
+    /// written to `task-N.progress` for the submitting command to show.
+    mutating func becomeTask(folder: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let text = environment["SLURM_ARRAY_TASK_ID"], let index = Int(text), index >= 0 else {
+            throw UsageError(description: "--slurm-task runs inside a Slurm array task, and SLURM_ARRAY_TASK_ID is not set")
+        }
+        let list = folder + "/notebooks.txt"
+        guard let lines = try? String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").map(String.init) else {
+            throw UsageError(description: "--slurm-task: cannot read \(list)")
+        }
+        guard index < lines.count else {
+            throw UsageError(description: "--slurm-task: task \(index) has no notebook in \(list) (\(lines.count) listed)")
+        }
+        options.paths = [ProjectPaths.absolute(lines[index], from: options.projectRoot)]
+        options.outputFolder = "\(folder)/site-\(index)"
+        options.locking = .perNotebook(folder: options.projectRoot + "/.noisebook/locks")
+        log.observer = TaskProgress(path: "\(folder)/task-\(index).progress").record
     }
 
     /// A runner for these options.

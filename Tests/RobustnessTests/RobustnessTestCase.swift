@@ -51,11 +51,14 @@ class RobustnessTestCase: XCTestCase {
         try data.write(to: url)
     }
 
+    /// Variables this test adds to `environment` for its runs.
+    var extraEnvironment: [String: String] = [:]
+
     /// Starts noisebook with `arguments` in the project; stdout and stderr go to files
     /// read by `finish`.
     func start(_ arguments: [String], in directory: String? = nil) throws -> RunningCommand {
         try RunningCommand(executable: Self.executable ?? "", arguments: arguments,
-                           directory: directory ?? project, environment: Self.environment)
+                           directory: directory ?? project, environment: Self.environment.merging(extraEnvironment) { $1 })
     }
 
     /// Runs noisebook to the end; returns status, stdout and stderr.

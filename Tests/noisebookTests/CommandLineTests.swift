@@ -76,6 +76,27 @@ final class RunPathTests: CommandTestCase {
     }
 }
 
+/// `run --slurm` where there is no Slurm, and its options without it, are usage errors that
+/// say so before anything runs (the cluster itself is tested in RobustnessTests/SlurmTests).
+final class RunSlurmOptionTests: CommandTestCase {
+    func testSlurmWithoutSbatchOnThePathIsAUsageError() throws {
+        let project = scratch + "/project"
+        try FileManager.default.createDirectory(atPath: project + "/Notebooks", withIntermediateDirectories: true)
+        let result = try noisebook(["run", "--slurm"], in: project, environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(result.status, 64, result.err)
+        XCTAssertTrue(result.err.contains("noisebook: error: --slurm needs Slurm's 'sbatch' on the PATH, and there is none"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/Output"), "nothing was written")
+    }
+
+    func testSlurmsOptionsNeedSlurm() throws {
+        let result = try noisebook(["run", "--partition", "cpu"])
+        XCTAssertEqual(result.status, 64, result.err)
+        XCTAssertTrue(result.err.contains("--partition is an option of --slurm; add --slurm to run on the cluster"), result.err)
+        let count = try noisebook(["run", "--slurm", "--cpus-per-task", "many"], environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(count.status, 64, count.err)
+    }
+}
+
 /// A mistyped model on the command line is a usage error found before anything runs: exit
 /// 64 and the output folder exactly as it was.
 final class RunModelOptionTests: CommandTestCase {

@@ -1,0 +1,151 @@
+import AtomicWrite
+import Foundation
+import Runner
+import Slurm
+
+/// `noisebook run --slurm`: the notebooks with work left go to Slurm as one job array, a
+/// task per notebook running `noisebook run --slurm-task` against the project's cache; the
+/// terminal follows the tasks' progress files, and when they are done the site is
+/// assembled here from the cache.
+struct SlurmRun: Sendable {
+    /// The options of `run` that only `--slurm` takes, and the flag itself.
+    static let valued: Set<String> = ["--partition", "--time", "--cpus-per-task", "--sbatch", "--slurm-task"]
+    static let flags: Set<String> = ["--slurm"]
+    /// How often the tasks' states and progress are read.
+    static let pollInterval: TimeInterval = 1
+    /// How long Slurm may fail to answer before the command gives up following the job
+    /// (the tasks go on; the next run finds what they finished).
+    static let silenceLimit: TimeInterval = 300
+
+    let setup: RunSetup
+    let parsed: OptionParser
+    /// Told of each task's latest event with its notebook (relative to the project), as the
+    /// terminal shows it: how `preview --slurm` shows the tasks' progress on their pages.
+    var onEvent: (@Sendable (String, RunEvent) -> Void)?
+
+    /// The folder of one submission: its notebook list, job script, task logs, progress
+    /// files and the tasks' own sites.
+    static func folder(root: String) -> String {
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+        return "\(root)/.noisebook/slurm/\(stamp)-\(getpid())"
+    }
+
+    func run() throws -> Int32 {
+        let request = try Self.request(parsed)
+        let tool = try SlurmTool()
+        let runner = setup.runner()
+        // The project stays locked through planning, the tasks and the assembly, so no
+        // local run writes the site meanwhile; the tasks lock their notebooks instead.
+        guard let lock = try runner.projectLock() else { return ExitCode.interrupted }
+        defer { lock.release() }
+        let root = setup.options.projectRoot
+        let pending = try runner.pendingNotebooks()
+        var failures = [String]()
+        if pending.isEmpty {
+            setup.log.summary("noisebook: every cell is cached; nothing to submit to Slurm")
+        } else {
+            let folder = Self.folder(root: root)
+            let notebooks = pending.map { Runner.display($0, root: root) }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try AtomicFileWriter.write(Array((notebooks.joined(separator: "\n") + "\n").utf8), to: folder + "/notebooks.txt")
+            let script = folder + "/job.sh"
+            try AtomicFileWriter.write(Array(jobScript(folder: folder).utf8), to: script)
+            chmod(script, 0o755)
+            let job = try SlurmJob.submit(script: script, count: notebooks.count, logPattern: folder + "/task-%a.log",
+                                          request: request, tool: tool)
+            setup.log.summary("noisebook: submitted Slurm job \(job.id): \(notebooks.count) notebook\(notebooks.count == 1 ? "" : "s") (\(Runner.display(folder, root: root)))")
+            guard let finished = try follow(job, notebooks: notebooks, folder: folder) else {
+                try? job.cancel()
+                printError("noisebook: interrupted; cancelled Slurm job \(job.id) (scancel); finished cells are cached, the rest will run next time")
+                return ExitCode.interrupted
+            }
+            for (index, notebook) in notebooks.enumerated() {
+                guard let task = finished[index], task.succeeded else {
+                    let what = finished[index]?.failure ?? "no longer known to Slurm"
+                    let log = finished[index]?.log ?? "\(folder)/task-\(index).log"
+                    failures.append("\(notebook): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(log, root: root))")
+                    continue
+                }
+            }
+        }
+        for failure in failures { printError("noisebook: " + failure) }
+        // The site, from the cache: cells no task finished stay unrun, with a note.
+        var options = setup.options
+        options.locking = .heldByCaller
+        options.unservedCellNote = "its Slurm task did not compute it; run the same command again to submit what is left"
+        let summary = try Runner(options: options, log: setup.log) { [resolver = setup.resolver] in try resolver.choose($0) }.run()
+        return failures.isEmpty ? summary.exitCode : ExitCode.notebookError
+    }
+
+    /// Follows `job` until every task has finished, printing each notebook's state and
+    /// progress when it changes; nil when Ctrl-C asks to stop.
+    private func follow(_ job: SlurmJob, notebooks: [String], folder: String) throws -> [Int: ArrayTask]? {
+        var shown = [Int: String]()
+        var last = [Int: ArrayTask]()
+        var unreadSince: Date?
+        while true {
+            if setup.options.isCancelled() { return nil }
+            let tasks: [Int: ArrayTask]
+            do {
+                tasks = try job.tasks()
+                unreadSince = nil
+            } catch {
+                // A busy controller does not answer at times; only a long silence ends the wait.
+                let since = unreadSince ?? Date()
+                if unreadSince == nil { printError("noisebook: cannot read Slurm job \(job.id)'s state (\(error)); trying again") }
+                unreadSince = since
+                guard Date().timeIntervalSince(since) < Self.silenceLimit else { throw error }
+                Thread.sleep(forTimeInterval: Self.pollInterval)
+                continue
+            }
+            // A job Slurm has forgotten is over; its last known states stand.
+            if tasks.isEmpty, !last.isEmpty { return last }
+            for (index, task) in tasks { last[index] = task }
+            for index in notebooks.indices {
+                let state = last[index]?.state ?? "PENDING"
+                let event = TaskProgress.read("\(folder)/task-\(index).progress")
+                let progress = state == "PENDING" ? nil : event.map(TaskProgress.describe)
+                let line = "\(notebooks[index]): \(state.lowercased())" + (progress.map { ", \($0)" } ?? "")
+                if shown[index] != line {
+                    setup.log.summary("noisebook: [slurm \(job.id)_\(index)] \(line)")
+                    shown[index] = line
+                    if let event { onEvent?(notebooks[index], event) }
+                }
+            }
+            if notebooks.indices.allSatisfy({ last[$0]?.isFinished == true }) { return last }
+            Thread.sleep(forTimeInterval: Self.pollInterval)
+        }
+    }
+
+    /// The batch script each task runs: this noisebook, in the project, on its notebook.
+    private func jobScript(folder: String) -> String {
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let command = [executable, "run", "--slurm-task", folder, "--project", setup.options.projectRoot] + setup.taskArguments
+        return """
+            #!/bin/sh
+            # Written by noisebook run --slurm: task N runs line N+1 of notebooks.txt.
+            exec \(command.map(Self.quoted).joined(separator: " "))
+
+            """
+    }
+
+    /// `text` quoted for sh.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The scheduler options of the command line.
+    static func request(_ parsed: OptionParser) throws -> SlurmJob.Request {
+        var request = SlurmJob.Request()
+        request.partition = parsed.value("--partition")
+        request.time = parsed.value("--time")
+        if let cpus = parsed.value("--cpus-per-task") {
+            guard let count = Int(cpus), count >= 1 else {
+                throw UsageError(description: "--cpus-per-task: expected a positive number, got '\(cpus)'")
+            }
+            request.cpusPerTask = count
+        }
+        request.extra = parsed.all("--sbatch")
+        return request
+    }
+}
