@@ -13,11 +13,11 @@ final class InterruptionTests: RobustnessTestCase {
     /// cell 3 reads cell 2's result.
     static var notebook: String { notebook(steps: longSteps) }
 
-    /// The same notebook with `steps` sampler steps in cell 2.
-    static func notebook(steps: Int) -> String {
+    /// The same notebook with `steps` sampler steps in cell 2 (and another title).
+    static func notebook(steps: Int, title: String = "Interrupted") -> String {
         """
         ---
-        title: Interrupted
+        title: \(title)
         seed: 11
         model: builtin-mean
         ---

@@ -63,28 +63,10 @@ final class SlurmTests: RobustnessTestCase {
         extraEnvironment["SLURM_CONF"] = Self.clusterFolder + "/slurm.conf"
     }
 
-    /// A notebook whose second cell samples for `steps` steps.
+    /// The interruption tests' notebook (a quick cell, a sampling cell, a cell reading it),
+    /// titled `name`, its second cell sampling for `steps` steps.
     static func notebook(_ name: String, steps: Int = 12) -> String {
-        """
-        ---
-        title: \(name)
-        seed: 5
-        model: builtin-mean
-        ---
-        ```swift
-        let mask = rectangleMask(size: 64, x: 8, y: 8, width: 20, height: 30)
-        show(mask, caption: "mask of \(name)")
-        ```
-
-        ```swift
-        let samples = sample(count: 1, steps: \(steps))
-        show(samples, caption: "sampled")
-        ```
-
-        ```swift
-        show(samples.flipped(), caption: "flipped")
-        ```
-        """
+        InterruptionTests.notebook(steps: steps, title: name)
     }
 
     /// The site's pages (less timings and badges) and images.
@@ -147,7 +129,7 @@ final class SlurmTests: RobustnessTestCase {
         XCTAssertTrue(againErr.contains(": 1 notebook ("), againErr)
         let logs = files(under: ".noisebook/slurm").filter { $0.hasSuffix("task-0.log") }
         let taskLogs = try logs.map { try String(contentsOfFile: project + "/" + $0, encoding: .utf8) }
-        XCTAssertTrue(taskLogs.contains { log in log.split(separator: "\n").contains { $0.contains("cell 1 (line 7)") && $0.contains(" hit ") } },
+        XCTAssertTrue(taskLogs.contains { log in log.split(separator: "\n").contains { $0.contains("cell 1 (line 9)") && $0.contains(" hit ") } },
                       taskLogs.joined(separator: "\n---\n"))
     }
 

@@ -39,12 +39,7 @@ final class NotebookLockTests: RunnerTestCase {
     func testPendingNotebooksAreThoseWithCellsLeft() throws {
         try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
         try write("b.md", "---\nseed: 1\n---\n```swift\nprint(2)\n```\n")
-        var options = RunOptions(version: "test")
-        options.paths = [project + "/Notebooks"]
-        options.outputFolder = project + "/Output"
-        options.cacheFolder = project + "/.noisebook/cache"
-        options.projectRoot = project
-        let runner = Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }
+        let runner = Runner(options: projectOptions(), log: RunLog(interactive: false) { _ in }) { _ in .none }
         XCTAssertEqual(try runner.pendingNotebooks().map { URL(fileURLWithPath: $0).lastPathComponent }, ["a.md", "b.md"])
         try runNotebooks()
         XCTAssertEqual(try runner.pendingNotebooks(), [], "every cell is cached")
@@ -55,11 +50,7 @@ final class NotebookLockTests: RunnerTestCase {
 
     func testAnAssemblingRunLeavesUncachedCellsUnrunWithItsNote() throws {
         try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
-        var options = RunOptions(version: "test")
-        options.paths = [project + "/Notebooks"]
-        options.outputFolder = project + "/Output"
-        options.cacheFolder = project + "/.noisebook/cache"
-        options.projectRoot = project
+        var options = projectOptions()
         options.unservedCellNote = "computed elsewhere"
         let summary = try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run()
         XCTAssertEqual(summary.skipped, 2)

@@ -23,15 +23,22 @@ class RunnerTestCase: XCTestCase {
         try text.write(toFile: project + "/Notebooks/" + name, atomically: true, encoding: .utf8)
     }
 
+    /// Options for running the project's notebooks into its Output/ and cache.
+    func projectOptions(version: String = "test") -> RunOptions {
+        var options = RunOptions(version: version)
+        options.paths = [project + "/Notebooks"]
+        options.outputFolder = project + "/Output"
+        options.cacheFolder = project + "/.noisebook/cache"
+        options.projectRoot = project
+        return options
+    }
+
     /// The log lines and summary of one run of the project's notebooks.
     @discardableResult
     func runNotebooks(fresh: Bool = false, paths: [String]? = nil, embedImages: Bool = false,
                       version: String = "test", model: ModelChoice = .none) throws -> (summary: RunSummary, log: [String]) {
-        var options = RunOptions(version: version)
-        options.paths = paths ?? [project + "/Notebooks"]
-        options.outputFolder = project + "/Output"
-        options.cacheFolder = project + "/.noisebook/cache"
-        options.projectRoot = project
+        var options = projectOptions(version: version)
+        if let paths { options.paths = paths }
         options.fresh = fresh
         options.embedImages = embedImages
         let lines = LineBox()
