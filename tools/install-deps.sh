@@ -4,10 +4,11 @@
 set -eu
 
 packages="libpng-dev libopenblas-dev"
-# Extra packages the tests need: a headless browser for the page checks, and Slurm with
-# munge for the single-node cluster the `run --slurm` tests start (tools/slurm/cluster.sh).
+# Extra packages the tests need: a headless browser for the page checks, Slurm with munge
+# for the single-node cluster the `run --slurm` tests start (tools/slurm/cluster.sh), and
+# curl to read a preview's event stream.
 if [ "${1:-}" = "--test" ]; then
-    packages="$packages chromium slurmctld slurmd slurm-client munge"
+    packages="$packages chromium slurmctld slurmd slurm-client munge curl"
 fi
 
 missing=""

@@ -153,6 +153,34 @@ final class SlurmTests: RobustnessTestCase {
         XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "", "no task of the job is left running")
     }
 
+    func testPreviewShowsTheTasksProgressOnTheirPages() throws {
+        try write("Notebooks/slow.md", Self.notebook("slow", steps: 990))
+        let preview = try start(["preview", "--slurm", "--port", "18731"])
+        defer { if preview.process.isRunning { preview.send(SIGKILL) } }
+        XCTAssertTrue(preview.waitFor("noisebook: preview at http://127.0.0.1:", timeout: 30), preview.errorText)
+        let port = try XCTUnwrap(preview.errorText.firstMatch(of: /preview at http:\/\/127\.0\.0\.1:([0-9]+)\//)?.1)
+        // A page's event stream, as its EventSource reads it.
+        let events = FileManager.default.temporaryDirectory.appendingPathComponent("nbslurm-events-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: events) }
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-sN", "--max-time", "90", "-o", events, "http://127.0.0.1:\(port)/__noisebook/events?page=slow.html"]
+        try curl.run()
+        defer { if curl.isRunning { curl.terminate() } }
+        var stream = ""
+        for _ in 0..<900 {
+            stream = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            if stream.contains("event: progress") && stream.contains("sample step") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTAssertTrue(stream.contains("event: progress") && stream.contains("sample step"),
+                      "the task's progress reached its page:\n\(stream)\n\(preview.errorText)")
+        XCTAssertTrue(preview.errorText.contains("slow.md: running, cell 2 (line"), preview.errorText)
+        preview.send(SIGINT)
+        let (status, _, err) = preview.finish()
+        XCTAssertEqual(status, 130, err)
+    }
+
     func testTwoTasksWritingTheSameCacheEntriesLeaveThemIntact() throws {
         // The same cells twice: the two tasks compute and store the same entries at once.
         try write("Notebooks/one.md", Self.notebook("same", steps: 30))
