@@ -23,11 +23,18 @@ final class NotebookRun {
     /// Whether the run stopped early because `options.isCancelled` turned true; the
     /// outcomes then cover only the cells before the interrupted one.
     private(set) var cancelled = false
-    /// Stop before the first cell the cache cannot serve, running and writing nothing: how
-    /// `Runner.pendingNotebooks` finds the notebooks with work left.
-    var stopsAtFirstMiss = false
-    /// Whether the run stopped at a cell the cache could not serve (`stopsAtFirstMiss`).
-    private(set) var missed = false
+    /// Plan instead of run: nothing executes and nothing is written; each cell the cache
+    /// cannot serve gets its wave in `pendingWaves`: 1 when everything it reads is at hand,
+    /// else one more than the deepest pending cell it reads from (`Runner.plan`).
+    var plans = false
+    /// Cell index -> wave of the cells a plan found left to compute.
+    private(set) var pendingWaves: [Int: Int] = [:]
+    /// The pending cells that run the model (stage I or II): the ones worth a task of their own.
+    private(set) var modelCells = Set<Int>()
+    /// How many cells this run left to other tasks (`RunOptions.onlyCells`).
+    private(set) var leftToOtherTasks = 0
+    /// The wave of each name a pending cell defines.
+    private var waveOf: [String: Int] = [:]
 
     init(document: NotebookDocument, displayPath: String, cache: CellCache, options: RunOptions,
          model: ModelChoice, log: RunLog, deliverables: DeliverableTable? = nil) {
@@ -97,6 +104,15 @@ final class NotebookRun {
             // happens to this one.
             defer { state.declare(program, cell: cell.index, line: cell.line) }
 
+            if plans, let deepest = program.freeNames.compactMap({ waveOf[$0] }).max() {
+                plan(cell, program, wave: deepest + 1, runsModel: host.contains(.model) || host.contains(.upsampler), state: &state)
+                continue
+            }
+
+            if let only = options.onlyCells, !only.contains(cell.index), state.failedRead(program) != nil {
+                leaveToOtherTask(cell, program, state: &state, outcomes: &outcomes)
+                continue
+            }
             if let (name, failedIndex) = state.failedRead(program) {
                 let failedCell = document.cells[failedIndex]
                 let message = Diagnostic.line("\(displayPath):\(cell.line):1", "note",
@@ -111,6 +127,7 @@ final class NotebookRun {
             if let record = stored, filesUnchanged(record.files),
                let values = try? record.values.mapValues(store.load), figuresIntact(record) {
                 state.define(values, stored: record.values, names: program.definedNames)
+                for name in program.definedNames { waveOf[name] = nil }
                 usedKeys.append(key)
                 log.cell(cell, displayPath: displayPath, verdict: "hit", seconds: nil,
                          detail: String(format: "cached; it took %.2f s when it ran", record.seconds))
@@ -120,9 +137,13 @@ final class NotebookRun {
                 continue
             }
 
-            if stopsAtFirstMiss {
-                missed = true
-                break
+            if plans {
+                plan(cell, program, wave: 1, runsModel: host.contains(.model) || host.contains(.upsampler), state: &state)
+                continue
+            }
+            if let only = options.onlyCells, !only.contains(cell.index) {
+                leaveToOtherTask(cell, program, state: &state, outcomes: &outcomes)
+                continue
             }
             if let note = options.unservedCellNote {
                 log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: note)
@@ -178,10 +199,27 @@ final class NotebookRun {
         }
         // An interrupted run keeps the previous record: it names what the last complete
         // run used, which `cache clean --keep-latest` keeps.
-        if !cancelled, !stopsAtFirstMiss {
+        // A plan, or a task that runs some of the cells, is not the notebook's run.
+        if !cancelled, !plans, options.onlyCells == nil {
             try? cache.storeNotebookRecord(NotebookRecord(cells: recorded, keys: usedKeys), for: displayPath)
         }
         return outcomes
+    }
+
+    /// Leaves `cell`, which the cache cannot serve, to the task that computes it.
+    private func leaveToOtherTask(_ cell: Cell, _ program: Program, state: inout NotebookState, outcomes: inout [CellOutcome]) {
+        log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: "another task computes it")
+        state.forget(program.definedNames, failedAt: cell.index)
+        leftToOtherTasks += 1
+        outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: nil))
+    }
+
+    /// Records `cell` as left for `wave`; what it defines is not at hand until then.
+    private func plan(_ cell: Cell, _ program: Program, wave: Int, runsModel: Bool, state: inout NotebookState) {
+        pendingWaves[cell.index] = wave
+        if runsModel { modelCells.insert(cell.index) }
+        for name in program.definedNames { waveOf[name] = wave }
+        state.forget(program.definedNames, failedAt: cell.index)
     }
 
     /// A failed outcome with the error rendered against the notebook file.

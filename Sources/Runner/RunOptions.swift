@@ -29,6 +29,9 @@ public struct RunOptions: Sendable {
     /// What a cell the cache cannot serve does: run (the default), or, in a run that only
     /// assembles pages from what others computed, stay unrun with this note on its page.
     public var unservedCellNote: String?
+    /// The cells (0-based) this run computes when the cache cannot serve them; the others
+    /// it leaves unrun (a cluster task computing some cells of a notebook). nil: all.
+    public var onlyCells: Set<Int>?
     /// When another run holds the lock: wait for it (true) or fail with
     /// `RunnerError.locked` (false).
     public var waitForLock = true
@@ -71,6 +74,8 @@ public struct RunSummary: Sendable {
     public var skipped = 0
     /// Deliverables tables that could not be read.
     public var brokenTables = 0
+    /// Cells a run of some cells (`RunOptions.onlyCells`) left to other tasks.
+    public var leftToOtherTasks = 0
 
     /// 0 when everything ran, 65 when a notebook, a cell or a deliverables table failed (EX_DATAERR).
     public var exitCode: Int32 { brokenNotebooks + failed + skipped + brokenTables > 0 ? 65 : 0 }
@@ -80,6 +85,7 @@ public struct RunSummary: Sendable {
         func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         var text = "\(plural(notebooks, "notebook")), \(plural(cells, "cell")): \(cached) cached, \(executed) ran, \(failed) failed"
         if skipped > 0 { text += ", \(skipped) skipped" }
+        if leftToOtherTasks > 0 { text += ", \(leftToOtherTasks) left to other tasks" }
         if brokenNotebooks > 0 { text += "; \(plural(brokenNotebooks, "notebook")) could not be run" }
         if brokenTables > 0 { text += "; \(plural(brokenTables, "deliverables table")) could not be read" }
         return text

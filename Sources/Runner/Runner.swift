@@ -46,7 +46,9 @@ public final class Runner {
             let displayPath = Self.display(path, root: options.projectRoot)
             var notebookLock: NotebookLock?
             if case .perNotebook(let folder) = options.locking {
-                notebookLock = try NotebookLock.acquire(NotebookLock.path(for: displayPath, in: folder), isCancelled: options.isCancelled) { [log] holder in
+                // Tasks computing different cells of one notebook run side by side.
+                let locked = displayPath + (options.onlyCells.map { "#" + $0.sorted().map(String.init).joined(separator: ",") } ?? "")
+                notebookLock = try NotebookLock.acquire(NotebookLock.path(for: locked, in: folder), isCancelled: options.isCancelled) { [log] holder in
                     log.error("noisebook: \(displayPath) is being run elsewhere (\(holder)); waiting for it to finish...")
                 }
                 if notebookLock == nil { break }
@@ -77,6 +79,9 @@ public final class Runner {
                     case .skipped: summary.skipped += 1
                     }
                 }
+                // Cells left to other tasks are not this run's to compute.
+                summary.skipped -= notebookRun.leftToOtherTasks
+                summary.leftToOtherTasks += notebookRun.leftToOtherTasks
                 if notebookRun.cancelled {
                     // The page of an interrupted notebook keeps its last complete version.
                     summary.notebooks -= 1
@@ -110,12 +115,13 @@ public final class Runner {
         })
     }
 
-    /// The notebooks with cells left to run: those whose cells are not all served by the
-    /// cache. Each is run from its first cell until a cell misses (nothing executes, nothing
-    /// is written); a notebook that cannot be read or parsed is not listed, since the site's
-    /// run reports it without computing anything.
-    public func pendingNotebooks() throws -> [String] {
-        var pending = [String]()
+    /// The notebooks with cells left to compute, each with its cells' waves: a cell whose
+    /// inputs are all cached is in wave 1, one that reads what a pending cell defines in the
+    /// wave after that cell's. Nothing executes and nothing is written. A notebook that
+    /// cannot be read or parsed is not listed, since the site's run reports it without
+    /// computing anything.
+    public func plan() throws -> [NotebookPlan] {
+        var plans = [NotebookPlan]()
         let cache = CellCache(root: options.cacheFolder)
         let silent = RunLog(interactive: false) { _ in }
         for path in try NotebookDiscovery.notebooks(in: options.paths) {
@@ -131,11 +137,11 @@ public final class Runner {
             var ignored = RunSummary()
             let run = NotebookRun(document: absolute, displayPath: displayPath, cache: cache, options: options, model: model,
                                   log: silent, deliverables: tables.table(in: folder, log: silent, summary: &ignored))
-            run.stopsAtFirstMiss = true
+            run.plans = true
             _ = run.run()
-            if run.missed { pending.append(path) }
+            if !run.pendingWaves.isEmpty { plans.append(NotebookPlan(notebook: path, waves: run.pendingWaves, modelCells: run.modelCells)) }
         }
-        return pending
+        return plans
     }
 
     private static func read(_ path: String) throws -> [UInt8] {

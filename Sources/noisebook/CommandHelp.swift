@@ -44,8 +44,9 @@ struct CommandHelp {
               --no-wait   fail (status 65) instead of waiting when another run holds the project
             One run at a time per project: a second run waits for the first (.noisebook/lock).
             Ctrl-C stops at the next statement or model step (status 130); finished cells stay cached.
-            --slurm     run the notebooks with cells left to compute as one Slurm job array (a task
-                          per notebook, on the cluster's nodes, sharing the project's cache), follow
+            --slurm     run the notebooks with cells left to compute as Slurm job arrays (a task per
+                          notebook, or per cell where a notebook's model cells are independent, on
+                          the cluster's nodes, sharing the project's cache), follow
                           the tasks, then write the site here from the cache; the project folder must
                           be on a file system the nodes share, and noisebook at the same path on them.
                           --partition, --time and --cpus-per-task go to sbatch, and so does each

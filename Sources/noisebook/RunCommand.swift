@@ -115,7 +115,7 @@ struct RunSetup {
     let taskArguments: [String]
 
     /// Makes this the run of one Slurm array task of the submission in `folder`: the
-    /// notebook on line SLURM_ARRAY_TASK_ID + 1 of its notebooks.txt, under a notebook lock,
+    /// notebook (or its cells) on line SLURM_ARRAY_TASK_ID + 1 of its notebooks.txt, under a lock,
     /// its site kept apart (the submitting command assembles the real one), and its progress
     /// written to `task-N.progress` for the submitting command to show.
     mutating func becomeTask(folder: String) throws {
@@ -124,13 +124,17 @@ struct RunSetup {
             throw UsageError(description: "--slurm-task runs inside a Slurm array task, and SLURM_ARRAY_TASK_ID is not set")
         }
         let list = folder + "/notebooks.txt"
-        guard let lines = try? String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").map(String.init) else {
+        guard let lines = try? String(contentsOfFile: list, encoding: .utf8).split(separator: "\n") else {
             throw UsageError(description: "--slurm-task: cannot read \(list)")
         }
         guard index < lines.count else {
             throw UsageError(description: "--slurm-task: task \(index) has no notebook in \(list) (\(lines.count) listed)")
         }
-        options.paths = [ProjectPaths.absolute(lines[index], from: options.projectRoot)]
+        guard let task = SlurmRun.ClusterTask(line: lines[index]) else {
+            throw UsageError(description: "--slurm-task: \(list):\(index + 1): not a notebook and its cells")
+        }
+        options.paths = [ProjectPaths.absolute(task.notebook, from: options.projectRoot)]
+        options.onlyCells = task.cells.map(Set.init)
         options.outputFolder = "\(folder)/site-\(index)"
         options.locking = .perNotebook(folder: options.projectRoot + "/.noisebook/locks")
         log.observer = TaskProgress(path: "\(folder)/task-\(index).progress").record

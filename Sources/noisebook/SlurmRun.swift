@@ -39,34 +39,37 @@ struct SlurmRun: Sendable {
         guard let lock = try runner.projectLock() else { return ExitCode.interrupted }
         defer { lock.release() }
         let root = setup.options.projectRoot
-        let pending = try runner.pendingNotebooks()
+        let waves = Self.waves(try runner.plan(), root: root)
         var failures = [String]()
-        if pending.isEmpty {
+        if waves.isEmpty {
             setup.log.summary("noisebook: every cell is cached; nothing to submit to Slurm")
-        } else {
-            let folder = Self.folder(root: root)
-            let notebooks = pending.map { Runner.display($0, root: root) }
+        }
+        let submission = Self.folder(root: root)
+        for (number, tasks) in waves.enumerated() {
+            let folder = waves.count == 1 ? submission : "\(submission)/wave-\(number + 1)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try AtomicFileWriter.write(Array((notebooks.joined(separator: "\n") + "\n").utf8), to: folder + "/notebooks.txt")
+            try AtomicFileWriter.write(Array(tasks.map(\.line).joined().utf8), to: folder + "/notebooks.txt")
             let script = folder + "/job.sh"
             try AtomicFileWriter.write(Array(jobScript(folder: folder).utf8), to: script)
             chmod(script, 0o755)
-            let job = try SlurmJob.submit(script: script, count: notebooks.count, logPattern: folder + "/task-%a.log",
+            let job = try SlurmJob.submit(script: script, count: tasks.count, logPattern: folder + "/task-%a.log",
                                           request: request, tool: tool)
-            setup.log.summary("noisebook: submitted Slurm job \(job.id): \(notebooks.count) notebook\(notebooks.count == 1 ? "" : "s") (\(Runner.display(folder, root: root)))")
-            guard let finished = try follow(job, notebooks: notebooks, folder: folder) else {
+            let what = tasks.allSatisfy { $0.cells == nil }
+                ? "\(tasks.count) notebook\(tasks.count == 1 ? "" : "s")" : "\(tasks.count) task\(tasks.count == 1 ? "" : "s")"
+            let wave = waves.count == 1 ? "" : " (wave \(number + 1) of \(waves.count))"
+            setup.log.summary("noisebook: submitted Slurm job \(job.id)\(wave): \(what) (\(Runner.display(folder, root: root)))")
+            guard let finished = try follow(job, tasks: tasks, folder: folder) else {
                 try? job.cancel()
                 printError("noisebook: interrupted; cancelled Slurm job \(job.id) (scancel); finished cells are cached, the rest will run next time")
                 return ExitCode.interrupted
             }
-            for (index, notebook) in notebooks.enumerated() {
-                guard let task = finished[index], task.succeeded else {
-                    let what = finished[index]?.failure ?? "no longer known to Slurm"
-                    let log = finished[index]?.log ?? "\(folder)/task-\(index).log"
-                    failures.append("\(notebook): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(log, root: root))")
-                    continue
-                }
+            for (index, task) in tasks.enumerated() where finished[index]?.succeeded != true {
+                let what = finished[index]?.failure ?? "no longer known to Slurm"
+                let log = "\(folder)/task-\(index).log"
+                failures.append("\(task.label): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(log, root: root))")
             }
+            // Later waves read what this one should have computed.
+            if !failures.isEmpty { break }
         }
         for failure in failures { printError("noisebook: " + failure) }
         // The site, from the cache: cells no task finished stay unrun, with a note.
@@ -77,17 +80,71 @@ struct SlurmRun: Sendable {
         return failures.isEmpty ? summary.exitCode : ExitCode.notebookError
     }
 
-    /// Follows `job` until every task has finished, printing each notebook's state and
-    /// progress when it changes; nil when Ctrl-C asks to stop.
-    private func follow(_ job: SlurmJob, notebooks: [String], folder: String) throws -> [Int: ArrayTask]? {
+    /// One array task: a notebook, or some of its cells (0-based).
+    struct ClusterTask: Equatable {
+        let notebook: String
+        let cells: [Int]?
+
+        /// Its line in notebooks.txt: the notebook, and a tab and the cells (1-based) when it
+        /// computes only those.
+        var line: String { notebook + (cells.map { "\t" + $0.map { String($0 + 1) }.joined(separator: ",") } ?? "") + "\n" }
+
+        /// How the terminal names it.
+        var label: String { notebook + (cells.map { " cell" + ($0.count == 1 ? " " : "s ") + $0.map { String($0 + 1) }.joined(separator: ", ") } ?? "") }
+
+        /// The task of a notebooks.txt line.
+        init?(line: Substring) {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard let first = parts.first, !first.isEmpty else { return nil }
+            notebook = String(first)
+            if parts.count == 2 {
+                let numbers = parts[1].split(separator: ",").compactMap { Int($0) }
+                guard !numbers.isEmpty, numbers.allSatisfy({ $0 >= 1 }) else { return nil }
+                cells = numbers.map { $0 - 1 }
+            } else {
+                cells = nil
+            }
+        }
+
+        init(notebook: String, cells: [Int]?) {
+            self.notebook = notebook
+            self.cells = cells
+        }
+    }
+
+    /// The tasks of each wave: a notebook whose plan has a wave of several cells that run the
+    /// model is split into a task per cell, wave by wave (its independent cells run side by
+    /// side); any other runs whole in the first wave, saving a model load per cell.
+    static func waves(_ plans: [NotebookPlan], root: String) -> [[ClusterTask]] {
+        var waves = [[ClusterTask]]()
+        func add(_ task: ClusterTask, to wave: Int) {
+            while waves.count <= wave { waves.append([]) }
+            waves[wave].append(task)
+        }
+        for plan in plans {
+            let notebook = Runner.display(plan.notebook, root: root)
+            guard plan.hasIndependentModelCells else {
+                add(ClusterTask(notebook: notebook, cells: nil), to: 0)
+                continue
+            }
+            for (wave, cells) in plan.cellsByWave.enumerated() {
+                for cell in cells { add(ClusterTask(notebook: notebook, cells: [cell]), to: wave) }
+            }
+        }
+        return waves
+    }
+
+    /// Follows `job` until every task has finished, printing each task's state and progress
+    /// when it changes; nil when Ctrl-C asks to stop.
+    private func follow(_ job: SlurmJob, tasks: [ClusterTask], folder: String) throws -> [Int: ArrayTask]? {
         var shown = [Int: String]()
         var last = [Int: ArrayTask]()
         var unreadSince: Date?
         while true {
             if setup.options.isCancelled() { return nil }
-            let tasks: [Int: ArrayTask]
+            let states: [Int: ArrayTask]
             do {
-                tasks = try job.tasks()
+                states = try job.tasks()
                 unreadSince = nil
             } catch {
                 // A busy controller does not answer at times; only a long silence ends the wait.
@@ -99,20 +156,20 @@ struct SlurmRun: Sendable {
                 continue
             }
             // A job Slurm has forgotten is over; its last known states stand.
-            if tasks.isEmpty, !last.isEmpty { return last }
-            for (index, task) in tasks { last[index] = task }
-            for index in notebooks.indices {
+            if states.isEmpty, !last.isEmpty { return last }
+            for (index, task) in states { last[index] = task }
+            for index in tasks.indices {
                 let state = last[index]?.state ?? "PENDING"
                 let event = TaskProgress.read("\(folder)/task-\(index).progress")
                 let progress = state == "PENDING" ? nil : event.map(TaskProgress.describe)
-                let line = "\(notebooks[index]): \(state.lowercased())" + (progress.map { ", \($0)" } ?? "")
+                let line = "\(tasks[index].label): \(state.lowercased())" + (progress.map { ", \($0)" } ?? "")
                 if shown[index] != line {
                     setup.log.summary("noisebook: [slurm \(job.id)_\(index)] \(line)")
                     shown[index] = line
-                    if let event { onEvent?(notebooks[index], event) }
+                    if let event { onEvent?(tasks[index].notebook, event) }
                 }
             }
-            if notebooks.indices.allSatisfy({ last[$0]?.isFinished == true }) { return last }
+            if tasks.indices.allSatisfy({ last[$0]?.isFinished == true }) { return last }
             Thread.sleep(forTimeInterval: Self.pollInterval)
         }
     }

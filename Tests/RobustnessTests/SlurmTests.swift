@@ -104,6 +104,47 @@ final class SlurmTests: RobustnessTestCase {
         XCTAssertTrue(again.err.contains("nothing to submit to Slurm"), again.err)
     }
 
+    /// Two sampling cells that read nothing of each other run as tasks of their own, side by
+    /// side, then the cell that shows both.
+    func testIndependentModelCellsRunAsWaves() throws {
+        let notebook = """
+            ---
+            title: Waves
+            seed: 3
+            model: builtin-mean
+            ---
+            ```swift
+            let a = sample(count: 1, steps: 30)
+            show(a, caption: "a")
+            ```
+
+            ```swift
+            let b = sample(count: 1, steps: 30, seed: 4)
+            show(b, caption: "b")
+            ```
+
+            ```swift
+            show([a, b], captions: ["a", "b"])
+            ```
+            """
+        try write("Notebooks/w.md", notebook)
+        let (status, _, err) = try noisebook(["run", "--slurm"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(err.contains("(wave 1 of 2): 2 tasks"), err)
+        XCTAssertTrue(err.contains("(wave 2 of 2): 1 task"), err)
+        XCTAssertTrue(err.contains("Notebooks/w.md cell 2: completed"), err)
+        XCTAssertTrue(err.contains("3 cells: 3 cached, 0 ran"), err)
+        let clustered = try site()
+
+        let saved = project
+        defer { project = saved }
+        project = FileManager.default.temporaryDirectory.appendingPathComponent("noisebook-local-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        try write("Notebooks/w.md", notebook)
+        XCTAssertEqual(try noisebook(["run"]).status, 0)
+        XCTAssertEqual(try site(), clustered, "the waves' site is the local run's")
+    }
+
     func testACancelledTaskIsReportedAndTheNextRunFinishesIt() throws {
         try write("Notebooks/quick.md", Self.notebook("quick"))
         try write("Notebooks/slow.md", Self.notebook("slow", steps: 990))

@@ -34,28 +34,4 @@ final class NotebookLockTests: RunnerTestCase {
         try FileManager.default.setAttributes([.modificationDate: silentSince], ofItemAtPath: path)
         XCTAssertNotNil(try NotebookLock.acquire(path, isCancelled: { true }), "untouched for longer than staleAfter: taken over")
     }
-
-    /// The notebooks a cluster run would submit: those with a cell the cache cannot serve.
-    func testPendingNotebooksAreThoseWithCellsLeft() throws {
-        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
-        try write("b.md", "---\nseed: 1\n---\n```swift\nprint(2)\n```\n")
-        let runner = Runner(options: projectOptions(), log: RunLog(interactive: false) { _ in }) { _ in .none }
-        XCTAssertEqual(try runner.pendingNotebooks().map { URL(fileURLWithPath: $0).lastPathComponent }, ["a.md", "b.md"])
-        try runNotebooks()
-        XCTAssertEqual(try runner.pendingNotebooks(), [], "every cell is cached")
-        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x + 1)\n```\n")
-        XCTAssertEqual(try runner.pendingNotebooks().map { URL(fileURLWithPath: $0).lastPathComponent }, ["a.md"])
-        XCTAssertEqual(try runNotebooks().log.filter { $0.contains(" miss ") }.count, 1, "planning ran and stored nothing")
-    }
-
-    func testAnAssemblingRunLeavesUncachedCellsUnrunWithItsNote() throws {
-        try write("a.md", "---\nseed: 1\n---\n```swift\nlet x = 1\n```\n\n```swift\nprint(x)\n```\n")
-        var options = projectOptions()
-        options.unservedCellNote = "computed elsewhere"
-        let summary = try Runner(options: options, log: RunLog(interactive: false) { _ in }) { _ in .none }.run()
-        XCTAssertEqual(summary.skipped, 2)
-        XCTAssertEqual(summary.exitCode, 65)
-        XCTAssertTrue(try page("a.html").contains("not run: computed elsewhere"))
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: project + "/.noisebook/cache/cells")) ?? [], [], "nothing ran, nothing stored")
-    }
 }
