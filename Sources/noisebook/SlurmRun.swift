@@ -3,10 +3,11 @@ import Foundation
 import Runner
 import Slurm
 
-/// `noisebook run --slurm`: the notebooks with work left go to Slurm as one job array, a
-/// task per notebook running `noisebook run --slurm-task` against the project's cache; the
-/// terminal follows the tasks' progress files, and when they are done the site is
-/// assembled here from the cache.
+/// `noisebook run --slurm`: the cells with work left go to Slurm as job arrays, one per
+/// wave, a task per notebook (or per cell, where a notebook's model cells are independent)
+/// running `noisebook run --slurm-task` against the project's cache; the terminal follows
+/// the tasks' progress files, and when they are done the site is assembled here from the
+/// cache.
 struct SlurmRun: Sendable {
     /// The options of `run` that only `--slurm` takes, and the flag itself.
     static let valued: Set<String> = ["--partition", "--time", "--cpus-per-task", "--sbatch", "--slurm-task"]
@@ -45,7 +46,12 @@ struct SlurmRun: Sendable {
             setup.log.summary("noisebook: every cell is cached; nothing to submit to Slurm")
         }
         let submission = Self.folder(root: root)
-        for (number, tasks) in waves.enumerated() {
+        var failedNotebooks = Set<String>()
+        for (number, wave) in waves.enumerated() {
+            // A notebook with a failed task has its later cells left for the next run: they
+            // read what it should have computed.
+            let tasks = wave.filter { !failedNotebooks.contains($0.notebook) }
+            if tasks.isEmpty { continue }
             let folder = waves.count == 1 ? submission : "\(submission)/wave-\(number + 1)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try AtomicFileWriter.write(Array(tasks.map(\.line).joined().utf8), to: folder + "/notebooks.txt")
@@ -67,9 +73,8 @@ struct SlurmRun: Sendable {
                 let what = finished[index]?.failure ?? "no longer known to Slurm"
                 let log = "\(folder)/task-\(index).log"
                 failures.append("\(task.label): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(log, root: root))")
+                failedNotebooks.insert(task.notebook)
             }
-            // Later waves read what this one should have computed.
-            if !failures.isEmpty { break }
         }
         for failure in failures { printError("noisebook: " + failure) }
         // The site, from the cache: cells no task finished stay unrun, with a note.

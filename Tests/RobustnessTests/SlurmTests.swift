@@ -145,6 +145,40 @@ final class SlurmTests: RobustnessTestCase {
         XCTAssertEqual(try site(), clustered, "the waves' site is the local run's")
     }
 
+    /// A notebook whose cell fails in wave 1 keeps its later cells for the next run; another
+    /// notebook's second wave still runs.
+    func testAFailedCellHoldsBackOnlyItsOwnNotebooksLaterWaves() throws {
+        func notebook(_ second: String) -> String {
+            """
+            ---
+            title: Waves
+            seed: 3
+            model: builtin-mean
+            ---
+            ```swift
+            let a = sample(count: 1, steps: 10)
+            ```
+
+            ```swift
+            let b = \(second)
+            ```
+
+            ```swift
+            show([a, b], captions: ["a", "b"])
+            ```
+            """
+        }
+        try write("Notebooks/bad.md", notebook("sample(count: 99, steps: 10)"))
+        try write("Notebooks/good.md", notebook("sample(count: 1, steps: 10, seed: 4)"))
+        let (status, _, err) = try noisebook(["run", "--slurm"])
+        XCTAssertEqual(status, 65, err)
+        XCTAssertTrue(err.contains("(wave 1 of 2): 4 tasks"), err)
+        XCTAssertTrue(err.contains("(wave 2 of 2): 1 task"), err)
+        XCTAssertTrue(err.contains("noisebook: Notebooks/bad.md cell 2: Slurm task"), err)
+        XCTAssertTrue(err.contains("[slurm ") && err.contains("Notebooks/good.md cell 3: completed"), err)
+        XCTAssertFalse(err.contains("Notebooks/bad.md cell 3: "), "its reader waits for the next run:\n\(err)")
+    }
+
     func testACancelledTaskIsReportedAndTheNextRunFinishesIt() throws {
         try write("Notebooks/quick.md", Self.notebook("quick"))
         try write("Notebooks/slow.md", Self.notebook("slow", steps: 990))
