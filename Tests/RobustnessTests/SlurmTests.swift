@@ -104,29 +104,34 @@ final class SlurmTests: RobustnessTestCase {
         XCTAssertTrue(again.err.contains("nothing to submit to Slurm"), again.err)
     }
 
+    /// Two cells: one samples, the other makes `second`; a third shows both.
+    static func wavesNotebook(second: String) -> String {
+        """
+        ---
+        title: Waves
+        seed: 3
+        model: builtin-mean
+        ---
+        ```swift
+        let a = sample(count: 1, steps: 20)
+        show(a, caption: "a")
+        ```
+
+        ```swift
+        let b = \(second)
+        show(b, caption: "b")
+        ```
+
+        ```swift
+        show([a, b], captions: ["a", "b"])
+        ```
+        """
+    }
+
     /// Two sampling cells that read nothing of each other run as tasks of their own, side by
     /// side, then the cell that shows both.
     func testIndependentModelCellsRunAsWaves() throws {
-        let notebook = """
-            ---
-            title: Waves
-            seed: 3
-            model: builtin-mean
-            ---
-            ```swift
-            let a = sample(count: 1, steps: 30)
-            show(a, caption: "a")
-            ```
-
-            ```swift
-            let b = sample(count: 1, steps: 30, seed: 4)
-            show(b, caption: "b")
-            ```
-
-            ```swift
-            show([a, b], captions: ["a", "b"])
-            ```
-            """
+        let notebook = Self.wavesNotebook(second: "sample(count: 1, steps: 20, seed: 4)")
         try write("Notebooks/w.md", notebook)
         let (status, _, err) = try noisebook(["run", "--slurm"])
         XCTAssertEqual(status, 0, err)
@@ -148,28 +153,8 @@ final class SlurmTests: RobustnessTestCase {
     /// A notebook whose cell fails in wave 1 keeps its later cells for the next run; another
     /// notebook's second wave still runs.
     func testAFailedCellHoldsBackOnlyItsOwnNotebooksLaterWaves() throws {
-        func notebook(_ second: String) -> String {
-            """
-            ---
-            title: Waves
-            seed: 3
-            model: builtin-mean
-            ---
-            ```swift
-            let a = sample(count: 1, steps: 10)
-            ```
-
-            ```swift
-            let b = \(second)
-            ```
-
-            ```swift
-            show([a, b], captions: ["a", "b"])
-            ```
-            """
-        }
-        try write("Notebooks/bad.md", notebook("sample(count: 99, steps: 10)"))
-        try write("Notebooks/good.md", notebook("sample(count: 1, steps: 10, seed: 4)"))
+        try write("Notebooks/bad.md", Self.wavesNotebook(second: "sample(count: 99, steps: 20)"))
+        try write("Notebooks/good.md", Self.wavesNotebook(second: "sample(count: 1, steps: 20, seed: 4)"))
         let (status, _, err) = try noisebook(["run", "--slurm"])
         XCTAssertEqual(status, 65, err)
         XCTAssertTrue(err.contains("(wave 1 of 2): 4 tasks"), err)
