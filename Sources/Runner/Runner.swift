@@ -56,12 +56,7 @@ public final class Runner {
             defer { notebookLock?.release() }
             let page: PageInput
             do {
-                let bytes = try Self.read(path)
-                let document = try NotebookParser.parse(bytes: bytes, path: displayPath, vocabulary: .catalog)
-                var absolute = document
-                absolute.path = path
-                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-                let model = try models(ModelRequest(frontMatter: document.frontMatter, notebookFolder: folder))
+                let (document, absolute, folder, model) = try open(path, displayPath: displayPath)
                 log.notebook(displayPath, model: model.displayName)
                 log.notebookStarted(displayPath, page: Site.pageName(for: path))
                 let table = tables.table(in: folder, log: log, summary: &summary)
@@ -127,16 +122,9 @@ public final class Runner {
         for path in try NotebookDiscovery.notebooks(in: options.paths) {
             if options.isCancelled() { break }
             let displayPath = Self.display(path, root: options.projectRoot)
-            guard let bytes = try? Self.read(path),
-                  let document = try? NotebookParser.parse(bytes: bytes, path: displayPath, vocabulary: .catalog) else { continue }
-            var absolute = document
-            absolute.path = path
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard let model = try? models(ModelRequest(frontMatter: document.frontMatter, notebookFolder: folder)) else { continue }
-            var tables = DeliverableTables(root: options.projectRoot)
-            var ignored = RunSummary()
-            let run = NotebookRun(document: absolute, displayPath: displayPath, cache: cache, options: options, model: model,
-                                  log: silent, deliverables: tables.table(in: folder, log: silent, summary: &ignored))
+            guard let (_, absolute, _, model) = try? open(path, displayPath: displayPath) else { continue }
+            // A plan runs no cell, so no deliverable is checked: the table is not read.
+            let run = NotebookRun(document: absolute, displayPath: displayPath, cache: cache, options: options, model: model, log: silent)
             run.plans = true
             _ = run.run()
             if !run.pendingWaves.isEmpty { plans.append(NotebookPlan(notebook: path, waves: run.pendingWaves, modelCells: run.modelCells)) }
@@ -149,6 +137,17 @@ public final class Runner {
             throw RunnerError.io(path: path, message: "cannot read the notebook")
         }
         return [UInt8](data)
+    }
+
+    /// The notebook at `path` read, parsed (messages name `displayPath`) and given its model,
+    /// with a copy that names its absolute path and its folder: what a run and a plan start from.
+    private func open(_ path: String, displayPath: String) throws
+        -> (document: NotebookDocument, absolute: NotebookDocument, folder: String, model: ModelChoice) {
+        let document = try NotebookParser.parse(bytes: try Self.read(path), path: displayPath, vocabulary: .catalog)
+        var absolute = document
+        absolute.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return (document, absolute, folder, try models(ModelRequest(frontMatter: document.frontMatter, notebookFolder: folder)))
     }
 
     /// The file name of a notebook's page ("1.7-sdedit.html" for ".../1.7-sdedit.md").
