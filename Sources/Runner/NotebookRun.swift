@@ -105,7 +105,7 @@ final class NotebookRun {
             defer { state.declare(program, cell: cell.index, line: cell.line) }
 
             if plans, let deepest = program.freeNames.compactMap({ waveOf[$0] }).max() {
-                plan(cell, program, wave: deepest + 1, runsModel: host.contains(.model) || host.contains(.upsampler), state: &state)
+                plan(cell, program, wave: deepest + 1, reads: host, state: &state)
                 continue
             }
 
@@ -138,7 +138,7 @@ final class NotebookRun {
             }
 
             if plans {
-                plan(cell, program, wave: 1, runsModel: host.contains(.model) || host.contains(.upsampler), state: &state)
+                plan(cell, program, wave: 1, reads: host, state: &state)
                 continue
             }
             if let only = options.onlyCells, !only.contains(cell.index) {
@@ -146,10 +146,8 @@ final class NotebookRun {
                 continue
             }
             if let note = options.unservedCellNote {
-                log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: note)
-                state.forget(program.definedNames, failedAt: cell.index)
                 let message = Diagnostic.line("\(displayPath):\(cell.line):1", "note", "not run: \(note)")
-                outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: message))
+                leaveUnrun(cell, program, detail: note, error: message, state: &state, outcomes: &outcomes)
                 continue
             }
             // An entry that exists for this very key but could not be used was damaged (a blob
@@ -208,16 +206,24 @@ final class NotebookRun {
 
     /// Leaves `cell`, which the cache cannot serve, to the task that computes it.
     private func leaveToOtherTask(_ cell: Cell, _ program: Program, state: inout NotebookState, outcomes: inout [CellOutcome]) {
-        log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: "another task computes it")
-        state.forget(program.definedNames, failedAt: cell.index)
         leftToOtherTasks += 1
-        outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: nil))
+        leaveUnrun(cell, program, detail: "another task computes it", error: nil, state: &state, outcomes: &outcomes)
     }
 
-    /// Records `cell` as left for `wave`; what it defines is not at hand until then.
-    private func plan(_ cell: Cell, _ program: Program, wave: Int, runsModel: Bool, state: inout NotebookState) {
+    /// Leaves `cell` unrun in a run that computes nothing of it: what it defines is missing
+    /// for the cells after it, and its page block says `error` (or nothing).
+    private func leaveUnrun(_ cell: Cell, _ program: Program, detail: String, error: String?,
+                            state: inout NotebookState, outcomes: inout [CellOutcome]) {
+        log.cell(cell, displayPath: displayPath, verdict: "not run", seconds: nil, detail: detail)
+        state.forget(program.definedNames, failedAt: cell.index)
+        outcomes.append(CellOutcome(cell: cell, status: .skipped, cacheNote: "not run", outputs: [], error: error))
+    }
+
+    /// Records `cell` as left for `wave`; what it defines is not at hand until then. `reads`
+    /// is the host state its calls read: a cell reading the model (stage I or II) is costly.
+    private func plan(_ cell: Cell, _ program: Program, wave: Int, reads: [HostState], state: inout NotebookState) {
         pendingWaves[cell.index] = wave
-        if runsModel { modelCells.insert(cell.index) }
+        if reads.contains(.model) || reads.contains(.upsampler) { modelCells.insert(cell.index) }
         for name in program.definedNames { waveOf[name] = wave }
         state.forget(program.definedNames, failedAt: cell.index)
     }
