@@ -59,8 +59,9 @@ public enum StaleTemporaries {
         return removed
     }
 
-    /// Whether a process with this pid exists (signal 0 probes without signalling).
-    static func isAlive(_ pid: Int32) -> Bool {
+    /// Whether a process with this pid exists on this host (signal 0 probes without
+    /// signalling): what tells a leftover of a dead writer from a write in progress.
+    public static func isAlive(_ pid: Int32) -> Bool {
         pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }

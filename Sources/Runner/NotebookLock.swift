@@ -73,7 +73,7 @@ public final class NotebookLock: @unchecked Sendable {
     static func isStale(_ path: String, holder: String) -> Bool {
         let parts = holder.split(separator: " ")
         if parts.count == 2, parts[0] == AtomicFileWriter.hostTag, let pid = Int32(parts[1]) {
-            return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            return pid != getpid() && !StaleTemporaries.isAlive(pid)
         }
         guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
             return false
