@@ -52,12 +52,6 @@ public struct Arguments: Sendable {
         return value
     }
 
-    /// A Bool argument.
-    func bool(_ name: String) throws -> Bool {
-        guard case .bool(let value) = self[name] else { throw mismatch(name, expected: "Bool") }
-        return value
-    }
-
     /// An array argument; a range is accepted as its elements.
     func array(_ name: String) throws -> [Value] {
         if case .range(let lower, let upper) = self[name], Value.count(lower: lower, upper: upper) > Interpreter.maximumMaterializedCount {

@@ -71,11 +71,6 @@ public protocol ParameterDeclaring: Sendable {
     var declaration: Builtin.Parameter { get }
 }
 
-extension Builtin.Parameter: ParameterDeclaring {
-    /// Itself.
-    public var declaration: Builtin.Parameter { self }
-}
-
 extension Param where T == Int {
     /// An Int parameter.
     public static func int(_ name: String, label: Label = .same, default value: Int? = nil) -> Param<Int> {
@@ -104,13 +99,6 @@ extension Param where T == [Value] {
     }
 }
 
-extension Param where T == Bool {
-    /// A Bool parameter.
-    public static func bool(_ name: String, label: Label = .same, default value: Bool? = nil) -> Param<Bool> {
-        Param(name, label: label, default: value.map(Value.bool)) { try $0.bool($1) }
-    }
-}
-
 extension Param {
     /// A parameter of the host type `T`, reported as `typeName` when it gets something else.
     public static func native(_ name: String, label: Label = .same, as type: T.Type, typeName: String) -> Param<T> where T: NativeValue {
@@ -136,7 +124,7 @@ extension Arguments {
 }
 
 extension Builtin {
-    /// A builtin whose parameters are `Param`s (or plain declarations), in call order.
+    /// A builtin whose parameters are `Param`s, in call order.
     public init(name: String, _ parameters: [any ParameterDeclaring], summary: String, reads: Set<String> = [],
                 body: @escaping @Sendable (Arguments) throws -> Value) {
         self.init(name: name, parameters: parameters.map(\.declaration), summary: summary, reads: reads, body: body)
