@@ -115,7 +115,8 @@ extension NotebookLibrary {
             case (let shaped?, nil):
                 shape = shaped.tensor.shape
             case (nil, let side?):
-                shape = [3, try NotebookLibrary.side(side, size), try NotebookLibrary.side(side, size)]
+                let checked = try NotebookLibrary.side(side, size)
+                shape = [3, checked, checked]
             case (let shaped, _):
                 throw NotebookLibrary.failure("give the shape once: gaussianNoise(like: image) or gaussianNoise(size: 64)", shaped == nil ? nil : size.name)
             }
