@@ -10,7 +10,7 @@ struct PreviewCommand {
     let arguments: [String]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: RunCommand.valued.union(SlurmRun.valued.subtracting(["--slurm-task"])).union(["--port", "--host"]),
+        let parsed = try OptionParser(arguments, valued: RunCommand.valued.union(SlurmRun.valued).union(["--port", "--host"]),
                                       flags: RunCommand.flags.union(SlurmRun.flags).union(["--open"]))
         let port = try parsed.value("--port").map { text -> UInt16 in
             guard let port = UInt16(text), port > 0 else { throw UsageError(description: "--port must be 1...65535, got '\(text)'") }

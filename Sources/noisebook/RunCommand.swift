@@ -13,19 +13,19 @@ struct RunCommand {
     static let flags: Set<String> = ["--fresh", "--no-call-cache", "--embed", "--no-wait", "--submission"]
 
     func run() throws -> Int32 {
-        let parsed = try OptionParser(arguments, valued: Self.valued.union(SlurmRun.valued), flags: Self.flags.union(SlurmRun.flags))
+        let parsed = try OptionParser(arguments, valued: Self.valued.union(SlurmRun.valued).union([SlurmRun.taskOption]), flags: Self.flags.union(SlurmRun.flags))
         if !parsed.flag("--slurm") {
-            for name in SlurmRun.valued.subtracting(["--slurm-task"]) where parsed.value(name) != nil {
+            for name in SlurmRun.valued where parsed.value(name) != nil {
                 throw UsageError(description: "\(name) is an option of --slurm; add --slurm to run on the cluster")
             }
         }
         let interrupt = Interrupt.install()
         var setup = try RunSetup(parsed, isCancelled: { interrupt.isRequested })
         if parsed.flag("--slurm") {
-            guard parsed.value("--slurm-task") == nil else { throw UsageError(description: "--slurm and --slurm-task do not go together") }
+            guard parsed.value(SlurmRun.taskOption) == nil else { throw UsageError(description: "--slurm and --slurm-task do not go together") }
             return try SlurmRun(setup: setup, parsed: parsed).run()
         }
-        if let folder = parsed.value("--slurm-task") {
+        if let folder = parsed.value(SlurmRun.taskOption) {
             guard parsed.positional.isEmpty else { throw UsageError(description: "--slurm-task runs the notebook its task index names; give no paths") }
             try setup.becomeTask(folder: ProjectPaths.absolute(folder, from: FileManager.default.currentDirectoryPath))
         }

@@ -10,8 +10,10 @@ import Slurm
 /// cache.
 struct SlurmRun: Sendable {
     /// The options of `run` that only `--slurm` takes, and the flag itself.
-    static let valued: Set<String> = ["--partition", "--time", "--cpus-per-task", "--sbatch", "--slurm-task"]
+    static let valued: Set<String> = ["--partition", "--time", "--cpus-per-task", "--sbatch"]
     static let flags: Set<String> = ["--slurm"]
+    /// The option of the run a task's job script starts (`run --slurm-task FOLDER`).
+    static let taskOption = "--slurm-task"
     /// How often the tasks' states and progress are read.
     static let pollInterval: TimeInterval = 1
     /// How long Slurm may fail to answer before the command gives up following the job
@@ -182,7 +184,7 @@ struct SlurmRun: Sendable {
     /// The batch script each task runs: this noisebook, in the project, on its notebook.
     private func jobScript(folder: String) -> String {
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let command = [executable, "run", "--slurm-task", folder, "--project", setup.options.projectRoot] + setup.taskArguments
+        let command = [executable, "run", Self.taskOption, folder, "--project", setup.options.projectRoot] + setup.taskArguments
         return """
             #!/bin/sh
             # Written by noisebook run --slurm: task N runs line N+1 of notebooks.txt.
