@@ -45,9 +45,9 @@ struct PreviewCommand {
         var slurm: SlurmRun?
         if parsed.flag("--slurm") {
             slurm = SlurmRun(setup: setup, parsed: parsed)
+            // Tasks of several notebooks run at once: each event goes to its own notebook's page.
             slurm?.onEvent = { notebook, event in
-                let page = Runner.pageName(for: notebook)
-                if case .progress = event { control.currentPage = page }
+                control.currentPage = Runner.pageName(for: notebook)
                 Self.forward(event, to: server, control: control)
             }
         }
