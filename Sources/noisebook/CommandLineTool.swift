@@ -52,7 +52,7 @@ struct CommandLineTool {
                     return ExitCode.success
                 }
                 guard let help = CommandHelp.named(name) else {
-                    throw UsageError(description: "no command '\(name)'\(Self.suggestion(name, among: CommandHelp.names))")
+                    throw UsageError(description: "no command '\(name)'\(ClosestMatch.hint(for: name, among: CommandHelp.names))")
                 }
                 print(help.text)
                 return ExitCode.success
@@ -74,7 +74,7 @@ struct CommandLineTool {
             case "encode":
                 return try EncodeCommand(arguments: rest).run()
             default:
-                throw UsageError(description: "unknown command '\(command)'\(Self.suggestion(command, among: CommandHelp.names + ["help"]))")
+                throw UsageError(description: "unknown command '\(command)'\(ClosestMatch.hint(for: command, among: CommandHelp.names + ["help"]))")
             }
         } catch is HelpRequest {
             print(CommandHelp.named(command)?.text ?? Self.usage)
@@ -94,11 +94,6 @@ struct CommandLineTool {
         let lines = help.synopsis[0].split(separator: "\n")
         return "usage: " + lines[0] + (lines.count > 1 ? " ..." : "")
             + "\nsee 'noisebook \(help.name) --help'"
-    }
-
-    /// "; did you mean 'run'?" when a close name exists.
-    static func suggestion(_ word: String, among candidates: [String]) -> String {
-        ClosestMatch.hint(for: word, among: candidates)
     }
 }
 
@@ -141,7 +136,7 @@ struct OptionParser {
                     flags.insert(name)
                 } else {
                     let all = Array(valued) + Array(knownFlags)
-                    throw UsageError(description: "unknown option '\(name)'\(CommandLineTool.suggestion(name, among: all))")
+                    throw UsageError(description: "unknown option '\(name)'\(ClosestMatch.hint(for: name, among: all))")
                 }
             } else {
                 positional.append(argument)
