@@ -6,11 +6,7 @@ import XCTest
 /// The project lock and cancellation, through the Runner API.
 final class LockAndCancelTests: RunnerTestCase {
     private func options(cancelled: @escaping @Sendable () -> Bool = { false }) -> RunOptions {
-        var options = RunOptions(version: "test")
-        options.paths = [project + "/Notebooks"]
-        options.outputFolder = project + "/Output"
-        options.cacheFolder = project + "/.noisebook/cache"
-        options.projectRoot = project
+        var options = projectOptions()
         options.isCancelled = cancelled
         return options
     }
