@@ -4,7 +4,7 @@ import Diffusion
 
 /// The arithmetic of the local score machine for one image.
 ///
-/// Two passes, both split across cores with `concurrentPerform`:
+/// Two passes, both split across cores with `Parallel.perform`:
 /// 1. For each image i of the subset, the patch distance at every pixel,
 ///    D_i(p) = sum over the k x k window around p (inside the image) of
 ///    sum_c (x_t(c, q) - sqrt(abar) x_i(c, q))^2: the per-pixel squared differences are

@@ -39,10 +39,7 @@ struct T5FeedForward: Sendable {
             let gates = gated?.scalars
             gates.withOptionalPointer { g in
                 let gate = g.map { Floats(base: $0) }
-                let chunks = Swift.max(1, Swift.min(Parallel.workers, count / 65_536))
-                let size = (count + chunks - 1) / chunks
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let range = (c * size)..<Swift.min(count, (c + 1) * size)
+                Parallel.forEachChunk(count, minimumPerChunk: 65_536) { range in
                     if let gate {
                         for i in range { target.base[i] = activation(target.base[i]) * gate.base[i] }
                     } else {

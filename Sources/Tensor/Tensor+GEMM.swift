@@ -96,7 +96,7 @@ struct GEMMSplit {
             return
         }
         let split = GEMMSplit(m: m, n: n, parts: cores)
-        DispatchQueue.concurrentPerform(iterations: split.count) { part in
+        Parallel.perform(iterations: split.count) { part in
             let range = split.range(part)
             guard !range.isEmpty else { return }
             if split.alongRows { body(range, 0..<n) } else { body(0..<m, range) }

@@ -21,41 +21,38 @@ public enum Parallel {
     }
 
     /// Calls `body(range)` for disjoint ranges covering `0..<count`, concurrently when large.
-    static func forEachChunk(_ count: Int, minimumPerChunk: Int = 16_384, _ body: @Sendable (Range<Int>) -> Void) {
+    /// The ranges are a few per worker (taken in turn by whichever lane is free), and never
+    /// shorter than `minimumPerChunk`.
+    public static func forEachChunk(_ count: Int, minimumPerChunk: Int = 16_384, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = Swift.min(workers, Swift.max(1, count / Swift.max(minimumPerChunk, 1)))
-        if chunks <= 1 {
+        let most = Swift.max(1, count / Swift.max(minimumPerChunk, 1))
+        guard workers > 1, most > 1 else {
             body(0..<count)
             return
         }
+        let chunks = Swift.min(most, workers * chunksPerWorker)
         let size = (count + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        perform(iterations: chunks) { c in
             let start = c * size
             let end = Swift.min(count, start + size)
             if start < end { body(start..<end) }
         }
     }
 
+    /// Chunks per worker in `forEachChunk`: enough that a lane held up near the end of a
+    /// loop leaves little for the others to wait on, few enough that each stays long.
+    static let chunksPerWorker = 4
+
     /// Calls `body(i)` for every `i` in `0..<iterations` on at most `workers` threads at
-    /// once (`DispatchQueue.concurrentPerform` alone would use every core): lane `l` takes
-    /// `l, l + lanes, ...`. Items must be independent; one lane runs on the calling thread.
+    /// once, this one among them; each thread takes the next item not yet taken. Items must
+    /// be independent.
     public static func perform(iterations: Int, _ body: (Int) -> Void) {
-        let lanes = Swift.min(workers, iterations)
-        guard lanes > 1 else {
-            for i in 0..<iterations { body(i) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                for i in stride(from: lane, to: iterations, by: lanes) { shared.body(i) }
-            }
-        }
+        LanePool.shared.run(chunks: iterations, lanes: workers, body)
     }
 
     /// Calls `body(i)` for every `i` in `0..<count`, concurrently when each item is worth
     /// `costPerItem` elementwise operations and the total is large.
-    static func forEach(_ count: Int, costPerItem: Int, _ body: @Sendable (Int) -> Void) {
+    static func forEach(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
         let perChunk = Swift.max(1, 16_384 / Swift.max(costPerItem, 1))
         forEachChunk(count, minimumPerChunk: perChunk) { range in
             for i in range { body(i) }
@@ -63,12 +60,7 @@ public enum Parallel {
     }
 }
 
-/// A loop body handed to the lanes of `Parallel.perform`, which call it on disjoint items.
-private struct UncheckedBody: @unchecked Sendable {
-    let body: (Int) -> Void
-}
-
-/// A mutable pointer that may be shared across `concurrentPerform` iterations which
+/// A mutable pointer that may be shared across the chunks of a parallel loop, which
 /// write disjoint elements.
 struct SharedMutablePointer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>

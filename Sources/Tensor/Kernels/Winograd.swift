@@ -223,11 +223,8 @@ enum Winograd {
         // all of them, no operand packed twice).
         let sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
         BLASRuntime.singleThreaded()
-        let iterations = Swift.min(Parallel.workers, elements)
-        DispatchQueue.concurrentPerform(iterations: iterations) { part in
-            for e in stride(from: part, to: elements, by: iterations) {
-                product(e, sv.base + e * tiles, elements * tiles, sm.base + e * tiles, elements * tiles, tiles)
-            }
+        Parallel.perform(iterations: elements) { e in
+            product(e, sv.base + e * tiles, elements * tiles, sm.base + e * tiles, elements * tiles, tiles)
         }
         switch tile {
         case .f2x2:

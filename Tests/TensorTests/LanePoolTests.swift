@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+import XCTest
+@testable import Tensor
+
+/// The lanes every parallel loop runs on: each chunk once, on the helpers as well as the
+/// caller, after the helpers parked, nested, and from two threads at once.
+final class LanePoolTests: XCTestCase {
+    /// Runs `loops` loops of varying sizes on `pool` and checks each chunk ran exactly once;
+    /// returns how many chunks ran on a thread other than the caller's.
+    private func runLoops(_ pool: LanePool, loops: Int, lanes: Int, file: StaticString = #filePath, line: UInt = #line) -> Int {
+        let caller = pthread_self()
+        let elsewhere = Atomic<Int>(0)
+        for loop in 0..<loops {
+            let count = 1 + (loop * 7) % 97
+            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+            defer { hits.deallocate() }
+            hits.initialize(repeating: 0)
+            let base = hits.baseAddress!
+            pool.run(chunks: count, lanes: lanes) { c in
+                LanePoolTests.busy(microseconds: 5)  // long enough for a helper to arrive
+                base[c] += 1
+                if pthread_equal(pthread_self(), caller) == 0 { elsewhere.wrappingAdd(1, ordering: .relaxed) }
+            }
+            if hits.contains(where: { $0 != 1 }) {
+                XCTFail("loop \(loop): chunks ran \(Array(hits)) times", file: file, line: line)
+                break
+            }
+        }
+        return elsewhere.load(ordering: .relaxed)
+    }
+
+    /// Keeps this thread busy (not asleep) for a while.
+    private static func busy(microseconds: UInt64) {
+        let end = DispatchTime.now().uptimeNanoseconds + microseconds * 1_000
+        while DispatchTime.now().uptimeNanoseconds < end {}
+    }
+
+    /// Thousands of loops back to back: every chunk once, and the helpers took some.
+    func testEveryChunkRunsOnceAndHelpersTakePart() {
+        let pool = LanePool(helpers: 3)
+        let onHelpers = runLoops(pool, loops: 2_000, lanes: 4)
+        XCTAssertGreaterThan(onHelpers, 0, "no chunk ran on a helper thread")
+    }
+
+    /// Fewer lanes than helpers: the helpers left out do not run chunks of that loop, and
+    /// the next loop with every lane still finds them.
+    func testLoopsWithFewerLanesThanHelpers() {
+        let pool = LanePool(helpers: 3)
+        for lanes in [2, 4, 1, 3, 4, 2] {
+            _ = runLoops(pool, loops: 200, lanes: lanes)
+        }
+        XCTAssertGreaterThan(runLoops(pool, loops: 200, lanes: 4), 0)
+    }
+
+    /// A loop long after the last one finds the helpers parked and wakes them.
+    func testHelpersWakeAfterParking() {
+        let pool = LanePool(helpers: 2)
+        _ = runLoops(pool, loops: 10, lanes: 3)
+        for _ in 0..<3 {
+            usleep(useconds_t(3 * LanePool.pollingWindow / 1_000))  // three polling windows: parked
+            XCTAssertGreaterThan(runLoops(pool, loops: 50, lanes: 3), 0, "the parked helpers did not take part")
+        }
+    }
+
+    /// A loop inside a loop's chunk runs whole on that chunk's thread.
+    func testNestedLoopsRunInline() {
+        let pool = LanePool(helpers: 2)
+        let total = Atomic<Int>(0)
+        pool.run(chunks: 8, lanes: 3) { _ in
+            let thread = pthread_self()
+            pool.run(chunks: 10, lanes: 3) { _ in
+                XCTAssertNotEqual(pthread_equal(pthread_self(), thread), 0)
+                total.wrappingAdd(1, ordering: .relaxed)
+            }
+        }
+        XCTAssertEqual(total.load(ordering: .relaxed), 80)
+    }
+
+    /// Two threads starting loops at once: each loop completes with every chunk once.
+    func testLoopsFromTwoThreads() {
+        let pool = LanePool(helpers: 2)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            for loop in 0..<2_000 {
+                let count = 1 + loop % 40
+                let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+                hits.initialize(repeating: 0)
+                let base = hits.baseAddress!
+                pool.run(chunks: count, lanes: 3) { c in
+                    LanePoolTests.busy(microseconds: 1)
+                    base[c] += 1
+                }
+                if hits.contains(where: { $0 != 1 }) { failures.wrappingAdd(1, ordering: .relaxed) }
+                hits.deallocate()
+            }
+        }
+        XCTAssertEqual(failures.load(ordering: .relaxed), 0)
+    }
+
+    /// `Parallel.perform` calls every item exactly once, on any worker count.
+    func testPerformCallsEveryItemOnce() {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1000)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        let base = counts.baseAddress!
+        Parallel.perform(iterations: 1000) { i in base[i] += 1 }
+        XCTAssertEqual(Array(counts), [Int](repeating: 1, count: 1000))
+    }
+
+    /// `Parallel.forEachChunk` covers the range with disjoint chunks no shorter than asked.
+    func testChunksCoverTheRange() {
+        for (count, minimum) in [(1, 16), (100, 16), (100_000, 1_000), (65_537, 16_384)] {
+            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+            defer { hits.deallocate() }
+            hits.initialize(repeating: 0)
+            let base = hits.baseAddress!
+            let short = Atomic<Int>(0)
+            Parallel.forEachChunk(count, minimumPerChunk: minimum) { range in
+                if range.count < minimum && range.upperBound != count { short.wrappingAdd(1, ordering: .relaxed) }
+                for i in range { base[i] += 1 }
+            }
+            XCTAssertFalse(hits.contains { $0 != 1 }, "count \(count)")
+            XCTAssertEqual(short.load(ordering: .relaxed), 0, "count \(count)")
+        }
+    }
+}
