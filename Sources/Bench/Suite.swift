@@ -62,7 +62,7 @@ struct Suite: BenchRun {
                            r["rss_gb"] ?? "?"))
             }
         }
-        try compareCores(ours)
+        try compareCores()
         if algorithms {
             try compareConvolutionAlgorithms(peak: peak)
             try compareWeightKernels(peak: peak)
@@ -113,25 +113,38 @@ struct Suite: BenchRun {
         if pytorch { try comparePyTorch(ours) }
     }
 
-    /// Each model's batch-1 forward on one thread (`NOISEBOOK_THREADS=1`) against the all-core
-    /// time above: the speed-up S on N cores, and the parallel fraction p it implies by
-    /// Amdahl's law, S = 1 / ((1 - p) + p / N), that is p = (1 - 1/S) / (1 - 1/N); and what
-    /// that fraction promises on 16 cores.
-    func compareCores(_ ours: [String: [String: String]]) throws {
+    /// Each model's batch-1 forward on one thread (`NOISEBOOK_THREADS=1`) against all of them,
+    /// in `corePairs` pairs of runs one after the other (a virtual machine's speed drifts
+    /// between minutes; a pair shares its minute): the median speed-up S on N cores, and the
+    /// parallel fraction p it implies by Amdahl's law, S = 1 / ((1 - p) + p / N), that is
+    /// p = (1 - 1/S) / (1 - 1/N); and what that fraction promises on 16 cores.
+    func compareCores() throws {
         let cores = Parallel.workers
         guard cores > 1 else { return say("cores: one worker (NOISEBOOK_THREADS or the machine), no scaling to measure") }
         for model in models {
-            guard let all = ours["\(model.name)/1"].flatMap({ Double($0["seconds"] ?? "") }) else { continue }
-            let r = try child(["forward", "--model", model.name, "--batch", "1", "--runs", String(runs)],
-                              environment: [Knob.threads.rawValue: "1"])
-            guard let one = Double(r["seconds"] ?? "") else { continue }
-            let speedup = one / all, n = Double(cores)
+            var speedups = [Double](), ones = [Double](), alls = [Double]()
+            for _ in 0..<Suite.corePairs {
+                let arguments = ["forward", "--model", model.name, "--batch", "1", "--runs", String(runs)]
+                let one = try child(arguments, environment: [Knob.threads.rawValue: "1"])
+                let all = try child(arguments)
+                guard let oneSeconds = Double(one["seconds"] ?? ""), let allSeconds = Double(all["seconds"] ?? "") else { continue }
+                ones.append(oneSeconds)
+                alls.append(allSeconds)
+                speedups.append(oneSeconds / allSeconds)
+            }
+            guard !speedups.isEmpty else { continue }
+            let speedup = ProcessStats.median(speedups), n = Double(cores)
             let fraction = (1 - 1 / speedup) / (1 - 1 / n)
             let sixteen = 1 / ((1 - fraction) + fraction / 16)
-            say(String(format: "%@ batch 1 on 1 thread: %.2f s, on %d: %.2f s: speed-up %.2fx, parallel fraction %.1f%% (Amdahl); at that fraction 16 cores would give %.1fx",
-                       model.name, one, cores, all, speedup, 100 * fraction, sixteen))
+            let pairs = zip(ones, alls).map { String(format: "%.2f/%.2f", $0, $1) }.joined(separator: ", ")
+            say(String(format: "%@ batch 1 on 1 thread / on %d, %d pairs: %@ s; median speed-up %.2fx (%.2f to %.2f), parallel fraction %.1f%% (Amdahl); at that fraction 16 cores would give %.1fx",
+                       model.name, cores, speedups.count, pairs, speedup, speedups.min() ?? .nan, speedups.max() ?? .nan,
+                       100 * fraction, sixteen))
         }
     }
+
+    /// Pairs of one-thread and all-thread runs in `compareCores`.
+    static let corePairs = 3
 
     /// Each model at its largest batch under every convolution policy (`NOISEBOOK_WINOGRAD`):
     /// the time, and the output's largest difference from direct convolution's relative to
