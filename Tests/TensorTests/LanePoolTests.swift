@@ -6,24 +6,32 @@ import XCTest
 /// The lanes every parallel loop runs on: each chunk once, on the helpers as well as the
 /// caller, after the helpers parked, nested, and from two threads at once.
 final class LanePoolTests: XCTestCase {
-    /// Runs `loops` loops of varying sizes on `pool` and checks each chunk ran exactly once;
-    /// returns how many chunks ran on a thread other than the caller's.
+    /// Runs `loops` loops of varying sizes on `pool` and checks each chunk ran exactly once,
+    /// on at most `lanes` threads; returns how many chunks ran on a thread other than the
+    /// caller's.
     private func runLoops(_ pool: LanePool, loops: Int, lanes: Int, file: StaticString = #filePath, line: UInt = #line) -> Int {
         let caller = pthread_self()
         let elsewhere = Atomic<Int>(0)
         for loop in 0..<loops {
             let count = 1 + (loop * 7) % 97
             let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
-            defer { hits.deallocate() }
+            let threads = UnsafeMutableBufferPointer<pthread_t>.allocate(capacity: count)
+            defer { hits.deallocate(); threads.deallocate() }
             hits.initialize(repeating: 0)
-            let base = hits.baseAddress!
+            let (base, thread) = (hits.baseAddress!, threads.baseAddress!)
             pool.run(chunks: count, lanes: lanes) { c in
                 LanePoolTests.busy(microseconds: 5)  // long enough for a helper to arrive
                 base[c] += 1
+                thread[c] = pthread_self()
                 if pthread_equal(pthread_self(), caller) == 0 { elsewhere.wrappingAdd(1, ordering: .relaxed) }
             }
             if hits.contains(where: { $0 != 1 }) {
                 XCTFail("loop \(loop): chunks ran \(Array(hits)) times", file: file, line: line)
+                break
+            }
+            let distinct = Set(threads).count
+            if distinct > lanes {
+                XCTFail("loop \(loop): \(distinct) threads ran chunks of a loop of \(lanes) lanes", file: file, line: line)
                 break
             }
         }
@@ -43,8 +51,8 @@ final class LanePoolTests: XCTestCase {
         XCTAssertGreaterThan(onHelpers, 0, "no chunk ran on a helper thread")
     }
 
-    /// Fewer lanes than helpers: the helpers left out do not run chunks of that loop, and
-    /// the next loop with every lane still finds them.
+    /// Fewer lanes than helpers: no more threads than lanes run a loop's chunks, and the next
+    /// loop with every lane still finds the helpers left out.
     func testLoopsWithFewerLanesThanHelpers() {
         let pool = LanePool(helpers: 3)
         for lanes in [2, 4, 1, 3, 4, 2] {
