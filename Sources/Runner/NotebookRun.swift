@@ -109,11 +109,12 @@ final class NotebookRun {
                 continue
             }
 
-            if let only = options.onlyCells, !only.contains(cell.index), state.failedRead(program) != nil {
-                leaveToOtherTask(cell, program, state: &state, outcomes: &outcomes)
-                continue
-            }
             if let (name, failedIndex) = state.failedRead(program) {
+                // Another task's cell waits on nothing of this run's.
+                if let only = options.onlyCells, !only.contains(cell.index) {
+                    leaveToOtherTask(cell, program, state: &state, outcomes: &outcomes)
+                    continue
+                }
                 let failedCell = document.cells[failedIndex]
                 let message = Diagnostic.line("\(displayPath):\(cell.line):1", "note",
                                               "not run: it reads '\(name)', which cell \(failedIndex + 1) (line \(failedCell.line)) did not define because it failed")
