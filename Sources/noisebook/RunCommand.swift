@@ -119,11 +119,12 @@ struct RunSetup {
     /// its site kept apart (the submitting command assembles the real one), and its progress
     /// written to `task-N.progress` for the submitting command to show.
     mutating func becomeTask(folder: String) throws {
+        let submission = SubmissionFolder(path: folder)
         let environment = ProcessInfo.processInfo.environment
         guard let text = environment["SLURM_ARRAY_TASK_ID"], let index = Int(text), index >= 0 else {
             throw UsageError(description: "--slurm-task runs inside a Slurm array task, and SLURM_ARRAY_TASK_ID is not set")
         }
-        let list = folder + "/notebooks.txt"
+        let list = submission.taskList
         guard let lines = try? String(contentsOfFile: list, encoding: .utf8).split(separator: "\n") else {
             throw UsageError(description: "--slurm-task: cannot read \(list)")
         }
@@ -135,9 +136,9 @@ struct RunSetup {
         }
         options.paths = [ProjectPaths.absolute(task.notebook, from: options.projectRoot)]
         options.onlyCells = task.cells.map(Set.init)
-        options.outputFolder = "\(folder)/site-\(index)"
+        options.outputFolder = submission.site(index)
         options.locking = .perNotebook(folder: options.projectRoot + "/.noisebook/locks")
-        log.observer = TaskProgress(path: "\(folder)/task-\(index).progress").record
+        log.observer = TaskProgress(path: submission.progress(index)).record
     }
 
     /// A runner for these options.

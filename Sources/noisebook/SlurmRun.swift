@@ -54,18 +54,17 @@ struct SlurmRun: Sendable {
             // read what it should have computed.
             let tasks = wave.filter { !failedNotebooks.contains($0.notebook) }
             if tasks.isEmpty { continue }
-            let folder = waves.count == 1 ? submission : "\(submission)/wave-\(number + 1)"
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try AtomicFileWriter.write(Array(tasks.map(\.line).joined().utf8), to: folder + "/notebooks.txt")
-            let script = folder + "/job.sh"
-            try AtomicFileWriter.write(Array(jobScript(folder: folder).utf8), to: script)
-            chmod(script, 0o755)
-            let job = try SlurmJob.submit(script: script, count: tasks.count, logPattern: folder + "/task-%a.log",
+            let folder = SubmissionFolder(path: waves.count == 1 ? submission : "\(submission)/wave-\(number + 1)")
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            try AtomicFileWriter.write(Array(tasks.map(\.line).joined().utf8), to: folder.taskList)
+            try AtomicFileWriter.write(Array(jobScript(folder: folder.path).utf8), to: folder.jobScript)
+            chmod(folder.jobScript, 0o755)
+            let job = try SlurmJob.submit(script: folder.jobScript, count: tasks.count, logPattern: folder.logPattern,
                                           request: request, tool: tool)
             let what = tasks.allSatisfy { $0.cells == nil }
                 ? "\(tasks.count) notebook\(tasks.count == 1 ? "" : "s")" : "\(tasks.count) task\(tasks.count == 1 ? "" : "s")"
             let wave = waves.count == 1 ? "" : " (wave \(number + 1) of \(waves.count))"
-            setup.log.summary("noisebook: submitted Slurm job \(job.id)\(wave): \(what) (\(Runner.display(folder, root: root)))")
+            setup.log.summary("noisebook: submitted Slurm job \(job.id)\(wave): \(what) (\(Runner.display(folder.path, root: root)))")
             guard let finished = try follow(job, tasks: tasks, folder: folder) else {
                 try? job.cancel()
                 printError("noisebook: interrupted; cancelled Slurm job \(job.id) (scancel); finished cells are cached, the rest will run next time")
@@ -73,8 +72,7 @@ struct SlurmRun: Sendable {
             }
             for (index, task) in tasks.enumerated() where finished[index]?.succeeded != true {
                 let what = finished[index]?.failure ?? "no longer known to Slurm"
-                let log = "\(folder)/task-\(index).log"
-                failures.append("\(task.label): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(log, root: root))")
+                failures.append("\(task.label): Slurm task \(job.id)_\(index) \(what); log: \(Runner.display(folder.log(index), root: root))")
                 failedNotebooks.insert(task.notebook)
             }
         }
@@ -94,10 +92,13 @@ struct SlurmRun: Sendable {
 
         /// Its line in notebooks.txt: the notebook, and a tab and the cells (1-based) when it
         /// computes only those.
-        var line: String { notebook + (cells.map { "\t" + $0.map { String($0 + 1) }.joined(separator: ",") } ?? "") + "\n" }
+        var line: String { notebook + (numbers.map { "\t" + $0.joined(separator: ",") } ?? "") + "\n" }
 
         /// How the terminal names it.
-        var label: String { notebook + (cells.map { " cell" + ($0.count == 1 ? " " : "s ") + $0.map { String($0 + 1) }.joined(separator: ", ") } ?? "") }
+        var label: String { notebook + (numbers.map { " cell" + ($0.count == 1 ? " " : "s ") + $0.joined(separator: ", ") } ?? "") }
+
+        /// The cells as people and notebooks.txt count them, from 1.
+        private var numbers: [String]? { cells?.map { String($0 + 1) } }
 
         /// The task of a notebooks.txt line.
         init?(line: Substring) {
@@ -143,7 +144,7 @@ struct SlurmRun: Sendable {
 
     /// Follows `job` until every task has finished, printing each task's state and progress
     /// when it changes; nil when Ctrl-C asks to stop.
-    private func follow(_ job: SlurmJob, tasks: [ClusterTask], folder: String) throws -> [Int: ArrayTask]? {
+    private func follow(_ job: SlurmJob, tasks: [ClusterTask], folder: SubmissionFolder) throws -> [Int: ArrayTask]? {
         var shown = [Int: String]()
         var last = [Int: ArrayTask]()
         var unreadSince: Date?
@@ -167,7 +168,7 @@ struct SlurmRun: Sendable {
             for (index, task) in states { last[index] = task }
             for index in tasks.indices {
                 let state = last[index]?.state ?? "PENDING"
-                let event = TaskProgress.read("\(folder)/task-\(index).progress")
+                let event = TaskProgress.read(folder.progress(index))
                 let progress = state == "PENDING" ? nil : event.map(TaskProgress.describe)
                 let line = "\(tasks[index].label): \(state.lowercased())" + (progress.map { ", \($0)" } ?? "")
                 if shown[index] != line {
