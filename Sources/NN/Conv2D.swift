@@ -8,8 +8,8 @@ public struct Conv2D: Sendable {
     public let bias: Parameter
     /// Zero padding on each side, `(k - 1) / 2`.
     public let padding: Int
-    /// Winograd-transformed 3x3 weights, kept after first use; only for Float32-resident
-    /// weights (half-precision models would grow by 16/9 of their Float32 size).
+    /// Winograd-transformed 3x3 weights, kept after first use where
+    /// `ConvolutionPolicy.holding` says so and the model's budget has room.
     package let winogradCache: WinogradWeightCache?
     /// The weights packed for the bf16 kernel when the loader asks for bf16.
     package let bfloat16: BFloat16ConvWeights?
@@ -21,16 +21,29 @@ public struct Conv2D: Sendable {
         padding = (kernel - 1) / 2
         let weight = self.weight
         bfloat16 = loader.bfloat16.map { bf16 in weight.repacked { BFloat16ConvWeights($0, shape: weight.shape, kernel: bf16) } }
-        winogradCache = bfloat16 == nil && kernel == 3 && !weight.isHalf ? WinogradWeightCache(budget: loader.winogradBudget) : nil
+        winogradCache = bfloat16 == nil && kernel == 3
+            ? WinogradWeightCache(budget: loader.winogradBudget, halfWeights: weight.isHalf) : nil
     }
 
     /// `[B, Cin, H, W]` -> `[B, Cout, H, W]`; with `inputAffine`, of `x` read through it
     /// (see `Tensor.conv2d(weights:...:inputAffine:)`).
     public func callAsFunction(_ x: Tensor, inputAffine: ChannelAffine? = nil) throws -> Tensor {
         if let bfloat16 { return try x.conv2d(bfloat16: bfloat16, bias: bias.value, padding: padding, inputAffine: inputAffine) }
-        return try weight.withValues { w in
+        guard weight.isHalf, let winogradCache else {
+            return try weight.withValues { w in
+                try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
+                             winogradCache: winogradCache, inputAffine: inputAffine)
+            }
+        }
+        // Half precision: once the transform is kept, the half values are not read again, and
+        // their mapped pages leave this process's resident memory.
+        if let y = try x.conv2d(keptIn: winogradCache, weightShape: weight.shape, bias: bias.value, padding: padding,
+                                inputAffine: inputAffine) { return y }
+        let y = try weight.withValues { w in
             try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
                          winogradCache: winogradCache, inputAffine: inputAffine)
         }
+        if winogradCache.isFilled { weight.releaseResidentPages() }
+        return y
     }
 }

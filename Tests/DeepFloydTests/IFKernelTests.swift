@@ -108,10 +108,10 @@ final class IFKernelTests: XCTestCase {
         let a = try widened.forward(x, timesteps: [1, 500], encoderHiddenStates: text)
         let b = try kept.forward(x, timesteps: [1, 500], encoderHiddenStates: text)
         // The same Float32 values reach the arithmetic either way, but not always the same
-        // algorithm: layers that keep their Winograd-transformed weights (Float32-resident)
-        // use Winograd on smaller images than half-resident ones, which transform on every
-        // call (ConvolutionPolicy). So the outputs agree to Winograd's rounding, not bit for
-        // bit; a widening mistake would be off by far more.
+        // algorithm: Float32-resident layers keep F(4x4) transforms from 16x16 up, half-resident
+        // ones keep F(2x2) at 16x16 and transform on every call above (ConvolutionPolicy). So
+        // the outputs agree to Winograd's rounding, not bit for bit; a widening mistake would
+        // be off by far more.
         let scale = a.scalars.map(abs).max() ?? 1
         let worst = maxAbsDifference(Array(a.scalars), Array(b.scalars))
         XCTAssertLessThan(worst, 2e-5 * scale, "largest difference \(worst) of \(scale)")

@@ -28,8 +28,8 @@ final class BFloat16ConvolutionTests: XCTestCase {
             XCTAssertEqual(automatic, try x.conv2d(bfloat16: packed, bias: nil, padding: 1, algorithm: .winograd(.f2x2)),
                            "\(kernel): 32x32 takes F(2x2) in bf16")
         }
-        XCTAssertEqual(ConvolutionPolicy.automatic.tile(height: 64, width: 64, weightsCached: true, bfloat16: true), .f2x2)
-        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 64, width: 64, weightsCached: true, bfloat16: true), .f2x2)
+        XCTAssertEqual(ConvolutionPolicy.automatic.tile(height: 64, width: 64, weights: .kept, bfloat16: true), .f2x2)
+        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 64, width: 64, weights: .kept, bfloat16: true), .f2x2)
     }
 
     func testPointwiseConvolutionAndLinearInBFloat16() throws {

@@ -56,17 +56,55 @@ final class WinogradTests: XCTestCase {
     func testAutomaticPolicyFollowsTheMeasuredSizes() {
         let policy = ConvolutionPolicy.automatic
         // Kept weights: F(4x4) from 16x16, direct below.
-        XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: true), .f4x4)
-        XCTAssertEqual(policy.tile(height: 16, width: 16, weightsCached: true), .f4x4)
-        XCTAssertNil(policy.tile(height: 8, width: 8, weightsCached: true))
+        XCTAssertEqual(policy.tile(height: 64, width: 64, weights: .kept), .f4x4)
+        XCTAssertEqual(policy.tile(height: 16, width: 16, weights: .kept), .f4x4)
+        XCTAssertNil(policy.tile(height: 8, width: 8, weights: .kept))
         // Transformed on every call: F(2x2) at 32x32, F(4x4) from 64x64.
-        XCTAssertEqual(policy.tile(height: 64, width: 64, weightsCached: false), .f4x4)
-        XCTAssertEqual(policy.tile(height: 32, width: 32, weightsCached: false), .f2x2)
-        XCTAssertNil(policy.tile(height: 16, width: 16, weightsCached: false))
-        XCTAssertEqual(ConvolutionPolicy.forced(.f2x2).tile(height: 64, width: 64, weightsCached: true), .f2x2)
-        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 32, width: 32, weightsCached: false), .f4x4)
-        XCTAssertNil(ConvolutionPolicy.forced(.f4x4).tile(height: 8, width: 8, weightsCached: true))
-        XCTAssertNil(ConvolutionPolicy.off.tile(height: 64, width: 64, weightsCached: true))
+        XCTAssertEqual(policy.tile(height: 64, width: 64, weights: .perCall), .f4x4)
+        XCTAssertEqual(policy.tile(height: 32, width: 32, weights: .perCall), .f2x2)
+        XCTAssertNil(policy.tile(height: 16, width: 16, weights: .perCall))
+        XCTAssertEqual(ConvolutionPolicy.forced(.f2x2).tile(height: 64, width: 64, weights: .kept), .f2x2)
+        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 32, width: 32, weights: .perCall), .f4x4)
+        XCTAssertNil(ConvolutionPolicy.forced(.f4x4).tile(height: 8, width: 8, weights: .kept))
+        XCTAssertNil(ConvolutionPolicy.off.tile(height: 64, width: 64, weights: .kept))
+        // Kept from half precision: F(2x2), the only size such a layer keeps at.
+        XCTAssertEqual(policy.tile(height: 16, width: 16, weights: .keptFromHalf), .f2x2)
+        XCTAssertEqual(ConvolutionPolicy.forced(.f4x4).tile(height: 16, width: 16, weights: .keptFromHalf), .f4x4)
+    }
+
+    /// Float32 layers keep transformed weights from 16x16 up; half-precision layers only at
+    /// 16x16 (below it they run direct, from 32x32 they transform on every call).
+    func testHalfPrecisionLayersKeepTransformedWeightsOnlyAt16x16() {
+        let policy = ConvolutionPolicy.automatic
+        for side in [16, 24, 32, 64] { XCTAssertEqual(policy.holding(height: side, width: side, halfWeights: false), .kept, "\(side)") }
+        XCTAssertEqual(policy.holding(height: 8, width: 8, halfWeights: false), .perCall)
+        XCTAssertEqual(policy.holding(height: 16, width: 16, halfWeights: true), .keptFromHalf)
+        XCTAssertEqual(policy.holding(height: 24, width: 24, halfWeights: true), .keptFromHalf)
+        for side in [8, 32, 64] { XCTAssertEqual(policy.holding(height: side, width: side, halfWeights: true), .perCall, "\(side)") }
+    }
+
+    /// The path a half-precision layer takes: nothing kept before its first Winograd call,
+    /// then the kept transform alone gives the same output, bit for bit.
+    func testKeptTransformRunsWithoutTheWeightsOnceFilled() throws {
+        var random = SeededRandom(seed: 13)
+        let w = random.normal(shape: [8, 8, 3, 3]) * 0.1
+        let bias = random.normal(shape: [8])
+        for (side, keeps) in [(16, true), (32, false), (8, false)] {
+            let x = random.normal(shape: [2, 8, side, side])
+            let cache = WinogradWeightCache(halfWeights: true)
+            XCTAssertNil(try x.conv2d(keptIn: cache, weightShape: w.shape, bias: bias, padding: 1), "\(side): nothing kept yet")
+            let first = try w.scalars.withUnsafeBufferPointer {
+                try x.conv2d(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, winogradCache: cache)
+            }
+            XCTAssertEqual(cache.isFilled, keeps, "\(side)")
+            let kept = try x.conv2d(keptIn: cache, weightShape: w.shape, bias: bias, padding: 1)
+            XCTAssertEqual(kept, keeps ? first : nil, "\(side)")
+            if keeps {
+                XCTAssertEqual(first, try x.conv2d(weight: w, bias: bias, padding: 1, algorithm: .winograd(.f2x2)), "F(2x2) at 16x16")
+                XCTAssertThrowsError(try x.conv2d(keptIn: cache, weightShape: [8, 4, 3, 3], bias: bias, padding: 1),
+                                     "a misshapen call is refused, not run on the kept weights")
+            }
+        }
     }
 
     func testLayersKeepTransformedWeightsOnlyWithinTheBudget() {

@@ -40,17 +40,14 @@ extension Tensor {
                        inputAffine: ChannelAffine? = nil) throws -> Tensor {
         let (cout, cin) = (weightShape.first ?? 0, weightShape.count > 1 ? weightShape[1] : 0)
         let k = weightShape.dropFirst().reduce(1, *)
-        // A layer keeps its transformed weights only if its cache admits the tile it would
-        // keep (within the model's budget); otherwise it runs as uncached.
-        var winogradCache = winogradCache
-        if let cache = winogradCache, rank == 4, weightShape.count == 4 {
-            let (h, w) = (shape[2], shape[3])
-            let tile = winogradTile(algorithm, kernel: (weightShape[2], weightShape[3]), padding: padding, height: h, width: w,
-                                    weightsCached: true, bfloat16: false)
-            if let tile, !cache.admits(tile, outChannels: cout, inChannels: cin) { winogradCache = nil }
-        }
+        // A layer keeps its transformed weights only where the policy has it hold them and its
+        // cache admits the tile it would keep (within the model's budget); otherwise it runs
+        // as one whose weights are transformed on every call.
+        let holding = winogradHolding(winogradCache, weightShape: weightShape, padding: padding, algorithm: algorithm,
+                                      reserving: true)
+        let winogradCache = holding == .perCall ? nil : winogradCache
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
-                            weightsCached: winogradCache != nil, inputAffine: inputAffine,
+                            weights: holding, inputAffine: inputAffine,
                             direct: { columns, n, product in
                                 kernel.forProduct(columns: n).multiply(m: cout, n: n, k: k, a: weights, lda: k,
                                                                        b: columns, ldb: n, c: product, ldc: n)
@@ -70,12 +67,49 @@ extension Tensor {
                             })
     }
 
+    /// The convolution through the transformed weights `cache` keeps, without reading the
+    /// layer's own weights (`[Cout, Cin, 3, 3]` of shape `weightShape`), or nil when this call
+    /// would not use kept weights: the cache is not filled yet, or this image size runs another
+    /// way. A half-precision layer calls this first, so that once its transform is kept it
+    /// neither widens its weights nor touches their pages again.
+    public func conv2d(keptIn cache: WinogradWeightCache, weightShape: [Int], bias: Tensor?, padding: Int,
+                       algorithm: ConvolutionAlgorithm = .automatic, kernel: Float32Kernel = .current,
+                       inputAffine: ChannelAffine? = nil) throws -> Tensor? {
+        let holding = winogradHolding(cache, weightShape: weightShape, padding: padding, algorithm: algorithm, reserving: false)
+        guard holding != .perCall,
+              let tile = winogradTile(algorithm, kernel: (weightShape[2], weightShape[3]), padding: padding,
+                                      height: shape[2], width: shape[3], weights: holding, bfloat16: false) else { return nil }
+        try checkConvolution(weightShape: weightShape, bias: bias, padding: padding, inputAffine: inputAffine)
+        let (cout, cin) = (weightShape[0], weightShape[1])
+        return try cache.withKept(tile) { u in
+            winogradConvolution(tile, outChannels: cout, bias: bias) { input, batch, h, w, b, output in
+                Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, transformedWeights: u,
+                                  outChannels: cout, bias: b, tile: tile, kernel: kernel, affine: inputAffine, into: output)
+            }
+        }
+    }
+
+    /// How a layer with `cache` holds its weights for this call: kept (admitted to the model's
+    /// budget first when `reserving`) where the policy has it keep them and Winograd runs,
+    /// otherwise `perCall`.
+    private func winogradHolding(_ cache: WinogradWeightCache?, weightShape: [Int], padding: Int,
+                                 algorithm: ConvolutionAlgorithm, reserving: Bool) -> WinogradWeights {
+        guard let cache, rank == 4, weightShape.count == 4 else { return .perCall }
+        let (h, w) = (shape[2], shape[3])
+        let held = ConvolutionPolicy.current.holding(height: h, width: w, halfWeights: cache.halfWeights)
+        guard held != .perCall,
+              let tile = winogradTile(algorithm, kernel: (weightShape[2], weightShape[3]), padding: padding, height: h, width: w,
+                                      weights: held, bfloat16: false) else { return .perCall }
+        guard reserving else { return held }
+        return cache.admits(tile, outChannels: weightShape[0], inChannels: weightShape[1]) ? held : .perCall
+    }
+
     /// The same with bf16 weights (`precision: bf16`): the products run on noisebook's bf16
     /// kernel, the transforms, layouts and bias in Float32.
     public func conv2d(bfloat16 weights: BFloat16ConvWeights, bias: Tensor?, padding: Int,
                        algorithm: ConvolutionAlgorithm = .automatic, inputAffine: ChannelAffine? = nil) throws -> Tensor {
         let shape = weights.shape
-        return try convolve(weightShape: shape, bias: bias, padding: padding, algorithm: algorithm, weightsCached: true, bfloat16: true,
+        return try convolve(weightShape: shape, bias: bias, padding: padding, algorithm: algorithm, weights: .kept, bfloat16: true,
                             inputAffine: inputAffine,
                             direct: { columns, n, product in
                                 Tensor.bf16gemm(weights.direct, b: columns, ldb: n, n: n, c: product, ldc: n, kernel: weights.kernel)
@@ -95,37 +129,16 @@ extension Tensor {
     /// algorithm choice, im2col, the bias and the layout back to `[B, Cout, Ho, Wo]` are
     /// shared by every precision.
     private func convolve(weightShape: [Int], bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm,
-                          weightsCached: Bool, bfloat16: Bool = false, inputAffine: ChannelAffine?,
+                          weights: WinogradWeights, bfloat16: Bool = false, inputAffine: ChannelAffine?,
                           direct: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void,
                           winograd: (WinogradTile, UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
-        guard rank == 4, weightShape.count == 4, weightShape[1] == shape[1] else {
-            throw TensorError.shapeMismatch(operation: "conv2d", shape, weightShape)
-        }
+        let (ho, wo) = try checkConvolution(weightShape: weightShape, bias: bias, padding: padding, inputAffine: inputAffine)
         let (batch, cin, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (cout, kh, kw) = (weightShape[0], weightShape[2], weightShape[3])
-        let ho = h + 2 * padding - kh + 1, wo = w + 2 * padding - kw + 1
-        guard padding >= 0, ho > 0, wo > 0 else {
-            throw TensorError.invalidArgument("conv2d: kernel \(kh)x\(kw) with padding \(padding) does not fit a \(h)x\(w) input")
-        }
-        if let bias, bias.shape != [cout] {
-            throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
-        }
-        try inputAffine?.check(shape, operation: "conv2d input affine")
         if let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: h, width: w,
-                                   weightsCached: weightsCached, bfloat16: bfloat16) {
-            var out = [Float](repeating: 0, count: batch * cout * h * w)
-            scalars.withUnsafeBufferPointer { ip in
-                out.withUnsafeMutableBufferPointer { op in
-                    guard let input = ip.baseAddress, let output = op.baseAddress else { return }
-                    if let bias {
-                        bias.scalars.withUnsafeBufferPointer { winograd(tile, input, batch, h, w, $0.baseAddress, output) }
-                    } else {
-                        winograd(tile, input, batch, h, w, nil, output)
-                    }
-                }
-            }
-            return Tensor(shape: [batch, cout, h, w], scalars: out)
+                                   weights: weights, bfloat16: bfloat16) {
+            return winogradConvolution(tile, outChannels: cout, bias: bias) { winograd(tile, $0, $1, $2, $3, $4, $5) }
         }
         let scalars = try inputAffine?.applied(to: self).scalars ?? self.scalars
         let spatial = ho * wo
@@ -185,15 +198,56 @@ extension Tensor {
         return Tensor(shape: [batch, cout, ho, wo], scalars: out)
     }
 
+    /// Checks a convolution's operands (`self` `[B, Cin, H, W]`, weights `weightShape`
+    /// `[Cout, Cin, kh, kw]`, bias `[Cout]`) and returns its output size.
+    @discardableResult
+    private func checkConvolution(weightShape: [Int], bias: Tensor?, padding: Int,
+                                  inputAffine: ChannelAffine?) throws -> (height: Int, width: Int) {
+        guard rank == 4, weightShape.count == 4, weightShape[1] == shape[1] else {
+            throw TensorError.shapeMismatch(operation: "conv2d", shape, weightShape)
+        }
+        let (h, w) = (shape[2], shape[3])
+        let (kh, kw) = (weightShape[2], weightShape[3])
+        let ho = h + 2 * padding - kh + 1, wo = w + 2 * padding - kw + 1
+        guard padding >= 0, ho > 0, wo > 0 else {
+            throw TensorError.invalidArgument("conv2d: kernel \(kh)x\(kw) with padding \(padding) does not fit a \(h)x\(w) input")
+        }
+        if let bias, bias.shape != [weightShape[0]] {
+            throw TensorError.shapeMismatch(operation: "conv2d bias", weightShape, bias.shape)
+        }
+        try inputAffine?.check(shape, operation: "conv2d input affine")
+        return (ho, wo)
+    }
+
+    /// `[B, Cout, H, W]` from a Winograd convolution `run(input, batch, h, w, bias, output)`
+    /// of `self`.
+    private func winogradConvolution(_ tile: WinogradTile, outChannels cout: Int, bias: Tensor?,
+                                     _ run: (UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
+                                             UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let (batch, h, w) = (shape[0], shape[2], shape[3])
+        var out = [Float](repeating: 0, count: batch * cout * h * w)
+        scalars.withUnsafeBufferPointer { ip in
+            out.withUnsafeMutableBufferPointer { op in
+                guard let input = ip.baseAddress, let output = op.baseAddress else { return }
+                if let bias {
+                    bias.scalars.withUnsafeBufferPointer { run(input, batch, h, w, $0.baseAddress, output) }
+                } else {
+                    run(input, batch, h, w, nil, output)
+                }
+            }
+        }
+        return Tensor(shape: [batch, cout, h, w], scalars: out)
+    }
+
     /// The Winograd algorithm `algorithm` asks for on this shape, or nil for direct.
     private func winogradTile(_ algorithm: ConvolutionAlgorithm, kernel: (Int, Int), padding: Int,
-                              height: Int, width: Int, weightsCached: Bool, bfloat16: Bool) -> WinogradTile? {
+                              height: Int, width: Int, weights: WinogradWeights, bfloat16: Bool) -> WinogradTile? {
         guard kernel == (3, 3), padding == 1 else { return nil }
         switch algorithm {
         case .direct: return nil
         case .winograd(let tile): return tile
         case .automatic:
-            return ConvolutionPolicy.current.tile(height: height, width: width, weightsCached: weightsCached, bfloat16: bfloat16)
+            return ConvolutionPolicy.current.tile(height: height, width: width, weights: weights, bfloat16: bfloat16)
         }
     }
 

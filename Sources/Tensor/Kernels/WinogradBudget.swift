@@ -6,8 +6,9 @@ import Foundation
 ///
 /// One budget per model (its `WeightLoader` makes it), spent in the order the layers first
 /// run, so a model's choices are the same on every machine. 4.5 GiB holds every kept layer
-/// of IF-I-M and IF-I-L (about 1.5 and 4.3 GB) and the down path of IF-II-L, whose layers
-/// would otherwise keep 8 GB more than the model itself; it bounds a stage I and a stage II
+/// of IF-I-M and IF-I-L (about 1.5 and 4.3 GB), the down path of IF-II-L, whose layers
+/// would otherwise keep 8 GB more than the model itself, and 14 of IF-I-XL's 18 16x16
+/// layers in F(2x2, 3x3) (all 18 would keep 6.3 GB); it bounds a stage I and a stage II
 /// model in one run to what a 24 GB machine holds.
 public final class WinogradBudget: @unchecked Sendable {
     /// The budget of each model.

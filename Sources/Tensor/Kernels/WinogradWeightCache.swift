@@ -7,18 +7,24 @@ import Foundation
 /// change, one transform serves every later forward. The cache is filled lazily, only by
 /// calls that choose Winograd, so layers that always run direct (small images) hold no
 /// copy. Filled, it costs 16/9 (F(2x2, 3x3)) or 36/9 (F(4x4, 3x3)) of the layer's Float32
-/// weights.
+/// weights. A layer whose weights are held in half precision keeps them too, where
+/// `ConvolutionPolicy.holding` says it pays; once kept, the layer reads neither its
+/// half-precision values nor a widened copy again.
 public final class WinogradWeightCache: @unchecked Sendable {
     private let lock = NSLock()
     private var transformed: (tile: WinogradTile, values: [Float])?
     private let budget: WinogradBudget?
     /// The tile whose bytes this layer reserved from the budget.
     private var reserved: WinogradTile?
+    /// Whether the layer's own weights are half precision (widened on every call).
+    public let halfWeights: Bool
 
     /// An empty cache; the first Winograd call through it fills it. It keeps weights only
-    /// within `budget` (nil: no limit).
-    public init(budget: WinogradBudget? = nil) {
+    /// within `budget` (nil: no limit). `halfWeights`: the layer holds its weights in half
+    /// precision.
+    public init(budget: WinogradBudget? = nil, halfWeights: Bool = false) {
         self.budget = budget
+        self.halfWeights = halfWeights
     }
 
     /// Whether this layer may keep `tile`'s transformed weights: when it already holds them
@@ -36,6 +42,17 @@ public final class WinogradWeightCache: @unchecked Sendable {
 
     /// Whether a Winograd call has filled the cache.
     public var isFilled: Bool { lock.withLock { transformed != nil } }
+
+    /// Calls `body` with the kept transformed weights for `tile` (as `withTransformed` gives
+    /// them), or returns nil without calling it when the cache holds none for that tile.
+    func withKept<R>(_ tile: WinogradTile, _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R? {
+        let values: [Float]? = lock.withLock { transformed?.tile == tile ? transformed?.values : nil }
+        guard let values else { return nil }
+        return try values.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("transformed weights without storage") }
+            return try body(base)
+        }
+    }
 
     /// Calls `body` with the transformed weights `[Cout, elements, Cin]` (output channels
     /// `tile.rowStride` apart) of `weights`
