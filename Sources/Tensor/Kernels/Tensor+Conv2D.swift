@@ -81,7 +81,7 @@ extension Tensor {
                                       height: shape[2], width: shape[3], weights: holding, bfloat16: false) else { return nil }
         try checkConvolution(weightShape: weightShape, bias: bias, padding: padding, inputAffine: inputAffine)
         let (cout, cin) = (weightShape[0], weightShape[1])
-        return try cache.withKept(tile) { u in
+        return cache.withKept(tile) { u in
             winogradConvolution(tile, outChannels: cout, bias: bias) { input, batch, h, w, b, output in
                 Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, transformedWeights: u,
                                   outChannels: cout, bias: b, tile: tile, kernel: kernel, affine: inputAffine, into: output)
