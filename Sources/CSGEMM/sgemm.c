@@ -1,4 +1,5 @@
-// Float32 GEMM with A read in place and B packed into 16-column panels.
+// Float32 GEMM with A read in place and B packed into 16-column panels; the same with A held
+// in IEEE half precision, widened a block at a time as the loops reach it.
 //
 // Blocking: k in blocks of KC (a B panel of KC x 16 floats, 16 KB, stays in L1 while the
 // micro-tiles of MC rows pass over it; MC x KC of A stays in L2). Each C value is a chain of
@@ -7,6 +8,7 @@
 #include "CSGEMM.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -34,16 +36,40 @@ static void gemm_portable(long m, long n, long k, const float *a, long lda, cons
     }
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define NB_SIMD 1
+// IEEE half to Float32, exactly (every half is a float); a signalling NaN comes back quiet,
+// as the F16C instruction returns it, so that both widenings agree on every bit pattern.
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff, bits;
+    if (exponent == 0) {
+        float magnitude = (float)mantissa * 0x1p-24f;  // zero or subnormal: exact in Float32
+        memcpy(&bits, &magnitude, sizeof bits);
+        bits |= sign;
+    } else if (exponent == 31) {
+        bits = sign | 0x7f800000u | (mantissa << 13) | (mantissa ? 0x400000u : 0);
+    } else {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    float out;
+    memcpy(&out, &bits, sizeof out);
+    return out;
+}
 
-int nb_sgemm_supported(int kernel) {
-    __builtin_cpu_init();
-    switch (kernel) {
-    case NB_SGEMM_PORTABLE: return 1;
-    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
-    default: return 0;
+static void widen_portable(const uint16_t *src, float *dst, long count) {
+    for (long i = 0; i < count; i++) dst[i] = half_to_float(src[i]);
+}
+
+// gemm_portable with A in half precision (the fallback when the blocked loops get no memory).
+static void gemm_portable_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
+                               float *c, long ldc) {
+    for (long p0 = 0; p0 < k; p0 += KC) {
+        long count = k - p0 < KC ? k - p0 : KC;
+        for (long i = 0; i < m; i++) {
+            for (long j = 0; j < n; j++) {
+                float sum = 0.0f;
+                for (long p = p0; p < p0 + count; p++) sum = fmaf(half_to_float(a[i * lda + p]), b[p * ldb + j], sum);
+                c[i * ldc + j] = p0 == 0 ? sum : c[i * ldc + j] + sum;
+            }
+        }
     }
 }
 
@@ -60,6 +86,68 @@ static void pack_panel(long count, const float *b, long ldb, long width, float *
         long j = 0;
         for (; j < width; j++) out[j] = row[j];
         for (; j < NR; j++) out[j] = 0.0f;
+    }
+}
+
+// The portable kernel's sums as a micro-kernel over one packed panel (the blocked loops below
+// then compute exactly what gemm_portable computes).
+static void micro_portable(long rows, long count, const float *a, long lda, const float *panel,
+                           float *c, long ldc, long width, int add) {
+    for (long r = 0; r < rows; r++) {
+        for (long j = 0; j < width; j++) {
+            float sum = 0.0f;
+            for (long p = 0; p < count; p++) sum = fmaf(a[r * lda + p], panel[p * NR + j], sum);
+            c[r * ldc + j] = add ? c[r * ldc + j] + sum : sum;
+        }
+    }
+}
+
+typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
+typedef void (*widen_fn)(const uint16_t *, float *, long);
+
+// The blocked loops with A in half precision: each MC x KC block of A is widened into a
+// buffer that stays in L2 while its micro-tiles pass over every B panel, so A is read once,
+// two bytes a value, and never written out whole in Float32.
+static int gemm_blocked_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
+                             float *c, long ldc, micro_fn micro, long mr, widen_fn widen) {
+    long panels = (n + NR - 1) / NR;
+    long mc = 8 * mr;
+    float *packed = aligned_alloc(64, sizeof(float) * NR * KC * panels);
+    float *block = aligned_alloc(64, sizeof(float) * mc * KC);
+    if (!packed || !block) { free(packed); free(block); return 0; }
+    for (long p0 = 0; p0 < k; p0 += KC) {
+        long count = k - p0 < KC ? k - p0 : KC;
+        for (long j = 0; j < panels; j++) {
+            long width = n - j * NR < NR ? n - j * NR : NR;
+            pack_panel(count, b + p0 * ldb + j * NR, ldb, width, packed + j * NR * KC);
+        }
+        for (long i1 = 0; i1 < m; i1 += mc) {
+            long i2 = i1 + mc < m ? i1 + mc : m;
+            for (long i = i1; i < i2; i++) widen(a + i * lda + p0, block + (i - i1) * KC, count);
+            for (long j = 0; j < panels; j++) {
+                long width = n - j * NR < NR ? n - j * NR : NR;
+                for (long i0 = i1; i0 < i2; i0 += mr) {
+                    long rows = i2 - i0 < mr ? i2 - i0 : mr;
+                    micro(rows, count, block + (i0 - i1) * KC, KC, packed + j * NR * KC, c + i0 * ldc + j * NR, ldc, width, p0 > 0);
+                }
+            }
+        }
+    }
+    free(packed);
+    free(block);
+    return 1;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define NB_SIMD 1
+
+int nb_sgemm_supported(int kernel) {
+    __builtin_cpu_init();
+    switch (kernel) {
+    case NB_SGEMM_PORTABLE: return 1;
+    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
+    default: return 0;
     }
 }
 
@@ -115,7 +203,12 @@ NB_AVX2 static void micro_avx2(long rows, long count, const float *a, long lda, 
     }
 }
 
-typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
+// Half to Float32 eight at a time (F16C: every AVX2 and AVX-512 CPU has it).
+__attribute__((target("avx2,f16c"))) static void widen_f16c(const uint16_t *src, float *dst, long count) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8) _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
+    for (; i < count; i++) dst[i] = half_to_float(src[i]);
+}
 
 // The blocked loops around a micro-kernel of `mr` rows.
 static void gemm_blocked(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
@@ -152,6 +245,29 @@ static _Atomic unsigned long runs[3];
 
 unsigned long nb_sgemm_runs(int kernel) {
     return kernel >= 0 && kernel < 3 ? atomic_load_explicit(&runs[kernel], memory_order_relaxed) : 0;
+}
+
+void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
+                   float *c, long ldc, int kernel) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
+        return;
+    }
+    micro_fn micro = micro_portable;
+    long mr = 6;
+    widen_fn widen = widen_portable;
+    int code = NB_SGEMM_PORTABLE;
+#ifdef NB_SIMD
+    if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
+        code = kernel;
+        micro = kernel == NB_SGEMM_AVX512 ? micro_avx512 : micro_avx2;
+        mr = kernel == NB_SGEMM_AVX512 ? 16 : 6;
+        if (__builtin_cpu_supports("f16c")) widen = widen_f16c;
+    }
+#endif
+    atomic_fetch_add_explicit(&runs[code], 1, memory_order_relaxed);
+    if (!gemm_blocked_half(m, n, k, a, lda, b, ldb, c, ldc, micro, mr, widen)) gemm_portable_half(m, n, k, a, lda, b, ldb, c, ldc);
 }
 
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,

@@ -29,21 +29,21 @@ public struct Conv2D: Sendable {
     /// (see `Tensor.conv2d(weights:...:inputAffine:)`).
     public func callAsFunction(_ x: Tensor, inputAffine: ChannelAffine? = nil) throws -> Tensor {
         if let bfloat16 { return try x.conv2d(bfloat16: bfloat16, bias: bias.value, padding: padding, inputAffine: inputAffine) }
-        guard weight.isHalf, let winogradCache else {
-            return try weight.withValues { w in
-                try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
-                             winogradCache: winogradCache, inputAffine: inputAffine)
-            }
-        }
-        // Half precision: once the transform is kept, the half values are not read again, and
-        // their mapped pages leave this process's resident memory.
-        if let y = try x.conv2d(keptIn: winogradCache, weightShape: weight.shape, bias: bias.value, padding: padding,
-                                inputAffine: inputAffine) { return y }
-        let y = try weight.withValues { w in
+        let onFloat32 = { (w: UnsafePointer<Float>) in
             try x.conv2d(weights: w, weightShape: weight.shape, bias: bias.value, padding: padding,
                          winogradCache: winogradCache, inputAffine: inputAffine)
         }
-        if winogradCache.isFilled { weight.releaseResidentPages() }
+        guard case let .float16(half) = weight.storage else { return try weight.withValues(onFloat32) }
+        // Half precision: once a transform is kept, the half values are not read again, and
+        // their mapped pages leave this process's resident memory.
+        if let winogradCache, let y = try x.conv2d(keptIn: winogradCache, weightShape: weight.shape, bias: bias.value,
+                                                   padding: padding, inputAffine: inputAffine) { return y }
+        let y = try half.withBits { bits in
+            guard let base = bits.baseAddress else { return try weight.withValues(onFloat32) }
+            return try x.conv2d(halfWeights: base, weightShape: weight.shape, bias: bias.value, padding: padding,
+                                winogradCache: winogradCache, inputAffine: inputAffine) { body in try weight.withValues(body) }
+        }
+        if winogradCache?.isFilled == true { weight.releaseResidentPages() }
         return y
     }
 }

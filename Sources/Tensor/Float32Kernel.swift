@@ -80,6 +80,33 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         nb_sgemm(m, n, k, a, lda, b, ldb, c, ldc, code)
     }
 
+    /// The same with A held as IEEE half-precision bit patterns (a half-precision layer's
+    /// weights): noisebook's kernels widen A a block at a time inside their loops, bit for bit
+    /// the product of the widened A; OpenBLAS, which reads only Float32, multiplies a widened copy.
+    public func multiplyOnThisThread(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
+                                     b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard let code else {
+            var wide = [Float](repeating: 0, count: m * k)
+            for i in 0..<m { for p in 0..<k { wide[i * k + p] = HalfStorage.float(fromHalf: a[i * lda + p]) } }
+            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                     a: wide, lda: k, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+            return
+        }
+        nb_sgemm_half(m, n, k, a, lda, b, ldb, c, ldc, code)
+    }
+
+    /// The same, split over the cores as `Tensor.gemm` splits its products.
+    public func multiply(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
+                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        BLASRuntime.singleThreaded()
+        let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
+        GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
+            multiplyOnThisThread(m: rows.count, n: columns.count, k: k, aHalf: sa.base + rows.lowerBound * lda, lda: lda,
+                                 b: sb.base + columns.lowerBound, ldb: ldb,
+                                 c: sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
+        }
+    }
+
     /// The same, split over the cores as `Tensor.gemm` splits its products.
     public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {

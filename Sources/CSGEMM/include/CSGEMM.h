@@ -8,6 +8,8 @@
 #ifndef CSGEMM_H
 #define CSGEMM_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,6 +32,12 @@ int nb_sgemm_supported(int kernel);
 /// C is overwritten (it need not be initialised). A kernel the CPU lacks runs as the portable one.
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel);
+
+/// The same with A held as IEEE half-precision bit patterns (a half-precision layer's weights),
+/// widened a block at a time inside the loops: bit for bit `nb_sgemm` on the widened A, without
+/// writing the widened A out whole.
+void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
+                   float *c, long ldc, int kernel);
 
 /// How many products `kernel`'s own code has computed since the process started (a product
 /// asked of a kernel the CPU lacks counts for the portable one, which ran it): the tests'

@@ -67,6 +67,45 @@ extension Tensor {
                             })
     }
 
+    /// The same with the weights held in half precision (`[Cout, Cin, kh, kw]` bit patterns):
+    /// a direct product on noisebook's own kernel reads them as they are, widened a block at a
+    /// time inside its loops, so the layer is never written out in Float32 (bit for bit the
+    /// product of the widened weights). Every other path (Winograd, products wide enough for
+    /// OpenBLAS) runs `conv2d(weights:)` inside `widened`, which calls its body with the
+    /// Float32 values.
+    public func conv2d(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?, padding: Int,
+                       algorithm: ConvolutionAlgorithm = .automatic,
+                       winogradCache: WinogradWeightCache? = nil, kernel: Float32Kernel = .current,
+                       inputAffine: ChannelAffine? = nil,
+                       widened: ((UnsafePointer<Float>) throws -> Tensor) throws -> Tensor) throws -> Tensor {
+        func runOnWidened() throws -> Tensor {
+            try widened { w in
+                try conv2d(weights: w, weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
+                           winogradCache: winogradCache, kernel: kernel, inputAffine: inputAffine)
+            }
+        }
+        guard rank == 4, weightShape.count == 4 else { return try runOnWidened() }
+        let (cout, kh, kw) = (weightShape[0], weightShape[2], weightShape[3])
+        let columns = shape[0] * (shape[2] + 2 * padding - kh + 1) * (shape[3] + 2 * padding - kw + 1)
+        let holding = winogradHolding(winogradCache, weightShape: weightShape, padding: padding, algorithm: algorithm,
+                                      reserving: true)
+        let productKernel = kernel.forProduct(columns: columns)
+        guard productKernel != .openblas,
+              winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: shape[2], width: shape[3],
+                           weights: holding, bfloat16: false) == nil else { return try runOnWidened() }
+        let k = weightShape.dropFirst().reduce(1, *)
+        let bits = SharedPointer(base: halfWeights)
+        return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
+                            weights: holding, inputAffine: inputAffine,
+                            direct: { columns, n, product in
+                                productKernel.multiply(m: cout, n: n, k: k, aHalf: bits.base, lda: k,
+                                                       b: columns, ldb: n, c: product, ldc: n)
+                            },
+                            winograd: { _, _, _, _, _, _, _ in
+                                preconditionFailure("conv2d(halfWeights:): Winograd was ruled out above")
+                            })
+    }
+
     /// The convolution through the transformed weights `cache` keeps, without reading the
     /// layer's own weights (`[Cout, Cin, 3, 3]` of shape `weightShape`), or nil when this call
     /// would not use kept weights: the cache is not filled yet, or this image size runs another

@@ -1,0 +1,113 @@
+import TestSupport
+import XCTest
+@testable import Tensor
+
+/// Products whose left operand is held in half precision (`multiply(aHalf:)`, IF-I-XL's
+/// weights): on every kernel this CPU runs, bit for bit the product of the widened operand,
+/// and `conv2d(halfWeights:)` reads the halves only where such a product runs.
+final class Float32KernelHalfTests: XCTestCase {
+    private let kernels = Float32Kernel.allCases.filter(\.isRunnable)
+
+    /// A `[m, k]` (rows `lda` apart) of random halves and the same values widened.
+    private func halves(m: Int, k: Int, lda: Int, random: inout SeededRandom) -> (bits: [UInt16], wide: [Float]) {
+        let bits = random.normal(shape: [m, lda]).scalars.map { Float16($0).bitPattern }
+        return (bits, bits.map(HalfStorage.float(fromHalf:)))
+    }
+
+    /// C (rows `ldc` = n + 2 apart) of `kernel` on half or Float32 A; C's padding keeps its NaN.
+    private func product(_ kernel: Float32Kernel, m: Int, n: Int, k: Int, lda: Int, half: [UInt16]?, wide: [Float],
+                         b: [Float], split: Bool = false) -> [Float] {
+        let (ldb, ldc) = (n + 5, n + 2)
+        var c = [Float](repeating: .nan, count: m * ldc)
+        b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            let (b, c) = (bp.baseAddress!, cp.baseAddress!)
+            if let half {
+                half.withUnsafeBufferPointer { hp in
+                    if split {
+                        kernel.multiply(m: m, n: n, k: k, aHalf: hp.baseAddress!, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+                    } else {
+                        kernel.multiplyOnThisThread(m: m, n: n, k: k, aHalf: hp.baseAddress!, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+                    }
+                }
+            } else {
+                wide.withUnsafeBufferPointer { ap in
+                    kernel.multiplyOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+                }
+            }
+        } }
+        for i in 0..<m { for j in n..<ldc { XCTAssertTrue(c[i * ldc + j].isNaN, "\(kernel) wrote outside C at (\(i), \(j))") } }
+        return (0..<(m * n)).map { c[($0 / n) * ldc + $0 % n] }
+    }
+
+    /// Row tails of both micro-tile heights and of the 8-tile row blocks, column tails, k over
+    /// several 256-deep blocks with a remainder, on one thread and split over the cores.
+    func testEveryKernelEqualsItsProductOfTheWidenedWeightsBitForBit() {
+        var random = SeededRandom(seed: 40)
+        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (53, 33, 600), (301, 40, 400)] {
+            let lda = k + 3
+            let a = halves(m: m, k: k, lda: lda, random: &random)
+            let b = random.normal(shape: [k, n + 5]).scalars
+            for kernel in kernels {
+                let expected = product(kernel, m: m, n: n, k: k, lda: lda, half: nil, wide: a.wide, b: b)
+                XCTAssertTrue(product(kernel, m: m, n: n, k: k, lda: lda, half: a.bits, wide: a.wide, b: b) == expected,
+                              "\(kernel) \(m)x\(n)x\(k)")
+                // OpenBLAS's sums depend on the shape of each part, so only its unsplit product is compared.
+                guard kernel != .openblas else { continue }
+                XCTAssertTrue(product(kernel, m: m, n: n, k: k, lda: lda, half: a.bits, wide: a.wide, b: b, split: true) == expected,
+                              "\(kernel) \(m)x\(n)x\(k), split")
+            }
+        }
+    }
+
+    /// Every half bit pattern (zeros, subnormals, normals, infinities, NaNs) widens as
+    /// `HalfStorage` widens it, on the SIMD kernels' F16C path and the portable one: a
+    /// `[65536, 1]` A times 1.
+    func testEveryHalfBitPatternWidensExactly() {
+        let bits = (0...UInt16.max).map { $0 }
+        let wide = bits.map(HalfStorage.float(fromHalf:))
+        let one: [Float] = [1, 0, 0, 0, 0, 0]
+        for kernel in kernels {
+            let viaHalf = product(kernel, m: bits.count, n: 1, k: 1, lda: 1, half: bits, wide: wide, b: one)
+            let viaWide = product(kernel, m: bits.count, n: 1, k: 1, lda: 1, half: nil, wide: wide, b: one)
+            for i in bits.indices where viaHalf[i].bitPattern != viaWide[i].bitPattern {
+                XCTFail("\(kernel): half 0x\(String(bits[i], radix: 16)) gave \(viaHalf[i]) against \(viaWide[i])")
+                break
+            }
+        }
+    }
+
+    /// A half-precision product asked of a SIMD kernel runs that kernel's code.
+    func testEachKernelRunsItsOwnCodeOnHalves() throws {
+        var random = SeededRandom(seed: 41)
+        let a = halves(m: 20, k: 9, lda: 9, random: &random)
+        let b = random.normal(shape: [9, 26]).scalars
+        for kernel in kernels where kernel != .openblas {
+            let before = try XCTUnwrap(kernel.runs)
+            _ = product(kernel, m: 20, n: 21, k: 9, lda: 9, half: a.bits, wide: a.wide, b: b)
+            XCTAssertEqual(try XCTUnwrap(kernel.runs), before + 1, "\(kernel)")
+        }
+    }
+
+    /// `conv2d(halfWeights:)`: direct products on noisebook's kernel read the halves (the
+    /// Float32 route is never asked for) and give the widened weights' output bit for bit;
+    /// Winograd and OpenBLAS-wide products take the Float32 route.
+    func testConvolutionReadsHalvesOnlyForItsOwnDirectProducts() throws {
+        var random = SeededRandom(seed: 42)
+        let bits = random.normal(shape: [8, 6, 3, 3]).scalars.map { Float16($0 * 0.2).bitPattern }
+        let w = Tensor(shape: [8, 6, 3, 3], scalars: bits.map(HalfStorage.float(fromHalf:)))
+        let bias = random.normal(shape: [8])
+        // 8x8: direct at any batch; 32x32: Winograd; 8x8 at batch 20: 1,280 columns, OpenBLAS.
+        for (batch, side, readsHalves) in [(2, 8, true), (1, 32, false), (20, 8, false)] {
+            let x = random.normal(shape: [batch, 6, side, side])
+            var widenings = 0
+            let out = try bits.withUnsafeBufferPointer { hp in
+                try x.conv2d(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1) { body in
+                    widenings += 1
+                    return try w.scalars.withUnsafeBufferPointer { try body($0.baseAddress!) }
+                }
+            }
+            XCTAssertEqual(widenings, readsHalves ? 0 : 1, "batch \(batch), \(side)x\(side)")
+            XCTAssertEqual(out, try x.conv2d(weight: w, bias: bias, padding: 1), "batch \(batch), \(side)x\(side)")
+        }
+    }
+}
