@@ -84,7 +84,13 @@ struct Suite: BenchRun {
             var arguments = ["xl", "--runs", "2"]
             if let xlFile { arguments += ["--file", xlFile] }
             let r = try child(arguments)
-            say("IF-I-XL batch 1 (fp16 file, weights kept fp16): first pass \(r["first_s"] ?? "?") s, then \(r["seconds"] ?? "?") s; \(r["gflop_per_s"] ?? "?") GFLOP/s; peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); file written in \(r["write_s"] ?? "?") s")
+            let xlPeak = Double(r["peak_gflop_per_s"] ?? "") ?? .nan
+            let share = { (key: String) in String(format: "%.0f%%", 100 * (Double(r[key] ?? "") ?? .nan) / xlPeak) }
+            say("IF-I-XL (fp16 file, weights kept fp16): first pass \(r["first_s"] ?? "?") s; batch 1 \(r["seconds"] ?? "?") s, "
+                + "\(r["gflop_per_s"] ?? "?") GFLOP/s (\(share("gflop_per_s")) of the SGEMM peak measured in its run, "
+                + "\(r["peak_gflop_per_s"] ?? "?") GFLOP/s); batch 2 \(r["b2_s"] ?? "?") s, \(r["b2_gflop_per_s"] ?? "?") GFLOP/s "
+                + "(\(share("b2_gflop_per_s"))); peak RSS \(r["rss_gb"] ?? "?") GB (weights \(r["weights_gb"] ?? "?") GB mapped); "
+                + "file written in \(r["write_s"] ?? "?") s")
         }
         if t5 {
             let r = try child(["t5", "--runs", "2", "--keep", "--file", T5Run.defaultFile])

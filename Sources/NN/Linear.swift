@@ -22,6 +22,12 @@ public struct Linear: Sendable {
     /// `[..., in]` -> `[..., out]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         if let bfloat16 { return try x.linear(bfloat16: bfloat16.matrix, kernel: bfloat16.kernel, bias: bias?.value) }
-        return try weight.withValues { w in try x.linear(weights: w, weightShape: weight.shape, bias: bias?.value) }
+        let onFloat32 = { (w: UnsafePointer<Float>) in try x.linear(weights: w, weightShape: weight.shape, bias: bias?.value) }
+        guard case let .float16(half) = weight.storage else { return try weight.withValues(onFloat32) }
+        // Half precision: read in place by the product where it can, widened only where it cannot.
+        return try half.withBits { bits in
+            guard let base = bits.baseAddress else { return try weight.withValues(onFloat32) }
+            return try x.linear(halfWeights: base, weightShape: weight.shape, bias: bias?.value) { body in try weight.withValues(body) }
+        }
     }
 }

@@ -67,7 +67,10 @@ final class T5EncoderModelTests: XCTestCase {
         let (wide, model) = try encode("t5-b", residency: .float32)
         XCTAssertFalse(model.keepsHalfWeights)
         XCTAssertEqual(model.weightByteCount, 4 * model.parameterCount)
-        XCTAssertEqual(halfOutput, wide, "the same halves widened give the same Float32 arithmetic")
+        // Half-resident linears run W x^T on noisebook's kernel (reading the halves in place),
+        // Float32 ones x W^T on OpenBLAS: the same values, summed in another order.
+        XCTAssertLessThanOrEqual(maxAbsDifference(halfOutput.scalars, wide.scalars), 1e-5 * inputs.max_abs,
+                                 "the same halves, widened or read in place, agree to Float32 rounding")
 
         // The public policy keeps large tensors half; in this small model none is large.
         let (_, automatic) = try encode("t5-b", residency: .float16)

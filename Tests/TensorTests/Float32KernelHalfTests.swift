@@ -111,3 +111,47 @@ final class Float32KernelHalfTests: XCTestCase {
         }
     }
 }
+
+/// `linear(halfWeights:)`: for rows that fit noisebook's kernel, W x^T read from the halves,
+/// bit for bit the same kernel's product of the widened W; more rows on OpenBLAS through
+/// the Float32 route.
+final class HalfLinearTests: XCTestCase {
+    func testHalfLinearEqualsTheKernelsProductOfTheWidenedWeights() throws {
+        var random = SeededRandom(seed: 43)
+        let (inFeatures, outFeatures) = (70, 45)
+        let bits = random.normal(shape: [outFeatures, inFeatures]).scalars.map { Float16($0 * 0.1).bitPattern }
+        let w = Tensor(shape: [outFeatures, inFeatures], scalars: bits.map(HalfStorage.float(fromHalf:)))
+        let bias = random.normal(shape: [outFeatures])
+        for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
+            for (batch, tokens, readsHalves) in [(1, 77, true), (2, 5, true), (2, 600, false)] {
+                let x = random.normal(shape: [batch, tokens, inFeatures])
+                var widenings = 0
+                let y = try bits.withUnsafeBufferPointer { hp in
+                    try x.linear(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, kernel: kernel) { body in
+                        widenings += 1
+                        return try w.scalars.withUnsafeBufferPointer { try body($0.baseAddress!) }
+                    }
+                }
+                XCTAssertEqual(y.shape, [batch, tokens, outFeatures])
+                XCTAssertEqual(widenings, readsHalves ? 0 : 1, "\(kernel) \(batch)x\(tokens)")
+                let reference = try x.linear(weight: w, bias: bias)
+                if readsHalves {
+                    // W x^T on the same kernel from the Float32 weights, transposed back, plus the bias.
+                    let rows = batch * tokens
+                    var columns = [Float](repeating: 0, count: outFeatures * rows)
+                    let xt = (0..<(inFeatures * rows)).map { x.scalars[($0 % rows) * inFeatures + $0 / rows] }
+                    w.scalars.withUnsafeBufferPointer { wp in xt.withUnsafeBufferPointer { tp in columns.withUnsafeMutableBufferPointer { cp in
+                        kernel.multiply(m: outFeatures, n: rows, k: inFeatures, a: wp.baseAddress!, lda: inFeatures,
+                                        b: tp.baseAddress!, ldb: rows, c: cp.baseAddress!, ldc: rows)
+                    } } }
+                    let expected = (0..<(rows * outFeatures)).map { columns[($0 % outFeatures) * rows + $0 / outFeatures] + bias.scalars[$0 % outFeatures] }
+                    XCTAssertTrue(y.scalars == expected, "\(kernel) \(batch)x\(tokens): bit for bit the kernel's product")
+                    // And OpenBLAS's x W^T to Float32 rounding (sums of 70 terms of size about 0.1).
+                    XCTAssertLessThan(maxAbsDifference(Array(y.scalars), Array(reference.scalars)), 1e-5, "\(kernel)")
+                } else {
+                    XCTAssertEqual(y, reference, "\(kernel) \(batch)x\(tokens): OpenBLAS's own path")
+                }
+            }
+        }
+    }
+}

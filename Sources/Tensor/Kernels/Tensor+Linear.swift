@@ -53,16 +53,46 @@ extension Tensor {
     /// `y = x W^T + b` with W `[out, in]` in bf16 (`precision: bf16`): the product runs on
     /// noisebook's bf16 kernel as W x^T, with x transposed in and y transposed out.
     public func linear(bfloat16 weights: BFloat16Matrix, kernel: BFloat16Kernel, bias: Tensor?) throws -> Tensor {
-        guard let inFeatures = shape.last, weights.columns == inFeatures else {
-            throw TensorError.shapeMismatch(operation: "linear", shape, [weights.rows, weights.columns])
+        try linearByColumns(weightShape: [weights.rows, weights.columns], bias: bias) { t, rows, p in
+            Tensor.bf16gemm(weights, b: t, ldb: rows, n: rows, c: p, ldc: rows, kernel: kernel)
         }
-        let outFeatures = weights.rows
+    }
+
+    /// `y = x W^T + b` with W `[out, in]` held in half precision: for at most
+    /// `Float32Kernel.narrowColumns` rows, W x^T on noisebook's kernel, which reads the halves
+    /// in place (the layer is never widened whole; bit for bit the same product of the widened
+    /// W). More rows, or `kernel` OpenBLAS, run `linear(weights:)` inside `widened`, which calls
+    /// its body with the Float32 values.
+    public func linear(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?,
+                       kernel: Float32Kernel = .current,
+                       widened: ((UnsafePointer<Float>) throws -> Tensor) throws -> Tensor) throws -> Tensor {
+        let inFeatures = shape.last ?? 0
+        let rows = inFeatures == 0 ? 0 : count / inFeatures
+        let productKernel = kernel.forProduct(columns: rows)
+        guard productKernel != .openblas, weightShape.count == 2 else {
+            return try widened { w in try linear(weights: w, weightShape: weightShape, bias: bias) }
+        }
+        let bits = SharedPointer(base: halfWeights)
+        return try linearByColumns(weightShape: weightShape, bias: bias) { t, rows, p in
+            productKernel.multiply(m: weightShape[0], n: rows, k: inFeatures, aHalf: bits.base, lda: inFeatures,
+                                   b: t, ldb: rows, c: p, ldc: rows)
+        }
+    }
+
+    /// `y = x W^T + b` computed as W x^T, for kernels that read W `[out, in]` as the left
+    /// operand: `product(x^T, rows, W x^T)` fills `[out, rows]` from x^T `[in, rows]`.
+    private func linearByColumns(weightShape: [Int], bias: Tensor?,
+                                 product: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
+        guard weightShape.count == 2, let inFeatures = shape.last, weightShape[1] == inFeatures else {
+            throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
+        }
+        let outFeatures = weightShape[0]
         if let bias, bias.shape != [outFeatures] {
-            throw TensorError.shapeMismatch(operation: "linear bias", [outFeatures, inFeatures], bias.shape)
+            throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
         let rows = inFeatures == 0 ? 0 : count / inFeatures
         var transposed = [Float](repeating: 0, count: inFeatures * rows)    // x^T [in, rows]
-        var product = [Float](repeating: 0, count: outFeatures * rows)      // W x^T [out, rows]
+        var columns = [Float](repeating: 0, count: outFeatures * rows)      // W x^T [out, rows]
         scalars.withUnsafeBufferPointer { xp in
             transposed.withUnsafeMutableBufferPointer { tp in
                 guard let x = xp.baseAddress, let t = tp.baseAddress else { return }
@@ -70,14 +100,14 @@ extension Tensor {
             }
         }
         transposed.withUnsafeBufferPointer { tp in
-            product.withUnsafeMutableBufferPointer { pp in
-                guard let t = tp.baseAddress, let p = pp.baseAddress else { return }
-                Tensor.bf16gemm(weights, b: t, ldb: rows, n: rows, c: p, ldc: rows, kernel: kernel)
+            columns.withUnsafeMutableBufferPointer { pp in
+                guard let t = tp.baseAddress, let p = pp.baseAddress, rows > 0 else { return }
+                product(t, rows, p)
             }
         }
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: outFeatures)
         var out = [Float](repeating: 0, count: rows * outFeatures)
-        for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = product[o * rows + r] + biasValues[o] } }
+        for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = columns[o * rows + r] + biasValues[o] } }
         var newShape = shape
         newShape[newShape.count - 1] = outFeatures
         return Tensor(shape: newShape, scalars: out)
