@@ -4,8 +4,9 @@ import Tensor
 ///
 /// Layers hold their weights through this type so that storage can differ from the
 /// Float32 the arithmetic uses: a half-precision checkpoint can stay half precision in
-/// memory (half the footprint, or none at all when viewed in a mapped file) and be widened
-/// one layer at a time, into a buffer the whole model shares, when it runs.
+/// memory (half the footprint, or none at all when viewed in a mapped file) and be read in
+/// place by the products that can, or widened one layer at a time, into a buffer the whole
+/// model shares, by those that cannot.
 public struct Parameter: Sendable {
     /// How the values are held.
     package enum Storage: Sendable {

@@ -3,9 +3,10 @@ import Tensor
 /// How a model holds its weights in memory.
 ///
 /// Float32 weights run without widening; half-precision weights take half the memory
-/// (none of their own when viewed in a mapped checkpoint) and are widened one layer at a
-/// time. IF-I-M and IF-I-L fit comfortably in Float32 (1.5 and 3.7 GB); IF-I-XL would
-/// need 17 GB, so it stays half precision (8.6 GB).
+/// (none of their own when viewed in a mapped checkpoint): noisebook's kernels read them in
+/// place in direct convolutions and linear layers, other paths widen one layer at a time.
+/// IF-I-M and IF-I-L fit comfortably in Float32 (1.5 and 3.7 GB); IF-I-XL would need
+/// 17 GB, so it stays half precision (8.6 GB).
 public enum WeightResidency: Sendable, Equatable {
     /// Float32 when the whole model in Float32 needs at most `automaticFloat32Limit`
     /// bytes, otherwise half precision where the checkpoint stores it.

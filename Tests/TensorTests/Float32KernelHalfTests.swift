@@ -112,7 +112,7 @@ final class Float32KernelHalfTests: XCTestCase {
     }
 }
 
-/// `linear(halfWeights:)`: for rows that fit noisebook's kernel, W x^T read from the halves,
+/// `linear(halfWeights:)`: up to `halfLinearMaximumRows` rows, W x^T read from the halves,
 /// bit for bit the same kernel's product of the widened W; more rows on OpenBLAS through
 /// the Float32 route.
 final class HalfLinearTests: XCTestCase {
@@ -123,7 +123,7 @@ final class HalfLinearTests: XCTestCase {
         let w = Tensor(shape: [outFeatures, inFeatures], scalars: bits.map(HalfStorage.float(fromHalf:)))
         let bias = random.normal(shape: [outFeatures])
         for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
-            for (batch, tokens, readsHalves) in [(1, 77, true), (2, 5, true), (2, 600, false)] {
+            for (batch, tokens, readsHalves) in [(1, 77, true), (2, 5, true), (2, 64, true), (2, 65, false), (2, 600, false)] {
                 let x = random.normal(shape: [batch, tokens, inFeatures])
                 var widenings = 0
                 let y = try bits.withUnsafeBufferPointer { hp in

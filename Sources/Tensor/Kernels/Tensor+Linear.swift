@@ -58,9 +58,16 @@ extension Tensor {
         }
     }
 
+    /// Rows up to which a half-precision linear layer multiplies on noisebook's kernel. Measured
+    /// on T5-XXL's shape (2-core AVX2, `bench t5`, each against the widened OpenBLAS product in
+    /// alternating runs): one prompt, 77 rows, 5.9-6.6 s against 8.4 s; four prompts, 308 rows,
+    /// 24.9-25.7 s against 23.7 s. Thin products gain from reading the halves in place; from a
+    /// few hundred rows OpenBLAS's packing pays for the widening.
+    public static let halfLinearMaximumRows = 128
+
     /// `y = x W^T + b` with W `[out, in]` held in half precision: for at most
-    /// `Float32Kernel.narrowColumns` rows, W x^T on noisebook's kernel, which reads the halves
-    /// in place (the layer is never widened whole; bit for bit the same product of the widened
+    /// `halfLinearMaximumRows` rows, W x^T on noisebook's kernel, which reads the halves in
+    /// place (the layer is never widened whole; bit for bit the same product of the widened
     /// W). More rows, or `kernel` OpenBLAS, run `linear(weights:)` inside `widened`, which calls
     /// its body with the Float32 values.
     public func linear(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?,
@@ -68,13 +75,12 @@ extension Tensor {
                        widened: ((UnsafePointer<Float>) throws -> Tensor) throws -> Tensor) throws -> Tensor {
         let inFeatures = shape.last ?? 0
         let rows = inFeatures == 0 ? 0 : count / inFeatures
-        let productKernel = kernel.forProduct(columns: rows)
-        guard productKernel != .openblas, weightShape.count == 2 else {
+        guard kernel != .openblas, rows <= Tensor.halfLinearMaximumRows, weightShape.count == 2 else {
             return try widened { w in try linear(weights: w, weightShape: weightShape, bias: bias) }
         }
         let bits = SharedPointer(base: halfWeights)
         return try linearByColumns(weightShape: weightShape, bias: bias) { t, rows, p in
-            productKernel.multiply(m: weightShape[0], n: rows, k: inFeatures, aHalf: bits.base, lda: inFeatures,
+            kernel.multiply(m: weightShape[0], n: rows, k: inFeatures, aHalf: bits.base, lda: inFeatures,
                                    b: t, ldb: rows, c: p, ldc: rows)
         }
     }
@@ -91,23 +97,21 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
         let rows = inFeatures == 0 ? 0 : count / inFeatures
-        var transposed = [Float](repeating: 0, count: inFeatures * rows)    // x^T [in, rows]
-        var columns = [Float](repeating: 0, count: outFeatures * rows)      // W x^T [out, rows]
-        scalars.withUnsafeBufferPointer { xp in
-            transposed.withUnsafeMutableBufferPointer { tp in
-                guard let x = xp.baseAddress, let t = tp.baseAddress else { return }
-                for r in 0..<rows { for i in 0..<inFeatures { t[i * rows + r] = x[r * inFeatures + i] } }
-            }
-        }
-        transposed.withUnsafeBufferPointer { tp in
+        // Both transposes blocked and spread over the cores: done element by element they
+        // cost more than the product for 1,024 rows (a 32x32 image's tokens).
+        let transposed = try Tensor(shape: [rows, inFeatures], scalars: scalars).transposedLastTwo()   // x^T [in, rows]
+        var columns = [Float](repeating: 0, count: outFeatures * rows)                                 // W x^T [out, rows]
+        transposed.scalars.withUnsafeBufferPointer { tp in
             columns.withUnsafeMutableBufferPointer { pp in
                 guard let t = tp.baseAddress, let p = pp.baseAddress, rows > 0 else { return }
                 product(t, rows, p)
             }
         }
-        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: outFeatures)
-        var out = [Float](repeating: 0, count: rows * outFeatures)
-        for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = columns[o * rows + r] + biasValues[o] } }
+        var out = try Tensor(shape: [outFeatures, rows], scalars: columns).transposedLastTwo().scalars  // [rows, out]
+        if let bias {
+            let b = bias.scalars
+            for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] += b[o] } }
+        }
         var newShape = shape
         newShape[newShape.count - 1] = outFeatures
         return Tensor(shape: newShape, scalars: out)
