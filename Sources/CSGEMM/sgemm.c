@@ -105,16 +105,17 @@ static void micro_portable(long rows, long count, const float *a, long lda, cons
 typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
 typedef void (*widen_fn)(const uint16_t *, float *, long);
 
-// The blocked loops with A in half precision: each MC x KC block of A is widened into a
+// The blocked loops around a micro-kernel of `mr` rows; 0 when they get no memory. With
+// `widen`, A holds half-precision bit patterns: each MC x KC block of it is widened into a
 // buffer that stays in L2 while its micro-tiles pass over every B panel, so A is read once,
 // two bytes a value, and never written out whole in Float32.
-static int gemm_blocked_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
-                             float *c, long ldc, micro_fn micro, long mr, widen_fn widen) {
+static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_fn widen, const float *b, long ldb,
+                        float *c, long ldc, micro_fn micro, long mr) {
     long panels = (n + NR - 1) / NR;
-    long mc = 8 * mr;
+    long mc = 8 * mr;  // rows of A per pass over the B panels (MC x KC floats in L2)
     float *packed = aligned_alloc(64, sizeof(float) * NR * KC * panels);
-    float *block = aligned_alloc(64, sizeof(float) * mc * KC);
-    if (!packed || !block) { free(packed); free(block); return 0; }
+    float *block = widen ? aligned_alloc(64, sizeof(float) * mc * KC) : NULL;
+    if (!packed || (widen && !block)) { free(packed); free(block); return 0; }
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
         for (long j = 0; j < panels; j++) {
@@ -123,12 +124,20 @@ static int gemm_blocked_half(long m, long n, long k, const uint16_t *a, long lda
         }
         for (long i1 = 0; i1 < m; i1 += mc) {
             long i2 = i1 + mc < m ? i1 + mc : m;
-            for (long i = i1; i < i2; i++) widen(a + i * lda + p0, block + (i - i1) * KC, count);
+            // Rows i1..<i2 of this k block, `ld` apart: widened into the buffer, or in place.
+            const float *rows = block;
+            long ld = KC;
+            if (widen) {
+                for (long i = i1; i < i2; i++) widen((const uint16_t *)a + i * lda + p0, block + (i - i1) * KC, count);
+            } else {
+                rows = (const float *)a + i1 * lda + p0;
+                ld = lda;
+            }
             for (long j = 0; j < panels; j++) {
                 long width = n - j * NR < NR ? n - j * NR : NR;
                 for (long i0 = i1; i0 < i2; i0 += mr) {
-                    long rows = i2 - i0 < mr ? i2 - i0 : mr;
-                    micro(rows, count, block + (i0 - i1) * KC, KC, packed + j * NR * KC, c + i0 * ldc + j * NR, ldc, width, p0 > 0);
+                    long height = i2 - i0 < mr ? i2 - i0 : mr;
+                    micro(height, count, rows + (i0 - i1) * ld, ld, packed + j * NR * KC, c + i0 * ldc + j * NR, ldc, width, p0 > 0);
                 }
             }
         }
@@ -210,32 +219,6 @@ __attribute__((target("avx2,f16c"))) static void widen_f16c(const uint16_t *src,
     for (; i < count; i++) dst[i] = half_to_float(src[i]);
 }
 
-// The blocked loops around a micro-kernel of `mr` rows.
-static void gemm_blocked(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                         float *c, long ldc, micro_fn micro, long mr) {
-    long panels = (n + NR - 1) / NR;
-    long mc = 8 * mr;  // rows of A per pass over the B panels (MC x KC floats in L2)
-    float *packed = aligned_alloc(64, sizeof(float) * NR * KC * panels);
-    if (!packed) { gemm_portable(m, n, k, a, lda, b, ldb, c, ldc); return; }
-    for (long p0 = 0; p0 < k; p0 += KC) {
-        long count = k - p0 < KC ? k - p0 : KC;
-        for (long j = 0; j < panels; j++) {
-            long width = n - j * NR < NR ? n - j * NR : NR;
-            pack_panel(count, b + p0 * ldb + j * NR, ldb, width, packed + j * NR * KC);
-        }
-        for (long i1 = 0; i1 < m; i1 += mc) {
-            long i2 = i1 + mc < m ? i1 + mc : m;
-            for (long j = 0; j < panels; j++) {
-                long width = n - j * NR < NR ? n - j * NR : NR;
-                for (long i0 = i1; i0 < i2; i0 += mr) {
-                    long rows = i2 - i0 < mr ? i2 - i0 : mr;
-                    micro(rows, count, a + i0 * lda + p0, lda, packed + j * NR * KC, c + i0 * ldc + j * NR, ldc, width, p0 > 0);
-                }
-            }
-        }
-    }
-    free(packed);
-}
 #else
 int nb_sgemm_supported(int kernel) { return kernel == NB_SGEMM_PORTABLE; }
 #endif
@@ -267,7 +250,7 @@ void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const fl
     }
 #endif
     atomic_fetch_add_explicit(&runs[code], 1, memory_order_relaxed);
-    if (!gemm_blocked_half(m, n, k, a, lda, b, ldb, c, ldc, micro, mr, widen)) gemm_portable_half(m, n, k, a, lda, b, ldb, c, ldc);
+    if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable_half(m, n, k, a, lda, b, ldb, c, ldc);
 }
 
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
@@ -280,12 +263,12 @@ void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, 
 #ifdef NB_SIMD
     if (kernel == NB_SGEMM_AVX512 && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX512], 1, memory_order_relaxed);
-        gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, micro_avx512, 16);
+        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx512, 16)) gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
         return;
     }
     if (kernel == NB_SGEMM_AVX2 && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX2], 1, memory_order_relaxed);
-        gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, micro_avx2, 6);
+        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx2, 6)) gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
         return;
     }
 #endif

@@ -98,24 +98,29 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// The same, split over the cores as `Tensor.gemm` splits its products.
     public func multiply(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        BLASRuntime.singleThreaded()
-        let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
-        GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
-            multiplyOnThisThread(m: rows.count, n: columns.count, k: k, aHalf: sa.base + rows.lowerBound * lda, lda: lda,
-                                 b: sb.base + columns.lowerBound, ldb: ldb,
-                                 c: sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
+        Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+            multiplyOnThisThread(m: m, n: n, k: k, aHalf: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
 
     /// The same, split over the cores as `Tensor.gemm` splits its products.
     public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+            multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        }
+    }
+
+    /// C `[m, n]` = A B in the parts `GEMMSplit` cuts, each `part(rows, columns, A, B, C)` on
+    /// the operands offset to its corner, whatever A's element type.
+    private static func split<A>(m: Int, n: Int, k: Int, a: UnsafePointer<A>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                 c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 part: @Sendable (Int, Int, UnsafePointer<A>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         BLASRuntime.singleThreaded()
         let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
         GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
-            multiplyOnThisThread(m: rows.count, n: columns.count, k: k, a: sa.base + rows.lowerBound * lda, lda: lda,
-                                 b: sb.base + columns.lowerBound, ldb: ldb,
-                                 c: sc.base + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
+            part(rows.count, columns.count, sa.base + rows.lowerBound * lda, sb.base + columns.lowerBound,
+                 sc.base + rows.lowerBound * ldc + columns.lowerBound)
         }
     }
 }
