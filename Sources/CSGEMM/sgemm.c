@@ -22,20 +22,6 @@ enum { KC = 256, NR = 16 };
 
 // ---- Portable kernel. ----
 
-static void gemm_portable(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                          float *c, long ldc) {
-    for (long p0 = 0; p0 < k; p0 += KC) {
-        long count = k - p0 < KC ? k - p0 : KC;
-        for (long i = 0; i < m; i++) {
-            for (long j = 0; j < n; j++) {
-                float sum = 0.0f;
-                for (long p = p0; p < p0 + count; p++) sum = fmaf(a[i * lda + p], b[p * ldb + j], sum);
-                c[i * ldc + j] = p0 == 0 ? sum : c[i * ldc + j] + sum;
-            }
-        }
-    }
-}
-
 // IEEE half to Float32, exactly (every half is a float); a signalling NaN comes back quiet,
 // as the F16C instruction returns it, so that both widenings agree on every bit pattern.
 static float half_to_float(uint16_t h) {
@@ -58,15 +44,25 @@ static void widen_portable(const uint16_t *src, float *dst, long count) {
     for (long i = 0; i < count; i++) dst[i] = half_to_float(src[i]);
 }
 
-// gemm_portable with A in half precision (the fallback when the blocked loops get no memory).
-static void gemm_portable_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
-                               float *c, long ldc) {
+typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
+typedef void (*widen_fn)(const uint16_t *, float *, long);
+
+// The definition every kernel reproduces: each C value a chain of fused multiply-adds over
+// one k block from zero, the blocks' sums added in order. With `widen`, A holds half-precision
+// bit patterns, widened a row segment at a time (this is also the fallback when the blocked
+// loops get no memory).
+static void gemm_portable(long m, long n, long k, const void *a, long lda, widen_fn widen, const float *b, long ldb,
+                          float *c, long ldc) {
+    float segment[KC];
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
         for (long i = 0; i < m; i++) {
+            const float *row = segment;
+            if (widen) widen((const uint16_t *)a + i * lda + p0, segment, count);
+            else row = (const float *)a + i * lda + p0;
             for (long j = 0; j < n; j++) {
                 float sum = 0.0f;
-                for (long p = p0; p < p0 + count; p++) sum = fmaf(half_to_float(a[i * lda + p]), b[p * ldb + j], sum);
+                for (long p = 0; p < count; p++) sum = fmaf(row[p], b[(p0 + p) * ldb + j], sum);
                 c[i * ldc + j] = p0 == 0 ? sum : c[i * ldc + j] + sum;
             }
         }
@@ -102,8 +98,6 @@ static void micro_portable(long rows, long count, const float *a, long lda, cons
     }
 }
 
-typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
-typedef void (*widen_fn)(const uint16_t *, float *, long);
 
 // The blocked loops around a micro-kernel of `mr` rows; 0 when they get no memory. With
 // `widen`, A holds half-precision bit patterns: each MC x KC block of it is widened into a
@@ -230,13 +224,17 @@ unsigned long nb_sgemm_runs(int kernel) {
     return kernel >= 0 && kernel < 3 ? atomic_load_explicit(&runs[kernel], memory_order_relaxed) : 0;
 }
 
+// Whether the product is empty: nothing to write, or (k = 0) a C of zeros, written here.
+static int empty_product(long m, long n, long k, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return 1;
+    if (k > 0) return 0;
+    for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
+    return 1;
+}
+
 void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
                    float *c, long ldc, int kernel) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
-        return;
-    }
+    if (empty_product(m, n, k, c, ldc)) return;
     micro_fn micro = micro_portable;
     long mr = 6;
     widen_fn widen = widen_portable;
@@ -250,28 +248,24 @@ void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const fl
     }
 #endif
     atomic_fetch_add_explicit(&runs[code], 1, memory_order_relaxed);
-    if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable_half(m, n, k, a, lda, b, ldb, c, ldc);
+    if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
 }
 
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
-        return;
-    }
+    if (empty_product(m, n, k, c, ldc)) return;
 #ifdef NB_SIMD
     if (kernel == NB_SGEMM_AVX512 && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX512], 1, memory_order_relaxed);
-        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx512, 16)) gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
+        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx512, 16)) gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
         return;
     }
     if (kernel == NB_SGEMM_AVX2 && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX2], 1, memory_order_relaxed);
-        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx2, 6)) gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
+        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx2, 6)) gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
         return;
     }
 #endif
     atomic_fetch_add_explicit(&runs[NB_SGEMM_PORTABLE], 1, memory_order_relaxed);
-    gemm_portable(m, n, k, a, lda, b, ldb, c, ldc);
+    gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
 }
