@@ -88,33 +88,40 @@ final class Float32KernelHalfTests: XCTestCase {
         }
     }
 
-    /// `conv2d(halfWeights:)`: direct products on noisebook's kernel read the halves (the
-    /// Float32 route is never asked for) and give the widened weights' output bit for bit;
-    /// Winograd and OpenBLAS-wide products take the Float32 route.
-    func testConvolutionReadsHalvesOnlyForItsOwnDirectProducts() throws {
+    /// `conv2d(halfWeights:)`: direct products on noisebook's kernel and Winograd transforms
+    /// made for one call read the halves (the Float32 route is never asked for) and give the
+    /// widened weights' output bit for bit; filling a kept transform and OpenBLAS-wide products
+    /// take the Float32 route.
+    func testConvolutionReadsHalvesExceptToFillAKeptTransformOrForOpenBLAS() throws {
         var random = SeededRandom(seed: 42)
         let bits = random.normal(shape: [8, 6, 3, 3]).scalars.map { Float16($0 * 0.2).bitPattern }
         let w = Tensor(shape: [8, 6, 3, 3], scalars: bits.map(HalfStorage.float(fromHalf:)))
         let bias = random.normal(shape: [8])
-        // 8x8: direct at any batch; 32x32: Winograd; 8x8 at batch 20: 1,280 columns, OpenBLAS.
-        for (batch, side, readsHalves) in [(2, 8, true), (1, 32, false), (20, 8, false)] {
+        // 8x8: direct; 32x32 and 64x64: F(2x2) and F(4x4) made per call; 16x16 with a cache:
+        // the kept F(2x2) is filled; 8x8 at batch 20: 1,280 columns, OpenBLAS.
+        for (batch, side, cached, readsHalves) in [(2, 8, false, true), (1, 32, false, true), (1, 64, false, true),
+                                                   (1, 16, true, false), (20, 8, false, false)] {
             let x = random.normal(shape: [batch, 6, side, side])
+            let cache = cached ? WinogradWeightCache(halfWeights: true) : nil
             var widenings = 0
             let out = try bits.withUnsafeBufferPointer { hp in
-                try x.conv2d(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1) { body in
+                try x.conv2d(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, winogradCache: cache) { body in
                     widenings += 1
                     return try w.scalars.withUnsafeBufferPointer { try body($0.baseAddress!) }
                 }
             }
-            XCTAssertEqual(widenings, readsHalves ? 0 : 1, "batch \(batch), \(side)x\(side)")
-            XCTAssertEqual(out, try x.conv2d(weight: w, bias: bias, padding: 1), "batch \(batch), \(side)x\(side)")
+            let label = "batch \(batch), \(side)x\(side)\(cached ? ", cached" : "")"
+            XCTAssertEqual(widenings, readsHalves ? 0 : 1, label)
+            XCTAssertEqual(cache?.isFilled, cached ? true : nil, label)
+            let expected = try w.scalars.withUnsafeBufferPointer {
+                try x.conv2d(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, padding: 1,
+                             winogradCache: cached ? WinogradWeightCache(halfWeights: true) : nil)
+            }
+            XCTAssertEqual(out, expected, label)
         }
     }
 }
 
-/// `linear(halfWeights:)`: up to `halfLinearMaximumRows` rows, W x^T read from the halves,
-/// bit for bit the same kernel's product of the widened W; more rows on OpenBLAS through
-/// the Float32 route.
 final class HalfLinearTests: XCTestCase {
     func testHalfLinearEqualsTheKernelsProductOfTheWidenedWeights() throws {
         var random = SeededRandom(seed: 43)

@@ -60,19 +60,20 @@ extension Tensor {
                                                           kernel: kernel, affine: inputAffine, into: output)
                                     }
                                 } else {
-                                    Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: weights,
+                                    Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w, weights: .float32(weights),
                                                       outChannels: cout, bias: b, tile: tile, kernel: kernel, affine: inputAffine,
                                                       into: output)
                                 }
                             })
     }
 
-    /// The same with the weights held in half precision (`[Cout, Cin, kh, kw]` bit patterns):
-    /// a direct product on noisebook's own kernel reads them as they are, widened a block at a
-    /// time inside its loops, so the layer is never written out in Float32 (bit for bit the
-    /// product of the widened weights). Every other path (Winograd, products wide enough for
-    /// OpenBLAS) runs `conv2d(weights:)` inside `widened`, which calls its body with the
-    /// Float32 values.
+    /// The same with the weights held in half precision (`[Cout, Cin, kh, kw]` bit patterns),
+    /// which are never written out whole in Float32 where it can be helped: a direct product on
+    /// noisebook's own kernel reads them as they are, widened a block at a time inside its loops,
+    /// and a Winograd transform made for this call reads them directly; both give the widened
+    /// weights' output bit for bit. The other paths (filling a kept transform, products wide
+    /// enough for OpenBLAS) run `conv2d(weights:)` inside `widened`, which calls its body with
+    /// the Float32 values.
     public func conv2d(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?, padding: Int,
                        algorithm: ConvolutionAlgorithm = .automatic,
                        winogradCache: WinogradWeightCache? = nil, kernel: Float32Kernel = .current,
@@ -90,10 +91,10 @@ extension Tensor {
         let holding = winogradHolding(winogradCache, weightShape: weightShape, padding: padding, algorithm: algorithm,
                                       reserving: true)
         let productKernel = kernel.forProduct(columns: columns)
-        guard productKernel != .openblas,
-              winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: shape[2], width: shape[3],
-                           weights: holding, bfloat16: false) == nil else { return try runOnWidened() }
-        let k = weightShape.dropFirst().reduce(1, *)
+        let tile = winogradTile(algorithm, kernel: (kh, kw), padding: padding, height: shape[2], width: shape[3],
+                                weights: holding, bfloat16: false)
+        guard tile == nil ? productKernel != .openblas : holding == .perCall else { return try runOnWidened() }
+        let k = weightShape.dropFirst().reduce(1, *), cin = weightShape[1]
         let bits = SharedPointer(base: halfWeights)
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weights: holding, inputAffine: inputAffine,
@@ -101,8 +102,10 @@ extension Tensor {
                                 productKernel.multiply(m: cout, n: n, k: k, aHalf: bits.base, lda: k,
                                                        b: columns, ldb: n, c: product, ldc: n)
                             },
-                            winograd: { _, _, _, _, _, _, _ in
-                                preconditionFailure("conv2d(halfWeights:): Winograd was ruled out above")
+                            winograd: { tile, input, batch, h, w, b, output in
+                                Winograd.convolve(input, batch: batch, inChannels: cin, height: h, width: w,
+                                                  weights: .half(bits.base), outChannels: cout, bias: b, tile: tile,
+                                                  kernel: kernel, affine: inputAffine, into: output)
                             })
     }
 

@@ -27,12 +27,12 @@ enum Winograd {
     /// U = G g G^T for every (out, in) pair: `weights` `[Cout, Cin, 3, 3]` -> `[Cout, 16, Cin]`
     /// (element e of the 4x4 transform for output o is the row at `o * rowStride + e * Cin`,
     /// so each output channel's 16 rows are written close together).
-    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, rowStride: Int,
+    static func transformWeights(_ weights: Filters, outChannels: Int, inChannels: Int, rowStride: Int,
                                  into u: UnsafeMutablePointer<Float>) {
         let pairs = outChannels * inChannels
-        let s = SharedPointer(base: weights), d = SharedMutablePointer(base: u)
+        let d = SharedMutablePointer(base: u)
         Parallel.forEach(pairs, costPerItem: 64) { pair in
-            let w = s.base + pair * 9
+            let w = weights.filter(pair)
             // Columns of G g (4 x 3), then G applied to each of its 4 rows.
             let c0 = g(w[0], w[3], w[6]), c1 = g(w[1], w[4], w[7]), c2 = g(w[2], w[5], w[8])
             let r0 = g(c0.0, c1.0, c2.0), r1 = g(c0.1, c1.1, c2.1), r2 = g(c0.2, c1.2, c2.2), r3 = g(c0.3, c1.3, c2.3)
@@ -172,7 +172,7 @@ enum Winograd {
     /// The convolution: `input` `[B, Cin, H, W]`, `weights` `[Cout, Cin, 3, 3]` ->
     /// `output` `[B, Cout, H, W]`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
-                         weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
+                         weights: Filters, outChannels: Int, bias: UnsafePointer<Float>?,
                          tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
                          into output: UnsafeMutablePointer<Float>) {
         let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.transformedCount(outChannels: outChannels, inChannels: inChannels))
@@ -275,11 +275,42 @@ public enum WinogradTile: String, Sendable, CaseIterable {
     /// channels `rowStride(inChannels:)` apart (`u` holds `transformedCount`; the padding is zeroed).
     func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
                           into u: UnsafeMutablePointer<Float>) {
-        let stride = rowStride(inChannels: inChannels)
-        u.initialize(repeating: 0, count: transformedCount(outChannels: outChannels, inChannels: inChannels))
+        transformWeights(.float32(weights), outChannels: outChannels, inChannels: inChannels, into: u)
+    }
+
+    /// The same from `weights` held either way.
+    func transformWeights(_ weights: Filters, outChannels: Int, inChannels: Int,
+                          into u: UnsafeMutablePointer<Float>) {
+        let stride = rowStride(inChannels: inChannels), used = elements * inChannels
+        // Only each row's padding: the transform writes the rest, and zeroing all of it first
+        // cost a second pass over transforms made on every call (IF-I-XL: 3 GB a forward).
+        for o in 0..<outChannels { (u + o * stride + used).initialize(repeating: 0, count: stride - used) }
         switch self {
         case .f2x2: Winograd.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, rowStride: stride, into: u)
         case .f4x4: Winograd4.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, rowStride: stride, into: u)
+        }
+    }
+}
+
+/// Where a weight transform reads the 3x3 filters `[Cout, Cin, 3, 3]`: Float32 values, or
+/// half-precision bit patterns widened as they are read, so that a layer transformed on every
+/// call is never first written out whole in Float32.
+enum Filters: @unchecked Sendable {
+    /// Float32 values.
+    case float32(UnsafePointer<Float>)
+    /// IEEE half-precision bit patterns.
+    case half(UnsafePointer<UInt16>)
+
+    /// The nine values of filter `pair` (output channel times Cin plus input channel), row-major.
+    @inline(__always)
+    func filter(_ pair: Int) -> [9 of Float] {
+        switch self {
+        case .float32(let base):
+            let w = base + pair * 9
+            return [w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]]
+        case .half(let base):
+            let w = base + pair * 9
+            return InlineArray { HalfStorage.float(fromHalf: w[$0]) }
         }
     }
 }

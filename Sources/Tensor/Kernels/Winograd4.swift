@@ -52,11 +52,11 @@ enum Winograd4 {
     /// U = G g G^T for every (out, in) pair, computed in Double and rounded once:
     /// `weights` `[Cout, Cin, 3, 3]` -> `[Cout, 36, Cin]` (element e of output o at
     /// `o * rowStride + e * Cin`).
-    static func transformWeights(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, rowStride: Int,
+    static func transformWeights(_ weights: Filters, outChannels: Int, inChannels: Int, rowStride: Int,
                                  into u: UnsafeMutablePointer<Float>) {
-        let s = SharedPointer(base: weights), d = SharedMutablePointer(base: u)
+        let d = SharedMutablePointer(base: u)
         Parallel.forEach(outChannels * inChannels, costPerItem: 150) { pair in
-            let w = s.base + pair * 9
+            let w = weights.filter(pair)
             let k = inChannels
             let o = d.base + (pair / k) * rowStride + pair % k
             // Columns of G g (6 x 3), then G applied to each of its six rows.
