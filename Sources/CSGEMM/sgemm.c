@@ -69,6 +69,19 @@ static void gemm_portable(long m, long n, long k, const void *a, long lda, widen
     }
 }
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define NB_SIMD 1
+
+int nb_sgemm_supported(int kernel) {
+    __builtin_cpu_init();
+    switch (kernel) {
+    case NB_SGEMM_PORTABLE: return 1;
+    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
+    default: return 0;
+    }
+}
+
 // B rows [0, count) x columns [0, width) (width <= NR) into a zero-padded NR-wide panel.
 static void pack_panel(long count, const float *b, long ldb, long width, float *panel) {
     if (width == NR) {
@@ -84,20 +97,6 @@ static void pack_panel(long count, const float *b, long ldb, long width, float *
         for (; j < NR; j++) out[j] = 0.0f;
     }
 }
-
-// The portable kernel's sums as a micro-kernel over one packed panel (the blocked loops below
-// then compute exactly what gemm_portable computes).
-static void micro_portable(long rows, long count, const float *a, long lda, const float *panel,
-                           float *c, long ldc, long width, int add) {
-    for (long r = 0; r < rows; r++) {
-        for (long j = 0; j < width; j++) {
-            float sum = 0.0f;
-            for (long p = 0; p < count; p++) sum = fmaf(a[r * lda + p], panel[p * NR + j], sum);
-            c[r * ldc + j] = add ? c[r * ldc + j] + sum : sum;
-        }
-    }
-}
-
 
 // The blocked loops around a micro-kernel of `mr` rows; 0 when they get no memory. With
 // `widen`, A holds half-precision bit patterns: each MC x KC block of it is widened into a
@@ -139,19 +138,6 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
     free(packed);
     free(block);
     return 1;
-}
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define NB_SIMD 1
-
-int nb_sgemm_supported(int kernel) {
-    __builtin_cpu_init();
-    switch (kernel) {
-    case NB_SGEMM_PORTABLE: return 1;
-    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
-    default: return 0;
-    }
 }
 
 // ---- AVX-512: 16 rows x 16 columns, one vector per row. ----
@@ -232,40 +218,31 @@ static int empty_product(long m, long n, long k, float *c, long ldc) {
     return 1;
 }
 
-void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
-                   float *c, long ldc, int kernel) {
+// Both entry points: A Float32 (`half` 0) or half-precision bit patterns (`half` 1), on
+// `kernel` when this CPU runs it, else on the portable definition.
+static void product(long m, long n, long k, const void *a, long lda, int half, const float *b, long ldb,
+                    float *c, long ldc, int kernel) {
     if (empty_product(m, n, k, c, ldc)) return;
-    micro_fn micro = micro_portable;
-    long mr = 6;
-    widen_fn widen = widen_portable;
-    int code = NB_SGEMM_PORTABLE;
 #ifdef NB_SIMD
     if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
-        code = kernel;
-        micro = kernel == NB_SGEMM_AVX512 ? micro_avx512 : micro_avx2;
-        mr = kernel == NB_SGEMM_AVX512 ? 16 : 6;
-        if (__builtin_cpu_supports("f16c")) widen = widen_f16c;
-    }
-#endif
-    atomic_fetch_add_explicit(&runs[code], 1, memory_order_relaxed);
-    if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
-}
-
-void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-              float *c, long ldc, int kernel) {
-    if (empty_product(m, n, k, c, ldc)) return;
-#ifdef NB_SIMD
-    if (kernel == NB_SGEMM_AVX512 && nb_sgemm_supported(kernel)) {
-        atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX512], 1, memory_order_relaxed);
-        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx512, 16)) gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
-        return;
-    }
-    if (kernel == NB_SGEMM_AVX2 && nb_sgemm_supported(kernel)) {
-        atomic_fetch_add_explicit(&runs[NB_SGEMM_AVX2], 1, memory_order_relaxed);
-        if (!gemm_blocked(m, n, k, a, lda, NULL, b, ldb, c, ldc, micro_avx2, 6)) gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
+        atomic_fetch_add_explicit(&runs[kernel], 1, memory_order_relaxed);
+        micro_fn micro = kernel == NB_SGEMM_AVX512 ? micro_avx512 : micro_avx2;
+        long mr = kernel == NB_SGEMM_AVX512 ? 16 : 6;
+        widen_fn widen = !half ? NULL : __builtin_cpu_supports("f16c") ? widen_f16c : widen_portable;
+        if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
         return;
     }
 #endif
     atomic_fetch_add_explicit(&runs[NB_SGEMM_PORTABLE], 1, memory_order_relaxed);
-    gemm_portable(m, n, k, a, lda, NULL, b, ldb, c, ldc);
+    gemm_portable(m, n, k, a, lda, half ? widen_portable : NULL, b, ldb, c, ldc);
+}
+
+void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
+                   float *c, long ldc, int kernel) {
+    product(m, n, k, a, lda, 1, b, ldb, c, ldc, kernel);
+}
+
+void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+              float *c, long ldc, int kernel) {
+    product(m, n, k, a, lda, 0, b, ldb, c, ldc, kernel);
 }
