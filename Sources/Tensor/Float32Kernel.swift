@@ -86,11 +86,8 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     public func multiplyOnThisThread(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
                                      b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard let code else {
-            var wide = [Float](repeating: 0, count: m * k)
-            for i in 0..<m { for p in 0..<k { wide[i * k + p] = HalfStorage.float(fromHalf: a[i * lda + p]) } }
-            Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
-                                     a: wide, lda: k, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
-            return
+            let wide = (0..<(m * k)).map { HalfStorage.float(fromHalf: a[($0 / k) * lda + $0 % k]) }
+            return multiplyOnThisThread(m: m, n: n, k: k, a: wide, lda: k, b: b, ldb: ldb, c: c, ldc: ldc)
         }
         nb_sgemm_half(m, n, k, a, lda, b, ldb, c, ldc, code)
     }

@@ -48,7 +48,12 @@ public final class WinogradWeightCache: @unchecked Sendable {
     func withKept<R>(_ tile: WinogradTile, _ body: (UnsafePointer<Float>) throws -> R) rethrows -> R? {
         let values: [Float]? = lock.withLock { transformed?.tile == tile ? transformed?.values : nil }
         guard let values else { return nil }
-        return try values.withUnsafeBufferPointer { buffer in
+        return try WinogradWeightCache.run(body, on: values)
+    }
+
+    /// `body` on the base address of kept `values` (never empty: a transform has rows).
+    private static func run<R>(_ body: (UnsafePointer<Float>) throws -> R, on values: [Float]) rethrows -> R {
+        try values.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { preconditionFailure("transformed weights without storage") }
             return try body(base)
         }
@@ -74,9 +79,6 @@ public final class WinogradWeightCache: @unchecked Sendable {
             transformed = (tile, fresh)
             return fresh
         }()
-        return try values.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { preconditionFailure("transformed weights without storage") }
-            return try body(base)
-        }
+        return try WinogradWeightCache.run(body, on: values)
     }
 }
