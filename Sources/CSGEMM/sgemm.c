@@ -1,8 +1,9 @@
-// Float32 GEMM with A read in place and B packed into 16-column panels; the same with A held
-// in IEEE half precision, widened a block at a time as the loops reach it.
+// Float32 GEMM with A read in place and B packed into panels of 16 or 32 columns (the
+// kernel's NR); the same with A held in IEEE half precision, widened a block at a time as the
+// loops reach it.
 //
-// Blocking: k in blocks of KC (a B panel of KC x 16 floats, 16 KB, stays in L1 while the
-// micro-tiles of MC rows pass over it; MC x KC of A stays in L2). Each C value is a chain of
+// Blocking: k in blocks of KC (a B panel of KC x NR floats, 16 or 32 KB, stays in L1 while
+// the micro-tiles of MC rows pass over it; MC x KC of A stays in L2). Each C value is a chain of
 // fused multiply-adds over one k block, started from zero, and the blocks' sums are added to C
 // in order: every kernel, the portable one included, computes exactly these operations.
 #include "CSGEMM.h"
@@ -17,8 +18,8 @@
 #include <immintrin.h>
 #endif
 
-// k per block, columns per panel.
-enum { KC = 256, NR = 16 };
+// k per block.
+enum { KC = 256 };
 
 // ---- Portable kernel. ----
 
@@ -45,6 +46,12 @@ static void widen_portable(const uint16_t *src, float *dst, long count) {
 }
 
 typedef void (*micro_fn)(long, long, const float *, long, const float *, float *, long, long, int);
+
+// A SIMD kernel: its micro-tile of `mr` rows by `nr` columns (the width of its B panels).
+typedef struct {
+    micro_fn micro;
+    long mr, nr;
+} tile_kernel;
 typedef void (*widen_fn)(const uint16_t *, float *, long);
 
 // The definition every kernel reproduces: each C value a chain of fused multiply-adds over
@@ -82,19 +89,23 @@ int nb_sgemm_supported(int kernel) {
     }
 }
 
-// B rows [0, count) x columns [0, width) (width <= NR) into a zero-padded NR-wide panel.
-static void pack_panel(long count, const float *b, long ldb, long width, float *panel) {
-    if (width == NR) {
-        // A copy of constant size, which compilers inline (a call per row costs 5% of a forward).
-        for (long p = 0; p < count; p++) memcpy(panel + p * NR, b + p * ldb, sizeof(float) * NR);
+// B rows [0, count) x columns [0, width) (width <= nr) into a zero-padded nr-wide panel.
+static void pack_panel(long count, const float *b, long ldb, long width, long nr, float *panel) {
+    // Copies of constant size, which compilers inline (a call per row costs 5% of a forward).
+    if (width == 16 && nr == 16) {
+        for (long p = 0; p < count; p++) memcpy(panel + p * 16, b + p * ldb, sizeof(float) * 16);
+        return;
+    }
+    if (width == 32 && nr == 32) {
+        for (long p = 0; p < count; p++) memcpy(panel + p * 32, b + p * ldb, sizeof(float) * 32);
         return;
     }
     for (long p = 0; p < count; p++) {
         const float *row = b + p * ldb;
-        float *out = panel + p * NR;
+        float *out = panel + p * nr;
         long j = 0;
         for (; j < width; j++) out[j] = row[j];
-        for (; j < NR; j++) out[j] = 0.0f;
+        for (; j < nr; j++) out[j] = 0.0f;
     }
 }
 
@@ -103,17 +114,18 @@ static void pack_panel(long count, const float *b, long ldb, long width, float *
 // buffer that stays in L2 while its micro-tiles pass over every B panel, so A is read once,
 // two bytes a value, and never written out whole in Float32.
 static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_fn widen, const float *b, long ldb,
-                        float *c, long ldc, micro_fn micro, long mr) {
-    long panels = (n + NR - 1) / NR;
+                        float *c, long ldc, tile_kernel kernel) {
+    long mr = kernel.mr, nr = kernel.nr;
+    long panels = (n + nr - 1) / nr;
     long mc = 8 * mr;  // rows of A per pass over the B panels (MC x KC floats in L2)
-    float *packed = aligned_alloc(64, sizeof(float) * NR * KC * panels);
+    float *packed = aligned_alloc(64, sizeof(float) * nr * KC * panels);
     float *block = widen ? aligned_alloc(64, sizeof(float) * mc * KC) : NULL;
     if (!packed || (widen && !block)) { free(packed); free(block); return 0; }
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
         for (long j = 0; j < panels; j++) {
-            long width = n - j * NR < NR ? n - j * NR : NR;
-            pack_panel(count, b + p0 * ldb + j * NR, ldb, width, packed + j * NR * KC);
+            long width = n - j * nr < nr ? n - j * nr : nr;
+            pack_panel(count, b + p0 * ldb + j * nr, ldb, width, nr, packed + j * nr * KC);
         }
         for (long i1 = 0; i1 < m; i1 += mc) {
             long i2 = i1 + mc < m ? i1 + mc : m;
@@ -127,10 +139,11 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
                 ld = lda;
             }
             for (long j = 0; j < panels; j++) {
-                long width = n - j * NR < NR ? n - j * NR : NR;
+                long width = n - j * nr < nr ? n - j * nr : nr;
                 for (long i0 = i1; i0 < i2; i0 += mr) {
                     long height = i2 - i0 < mr ? i2 - i0 : mr;
-                    micro(height, count, rows + (i0 - i1) * ld, ld, packed + j * NR * KC, c + i0 * ldc + j * NR, ldc, width, p0 > 0);
+                    kernel.micro(height, count, rows + (i0 - i1) * ld, ld, packed + j * nr * KC, c + i0 * ldc + j * nr, ldc,
+                                 width, p0 > 0);
                 }
             }
         }
@@ -140,36 +153,85 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
     return 1;
 }
 
-// ---- AVX-512: 16 rows x 16 columns, one vector per row. ----
+// ---- AVX-512: 12 rows x 32 columns, two vectors per row. ----
+//
+// Each multiply-add takes one weight broadcast from memory; a CPU with two 512-bit FMA units
+// (Intel's server cores) starts at most about one such FMA a cycle when every FMA needs its
+// own broadcast, as one vector per row did (16 x 16: half the FMA rate). Two vectors per row
+// share each broadcast, so the tile runs at the FMA rate; 12 x 2 accumulators and the two B
+// vectors take 26 of the 32 registers.
 
 #define NB_AVX512 __attribute__((target("avx512f")))
+enum { AVX512_MR = 12, AVX512_NR = 32 };
 
 NB_AVX512 static void micro_avx512(long rows, long count, const float *a, long lda, const float *panel,
                                    float *c, long ldc, long width, int add) {
-    enum { MR = 16 };
-    const float *row[MR];
-    for (int r = 0; r < MR; r++) row[r] = a + (r < rows ? r : 0) * lda;
-    __m512 acc[MR];
-    for (int r = 0; r < MR; r++) acc[r] = _mm512_setzero_ps();
-    for (long p = 0; p < count; p++) {
-        __m512 b0 = _mm512_load_ps(panel + p * NR);
-        for (int r = 0; r < MR; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(row[r][p]), b0, acc[r]);
+    enum { MR = AVX512_MR, NR = AVX512_NR };
+    float edge[MR * KC];
+    if (rows < MR) {
+        // A short tile reads its rows from a copy padded with zeros, so the loop below
+        // addresses all twelve rows the same way.
+        for (long r = 0; r < MR; r++) {
+            if (r < rows) memcpy(edge + r * count, a + r * lda, sizeof(float) * count);
+            else memset(edge + r * count, 0, sizeof(float) * count);
+        }
+        a = edge;
+        lda = count;
     }
-    __mmask16 mask = width >= 16 ? 0xffff : (__mmask16)((1u << width) - 1);
-    for (int r = 0; r < rows; r++) {
+    // Rows 4q to 4q + 3 are read as base q plus 0, 1, 2 and 3 strides: three advancing bases
+    // and two stride registers instead of twelve pointers, which do not fit beside the loop's
+    // other registers and were spilled (a fifth of the speed).
+    const float *a0 = a, *a4 = a + 4 * lda, *a8 = a + 8 * lda;
+    long l2 = 2 * lda, l3 = 3 * lda;
+    __m512 lo[MR], hi[MR];
+    for (int r = 0; r < MR; r++) { lo[r] = _mm512_setzero_ps(); hi[r] = _mm512_setzero_ps(); }
+#define NB_ROW(r, base, offset)                                 \
+    {                                                           \
+        __m512 w = _mm512_set1_ps((base)[offset]);              \
+        lo[r] = _mm512_fmadd_ps(w, b0, lo[r]);                  \
+        if (wide) hi[r] = _mm512_fmadd_ps(w, b1, hi[r]);        \
+    }
+#define NB_ROWS(wide_value)                                                                     \
+    for (long p = 0; p < count; p++, a0++, a4++, a8++) {                                        \
+        const int wide = wide_value;                                                            \
+        __asm__("" : "+r"(a0), "+r"(a4), "+r"(a8));                                               \
+        __m512 b0 = _mm512_load_ps(panel + p * NR), b1 = wide ? _mm512_load_ps(panel + p * NR + 16) : b0; \
+        NB_ROW(0, a0, 0) NB_ROW(1, a0, lda) NB_ROW(2, a0, l2) NB_ROW(3, a0, l3)                  \
+        NB_ROW(4, a4, 0) NB_ROW(5, a4, lda) NB_ROW(6, a4, l2) NB_ROW(7, a4, l3)                  \
+        NB_ROW(8, a8, 0) NB_ROW(9, a8, lda) NB_ROW(10, a8, l2) NB_ROW(11, a8, l3)                \
+    }
+    // A panel no wider than one vector has only padding in its second half, left out.
+    if (width > 16) NB_ROWS(1) else NB_ROWS(0)
+#undef NB_ROWS
+#undef NB_ROW
+    // Out through a local tile, so that the accumulators are only ever indexed by constants
+    // and stay in registers (indexed by the row count they were kept in memory as well).
+    float tile[MR][NR] __attribute__((aligned(64)));
+    for (int r = 0; r < MR; r++) {
+        _mm512_store_ps(tile[r], lo[r]);
+        _mm512_store_ps(tile[r] + 16, hi[r]);
+    }
+    __mmask16 first = width >= 16 ? 0xffff : (__mmask16)((1u << width) - 1);
+    __mmask16 second = width >= 32 ? 0xffff : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+    for (long r = 0; r < rows; r++) {
         float *out = c + r * ldc;
-        __m512 sum = add ? _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out), acc[r]) : acc[r];
-        _mm512_mask_storeu_ps(out, mask, sum);
+        __m512 low = _mm512_load_ps(tile[r]), high = _mm512_load_ps(tile[r] + 16);
+        if (add) low = _mm512_add_ps(_mm512_maskz_loadu_ps(first, out), low);
+        _mm512_mask_storeu_ps(out, first, low);
+        if (!second) continue;
+        if (add) high = _mm512_add_ps(_mm512_maskz_loadu_ps(second, out + 16), high);
+        _mm512_mask_storeu_ps(out + 16, second, high);
     }
 }
 
 // ---- AVX2: 6 rows x 16 columns, two vectors per row. ----
 
 #define NB_AVX2 __attribute__((target("avx2,fma")))
+enum { AVX2_MR = 6, AVX2_NR = 16 };
 
 NB_AVX2 static void micro_avx2(long rows, long count, const float *a, long lda, const float *panel,
                                float *c, long ldc, long width, int add) {
-    enum { MR = 6 };
+    enum { MR = AVX2_MR, NR = AVX2_NR };
     const float *row[MR];
     for (int r = 0; r < MR; r++) row[r] = a + (r < rows ? r : 0) * lda;
     __m256 lo[MR], hi[MR];
@@ -226,10 +288,10 @@ static void product(long m, long n, long k, const void *a, long lda, int half, c
 #ifdef NB_SIMD
     if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[kernel], 1, memory_order_relaxed);
-        micro_fn micro = kernel == NB_SGEMM_AVX512 ? micro_avx512 : micro_avx2;
-        long mr = kernel == NB_SGEMM_AVX512 ? 16 : 6;
+        tile_kernel tiles = kernel == NB_SGEMM_AVX512 ? (tile_kernel){micro_avx512, AVX512_MR, AVX512_NR}
+                                                       : (tile_kernel){micro_avx2, AVX2_MR, AVX2_NR};
         widen_fn widen = !half ? NULL : __builtin_cpu_supports("f16c") ? widen_f16c : widen_portable;
-        if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, micro, mr)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
+        if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, tiles)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
         return;
     }
 #endif

@@ -10,7 +10,7 @@ import Foundation
 /// IF-I-M forward at batch 1, measured with perf). noisebook's own kernels (`CSGEMM`) read the
 /// weights in place and pack only the activations.
 public enum Float32Kernel: String, Sendable, CaseIterable {
-    /// AVX-512F, 16 x 16 micro-tiles.
+    /// AVX-512F, 12 x 32 micro-tiles.
     case avx512 = "avx512"
     /// AVX2 with FMA, 6 x 16 micro-tiles.
     case avx2 = "avx2"

@@ -21,7 +21,7 @@ enum {
     NB_SGEMM_PORTABLE = 0,
     /// AVX2 and FMA, 6 x 16 micro-tiles.
     NB_SGEMM_AVX2 = 1,
-    /// AVX-512F, 16 x 16 micro-tiles.
+    /// AVX-512F, 12 x 32 micro-tiles.
     NB_SGEMM_AVX512 = 2,
 };
 
