@@ -32,10 +32,12 @@ final class Float32KernelTests: XCTestCase {
     func testEveryKernelThisCPURunsMatchesTheDefinition() {
         XCTAssertTrue(kernels.contains(.portable) && kernels.contains(.openblas))
         var random = SeededRandom(seed: 33)
-        // Row tails of every micro-tile height (16, 6), column tails of the 16-wide panel, k
-        // beyond one 256-deep block with a remainder, a single element, and rows of real
+        // Row tails of every micro-tile height (12, 6); column tails of the 16- and 32-wide
+        // panels, including a last panel of exactly one vector and one of 17 to 31 columns; k
+        // beyond one 256-deep block with a remainder; a single element; and rows of real
         // layers (IF's 192 to 1536 output channels) past many micro-tile blocks, ragged.
-        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (13, 33, 257), (40, 70, 600), (301, 37, 130), (1537, 19, 70)] {
+        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (13, 33, 257), (24, 48, 300), (40, 70, 600), (301, 37, 130),
+                          (1537, 19, 70)] {
             let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
             var exact = [Double](repeating: 0, count: m * n), magnitude = [Double](repeating: 0, count: m * n)
             for i in 0..<m {

@@ -17,28 +17,39 @@ extension Tensor {
         }
         let d = channels / heads
         let alpha = scale ?? 1 / Float(d).squareRoot()
-        var out = [Float](repeating: 0, count: batch * lq * channels)
-        var scores = [Float](repeating: 0, count: lq * lk)   // [Lq, Lk], reused per head
-        query.scalars.withUnsafeBufferPointer { qp in
-            key.scalars.withUnsafeBufferPointer { kp in
-                value.scalars.withUnsafeBufferPointer { vp in
-                    out.withUnsafeMutableBufferPointer { op in
-                        scores.withUnsafeMutableBufferPointer { sp in
-                            guard let q = qp.baseAddress, let k = kp.baseAddress, let v = vp.baseAddress,
-                                  let o = op.baseAddress, let s = sp.baseAddress else { return }
-                            for b in 0..<batch {
-                                for h in 0..<heads {
-                                    // Head h of item b: a [L, d] view with row stride C.
-                                    let qh = q + b * lq * channels + h * d
-                                    let kh = k + b * lk * channels + h * d
-                                    let vh = v + b * lk * channels + h * d
-                                    let oh = o + b * lq * channels + h * d
-                                    Tensor.gemm(transposeB: true, m: lq, n: lk, k: d, alpha: alpha,
-                                                a: qh, lda: channels, b: kh, ldb: channels, c: s, ldc: lk)
-                                    Tensor.softmaxRows(s, rows: lq, width: lk)
-                                    Tensor.gemm(m: lq, n: d, k: lk, a: s, lda: lk, b: vh, ldb: channels,
-                                                c: oh, ldc: channels)
-                                }
+        guard batch * lq * channels > 0 else { return Tensor(shape: [batch, lq, channels], scalars: []) }
+        let blocks = AttentionBlocks(heads: batch * heads, queries: lq, keys: lk, lanes: Parallel.workers)
+        BLASRuntime.singleThreaded()
+        // Every output value is written by one block's product below.
+        let out = [Float](unsafeUninitializedCapacity: batch * lq * channels) { buffer, initialized in
+            initialized = buffer.count
+            guard let o = buffer.baseAddress else { return }
+            // [chunks, rows, Lk]: one block of scores per chunk, reused by its blocks in turn.
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: blocks.chunks * blocks.rows * lk)
+            defer { scratch.deallocate() }
+            let so = SharedMutablePointer(base: o), ss = SharedMutablePointer(base: scratch)
+            query.scalars.withUnsafeBufferPointer { qp in
+                key.scalars.withUnsafeBufferPointer { kp in
+                    value.scalars.withUnsafeBufferPointer { vp in
+                        guard let q = qp.baseAddress, let k = kp.baseAddress, let v = vp.baseAddress else { return }
+                        let sq = SharedPointer(base: q), sk = SharedPointer(base: k), sv = SharedPointer(base: v)
+                        Parallel.perform(iterations: blocks.chunks) { chunk in
+                            let s = ss.base + chunk * blocks.rows * lk    // [rows, Lk]
+                            for block in blocks.range(ofChunk: chunk) {
+                                let (head, rows) = blocks.block(block)
+                                let (b, h) = head.quotientAndRemainder(dividingBy: heads)
+                                // Head h of item b: [L, d] views with row stride C.
+                                let qh = sq.base + (b * lq + rows.lowerBound) * channels + h * d
+                                let kh = sk.base + b * lk * channels + h * d
+                                let vh = sv.base + b * lk * channels + h * d
+                                let oh = so.base + (b * lq + rows.lowerBound) * channels + h * d
+                                Tensor.sgemmOnThisThread(transposeA: false, transposeB: true, m: rows.count, n: lk, k: d,
+                                                         alpha: alpha, a: qh, lda: channels, b: kh, ldb: channels,
+                                                         beta: 0, c: s, ldc: lk)
+                                for r in 0..<rows.count { Tensor.softmaxRow(s + r * lk, width: lk) }
+                                Tensor.sgemmOnThisThread(transposeA: false, transposeB: false, m: rows.count, n: d, k: lk,
+                                                         alpha: 1, a: s, lda: lk, b: vh, ldb: channels,
+                                                         beta: 0, c: oh, ldc: channels)
                             }
                         }
                     }

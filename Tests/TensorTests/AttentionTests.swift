@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import XCTest
+@testable import Tensor
+
+/// `Tensor.attention` against its definition computed in Double, on shapes that cut heads into
+/// one, several and ragged blocks of query rows, and the cut itself.
+final class AttentionTests: XCTestCase {
+    /// softmax(q k^T * scale) v per batch item and head, in Double.
+    private func reference(query: Tensor, key: Tensor, value: Tensor, heads: Int, scale: Double) -> [Double] {
+        let (batch, lq, channels) = (query.shape[0], query.shape[1], query.shape[2])
+        let lk = key.shape[1], d = channels / heads
+        var out = [Double](repeating: 0, count: batch * lq * channels)
+        for b in 0..<batch {
+            for h in 0..<heads {
+                for i in 0..<lq {
+                    var scores = (0..<lk).map { j in
+                        (0..<d).reduce(0.0) { sum, e in
+                            sum + Double(query.scalars[(b * lq + i) * channels + h * d + e])
+                                * Double(key.scalars[(b * lk + j) * channels + h * d + e])
+                        } * scale
+                    }
+                    let top = scores.max() ?? 0
+                    scores = scores.map { Foundation.exp($0 - top) }
+                    let total = scores.reduce(0, +)
+                    for e in 0..<d {
+                        out[(b * lq + i) * channels + h * d + e] = (0..<lk).reduce(0.0) { sum, j in
+                            sum + scores[j] / total * Double(value.scalars[(b * lk + j) * channels + h * d + e])
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func testAttentionMatchesTheDefinitionWhateverTheBlocks() throws {
+        var random = SeededRandom(seed: 12)
+        // One block per head; a head cut for the lanes with a ragged last block (7 rows); a
+        // head cut because its scores outgrow a block (300 x 400 > 65,536), with 77 extra keys
+        // as IF's text tokens add; a single query.
+        for (batch, lq, lk, channels, heads) in [(2, 5, 9, 16, 2), (1, 7, 11, 8, 1), (2, 300, 377, 24, 3), (1, 1, 3, 4, 2)] {
+            let q = random.normal(shape: [batch, lq, channels]), k = random.normal(shape: [batch, lk, channels])
+            let v = random.normal(shape: [batch, lk, channels])
+            let scale = 0.7
+            let out = try Tensor.attention(query: q, key: k, value: v, heads: heads, scale: Float(scale))
+            XCTAssertEqual(out.shape, [batch, lq, channels])
+            let exact = reference(query: q, key: k, value: v, heads: heads, scale: scale)
+            // Outputs are convex combinations of values of order 1: Float32 sums over a few
+            // hundred keys stay within 1e-5 of the exact ones.
+            let worst = zip(out.scalars, exact).map { abs(Double($0) - $1) }.max() ?? .infinity
+            XCTAssertLessThan(worst, 1e-5, "batch \(batch), \(lq) x \(lk), \(heads) heads")
+        }
+    }
+
+    func testTheBlocksCoverEveryQueryRowOfEveryHeadOnce() {
+        for (heads, queries, keys, lanes) in [(24, 1024, 1101, 2), (12, 64, 141, 2), (1, 7, 11, 16), (3, 300, 377, 1),
+                                              (2, 1, 3, 8), (9, 4096, 4173, 16)] {
+            let blocks = AttentionBlocks(heads: heads, queries: queries, keys: keys, lanes: lanes)
+            var seen = [Int](repeating: 0, count: heads * queries)
+            var chunked = [Int](repeating: 0, count: blocks.count)
+            for chunk in 0..<blocks.chunks {
+                for index in blocks.range(ofChunk: chunk) {
+                    chunked[index] += 1
+                    let (head, rows) = blocks.block(index)
+                    XCTAssertLessThanOrEqual(rows.count, blocks.rows)
+                    for r in rows { seen[head * queries + r] += 1 }
+                }
+            }
+            XCTAssertEqual(Set(chunked), [1], "every block in one chunk")
+            XCTAssertEqual(Set(seen), [1], "\(heads) heads of \(queries) queries on \(lanes) lanes")
+            // A block's scores fit the cache bound unless a single row is already larger.
+            XCTAssertTrue(blocks.rows * keys <= AttentionBlocks.scoresPerBlock || blocks.rows == 1)
+            // Enough blocks for every lane to take several, where there are rows enough.
+            XCTAssertGreaterThanOrEqual(blocks.count, Swift.min(heads * queries, AttentionBlocks.blocksPerLane * lanes))
+        }
+    }
+}
