@@ -179,8 +179,11 @@ NB_AVX512 static void micro_avx512(long rows, long count, const float *a, long l
         lda = count;
     }
     // Rows 4q to 4q + 3 are read as base q plus 0, 1, 2 and 3 strides: three advancing bases
-    // and two stride registers instead of twelve pointers, which do not fit beside the loop's
-    // other registers and were spilled (a fifth of the speed).
+    // and three stride registers instead of twelve pointers, which do not fit beside the loop's
+    // other registers and were spilled (a fifth of the speed). The empty asm statement hides
+    // the bases' values from the optimiser each step, so that it addresses each row as base
+    // plus stride instead of re-deriving the addresses with a chain of integer adds, which
+    // compete with the FMAs for their ports.
     const float *a0 = a, *a4 = a + 4 * lda, *a8 = a + 8 * lda;
     long l2 = 2 * lda, l3 = 3 * lda;
     __m512 lo[MR], hi[MR];
@@ -205,7 +208,8 @@ NB_AVX512 static void micro_avx512(long rows, long count, const float *a, long l
 #undef NB_ROWS
 #undef NB_ROW
     // Out through a local tile, so that the accumulators are only ever indexed by constants
-    // and stay in registers (indexed by the row count they were kept in memory as well).
+    // and stay in registers (a loop to `rows` over them made the compiler keep a copy in
+    // memory, stored on every step).
     float tile[MR][NR] __attribute__((aligned(64)));
     for (int r = 0; r < MR; r++) {
         _mm512_store_ps(tile[r], lo[r]);
