@@ -284,6 +284,14 @@ static int empty_product(long m, long n, long k, float *c, long ldc) {
     return 1;
 }
 
+long nb_sgemm_panel_width(int kernel) {
+#ifdef NB_SIMD
+    if (kernel == NB_SGEMM_AVX512) return AVX512_NR;
+    if (kernel == NB_SGEMM_AVX2) return AVX2_NR;
+#endif
+    return 1;
+}
+
 // Both entry points: A Float32 (`half` 0) or half-precision bit patterns (`half` 1), on
 // `kernel` when this CPU runs it, else on the portable definition.
 static void product(long m, long n, long k, const void *a, long lda, int half, const float *b, long ldb,

@@ -40,27 +40,28 @@ struct AddedKVAttention: Sendable {
         slot = builder.nextAttentionSlot()
     }
 
-    /// The text keys and values, `[B, L, C]` each, from the context `[B, L, D]`.
-    /// Depends only on the prompt, so it is computed once in `Conditioning`.
+    /// The text keys `[B, L, C]` and values `[B, C, L]` (the layouts `callAsFunction`'s
+    /// attention reads) from the context `[B, L, D]`. Depends only on the prompt, so it is
+    /// computed once in `Conditioning`.
     func textKeysAndValues(context: Tensor) throws -> (keys: Tensor, values: Tensor) {
         var c = context
         if let normCross {
             // Normalised over (channels of a group) x (all tokens): a [B, D, L] layout.
             c = try normCross(c.transposedLastTwo()).transposedLastTwo()
         }
-        return (try addKProj(c), try addVProj(c))
+        return (try addKProj(c), try addVProj(c).transposedLastTwo())
     }
 
-    /// `x` `[B, C, H, W]` -> `x + attention`, same shape.
+    /// `x` `[B, C, H, W]` -> `x + attention`, same shape. The image's tokens stay channel-major
+    /// throughout, as the image holds them: every projection reads its weights in place with
+    /// no transposes, and only the image keys are turned token-major for the scores.
     func callAsFunction(_ x: Tensor, textKeys: Tensor, textValues: Tensor) throws -> Tensor {
         let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        // [B, HW, C], tokens in row-major (h, w) order.
-        let tokens = try groupNorm(x).reshaped([batch, channels, height * width]).transposedLastTwo()
-        let query = try toQ(tokens)
-        let keys = try Tensor.concatenate([textKeys, try toK(tokens)], axis: 1)       // [B, L + HW, C]
-        let values = try Tensor.concatenate([textValues, try toV(tokens)], axis: 1)
-        let attended = try Tensor.attention(query: query, key: keys, value: values, heads: heads)
-        let out = try toOut(attended).transposedLastTwo().reshaped(x.shape)          // [B, C, H, W]
-        return x + out
+        let tokens = try groupNorm(x).reshaped([batch, channels, height * width])             // [B, C, HW]
+        let query = try toQ.columns(tokens)                                                     // [B, C, HW]
+        let keys = try Tensor.concatenate([textKeys, try toK.columns(tokens).transposedLastTwo()], axis: 1)  // [B, L + HW, C]
+        let values = try Tensor.concatenate([textValues, try toV.columns(tokens)], axis: 2)    // [B, C, L + HW]
+        let attended = try Tensor.attention(queryColumns: query, key: keys, valueColumns: values, heads: heads)
+        return x + (try toOut.columns(attended).reshaped(x.shape))                              // [B, C, H, W]
     }
 }

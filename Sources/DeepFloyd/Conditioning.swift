@@ -20,6 +20,6 @@ public struct Conditioning: Sendable {
     let timeProjections: [Tensor]
     /// add_k_proj outputs by attention slot, `[B, L, C]`.
     let textKeys: [Tensor]
-    /// add_v_proj outputs by attention slot, `[B, L, C]`.
+    /// add_v_proj outputs by attention slot, channel-major `[B, C, L]` as the attention reads them.
     let textValues: [Tensor]
 }

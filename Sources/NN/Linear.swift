@@ -30,4 +30,18 @@ public struct Linear: Sendable {
             return try x.linear(halfWeights: base, weightShape: weight.shape, bias: bias?.value) { body in try weight.withValues(body) }
         }
     }
+
+    /// `[B, in, L]` -> `[B, out, L]`: the layer applied to each item's columns (tokens held
+    /// channel-major, as a UNet holds an image), with the weights read in place and no transposes.
+    public func columns(_ x: Tensor) throws -> Tensor {
+        if let bfloat16 { return try x.linearColumns(bfloat16: bfloat16.matrix, kernel: bfloat16.kernel, bias: bias?.value) }
+        let onFloat32 = { (w: UnsafePointer<Float>) in try x.linearColumns(weights: w, weightShape: weight.shape, bias: bias?.value) }
+        guard case let .float16(half) = weight.storage else { return try weight.withValues(onFloat32) }
+        return try half.withBits { bits in
+            guard let base = bits.baseAddress else { return try weight.withValues(onFloat32) }
+            return try x.linearColumns(halfWeights: base, weightShape: weight.shape, bias: bias?.value) { body in
+                try weight.withValues(body)
+            }
+        }
+    }
 }

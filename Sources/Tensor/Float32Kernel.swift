@@ -36,6 +36,10 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// OpenBLAS): what tests read to prove a path ran rather than fell back.
     public var runs: UInt? { code.map { UInt(nb_sgemm_runs($0)) } }
 
+    /// The width of the column panels the kernel packs its right operand into (1 for the
+    /// portable kernel and OpenBLAS): a product whose columns are a multiple of it wastes none.
+    public var panelWidth: Int { code.map { nb_sgemm_panel_width($0) } ?? 1 }
+
     /// The fastest this CPU runs: AVX-512, else AVX2, else OpenBLAS (the portable kernel is for tests).
     public static var preferred: Float32Kernel {
         [.avx512, .avx2].first { $0.isRunnable } ?? .openblas

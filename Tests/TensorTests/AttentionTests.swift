@@ -3,8 +3,9 @@ import TestSupport
 import XCTest
 @testable import Tensor
 
-/// `Tensor.attention` against its definition computed in Double, on shapes that cut heads into
-/// one, several and ragged blocks of query rows, and the cut itself.
+/// `Tensor.attention`, token-major and channel-major, against its definition computed in
+/// Double, on shapes that cut heads into one, several and ragged blocks of queries, and the
+/// cut itself.
 final class AttentionTests: XCTestCase {
     /// softmax(q k^T * scale) v per batch item and head, in Double.
     private func reference(query: Tensor, key: Tensor, value: Tensor, heads: Int, scale: Double) -> [Double] {
@@ -45,32 +46,41 @@ final class AttentionTests: XCTestCase {
             let scale = 0.7
             let out = try Tensor.attention(query: q, key: k, value: v, heads: heads, scale: Float(scale))
             XCTAssertEqual(out.shape, [batch, lq, channels])
+            // The channel-major form the UNet calls, on the same values.
+            let columns = try Tensor.attention(queryColumns: q.transposedLastTwo(), key: k, valueColumns: v.transposedLastTwo(),
+                                               heads: heads, scale: Float(scale))
+            XCTAssertEqual(columns.shape, [batch, channels, lq])
             let exact = reference(query: q, key: k, value: v, heads: heads, scale: scale)
             // Outputs are convex combinations of values of order 1: Float32 sums over a few
             // hundred keys stay within 1e-5 of the exact ones.
-            let worst = zip(out.scalars, exact).map { abs(Double($0) - $1) }.max() ?? .infinity
-            XCTAssertLessThan(worst, 1e-5, "batch \(batch), \(lq) x \(lk), \(heads) heads")
+            for (form, values) in [("token-major", out.scalars), ("channel-major", try columns.transposedLastTwo().scalars)] {
+                let worst = zip(values, exact).map { abs(Double($0) - $1) }.max() ?? .infinity
+                XCTAssertLessThan(worst, 1e-5, "\(form), batch \(batch), \(lq) x \(lk), \(heads) heads")
+            }
         }
     }
 
-    func testTheBlocksCoverEveryQueryRowOfEveryHeadOnce() {
-        for (heads, queries, keys, lanes) in [(24, 1024, 1101, 2), (12, 64, 141, 2), (1, 7, 11, 16), (3, 300, 377, 1),
-                                              (2, 1, 3, 8), (9, 4096, 4173, 16)] {
-            let blocks = AttentionBlocks(heads: heads, queries: queries, keys: keys, lanes: lanes)
+    func testTheBlocksCoverEveryQueryOfEveryHeadOnce() {
+        for (heads, queries, keys, lanes, multiple) in [(24, 1024, 1101, 2, 32), (12, 64, 141, 2, 32), (1, 7, 11, 16, 16),
+                                                        (3, 300, 377, 1, 1), (2, 1, 3, 8, 32), (9, 4096, 4173, 16, 16),
+                                                        (18, 256, 333, 2, 32)] {
+            let blocks = AttentionBlocks(heads: heads, queries: queries, keys: keys, lanes: lanes, multiple: multiple)
             var seen = [Int](repeating: 0, count: heads * queries)
             var chunked = [Int](repeating: 0, count: blocks.count)
             for chunk in 0..<blocks.chunks {
                 for index in blocks.range(ofChunk: chunk) {
                     chunked[index] += 1
-                    let (head, rows) = blocks.block(index)
-                    XCTAssertLessThanOrEqual(rows.count, blocks.rows)
-                    for r in rows { seen[head * queries + r] += 1 }
+                    let (head, columns) = blocks.block(index)
+                    XCTAssertLessThanOrEqual(columns.count, blocks.queries)
+                    for c in columns { seen[head * queries + c] += 1 }
                 }
             }
             XCTAssertEqual(Set(chunked), [1], "every block in one chunk")
             XCTAssertEqual(Set(seen), [1], "\(heads) heads of \(queries) queries on \(lanes) lanes")
-            // A block's scores fit the cache bound unless a single row is already larger.
-            XCTAssertTrue(blocks.rows * keys <= AttentionBlocks.scoresPerBlock || blocks.rows == 1)
+            // A block's scores fit the cache bound unless a single query's are already larger.
+            XCTAssertTrue(blocks.queries * keys <= AttentionBlocks.scoresPerBlock || blocks.queries == 1)
+            // Full panels of query columns wherever a block is wider than one.
+            XCTAssertTrue(blocks.queries % multiple == 0 || blocks.queries < multiple, "\(blocks.queries) by \(multiple)")
             // Enough blocks for every lane to take several, where there are rows enough.
             XCTAssertGreaterThanOrEqual(blocks.count, Swift.min(heads * queries, AttentionBlocks.blocksPerLane * lanes))
         }

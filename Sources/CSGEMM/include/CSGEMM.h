@@ -39,6 +39,10 @@ void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, 
 void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
                    float *c, long ldc, int kernel);
 
+/// The width of the B panels `kernel` packs (its micro-tile's columns; 1 for the portable
+/// kernel, which packs nothing): products whose n is a multiple of it fill every panel.
+long nb_sgemm_panel_width(int kernel);
+
 /// How many products `kernel`'s own code has computed since the process started (a product
 /// asked of a kernel the CPU lacks counts for the portable one, which ran it): the tests'
 /// proof that each SIMD path really ran.

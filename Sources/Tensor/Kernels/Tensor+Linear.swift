@@ -92,28 +92,89 @@ extension Tensor {
         guard weightShape.count == 2, let inFeatures = shape.last, weightShape[1] == inFeatures else {
             throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
         }
+        let rows = inFeatures == 0 ? 0 : count / inFeatures
+        // Both transposes blocked and spread over the cores: done element by element they
+        // cost more than the product for 1,024 rows (a 32x32 image's tokens).
+        let columns = try Tensor(shape: [1, rows, inFeatures], scalars: scalars).transposedLastTwo()   // x^T [1, in, rows]
+        let product = try columns.linearColumns(weightShape: weightShape, bias: bias, product: product) // [1, out, rows]
+        var newShape = shape
+        newShape[newShape.count - 1] = weightShape[0]
+        return try product.transposedLastTwo().reshaped(newShape)
+    }
+}
+
+/// Fully connected layers on channel-major tokens, as a UNet holds an image: each item's
+/// tokens are the columns of `[B, in, L]`.
+extension Tensor {
+    /// `y = W x + b` for each item's columns: `self` `[B, in, L]`, W `[out, in]` on `kernel`
+    /// (OpenBLAS beyond `Float32Kernel.narrowColumns` tokens), `bias` `[out]`; returns
+    /// `[B, out, L]`. The layer `linear` applies to tokens stored row by row, with the weights
+    /// as the product's left operand, read in place, and no transposes.
+    public func linearColumns(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?,
+                              kernel: Float32Kernel = .current) throws -> Tensor {
+        let w = SharedPointer(base: weights)
+        return try linearColumns(weightShape: weightShape, bias: bias) { x, n, y in
+            kernel.forProduct(columns: n).multiply(m: weightShape[0], n: n, k: weightShape[1], a: w.base, lda: weightShape[1],
+                                                   b: x, ldb: n, c: y, ldc: n)
+        }
+    }
+
+    /// The same with W `[out, in]` held in half precision, read in place by noisebook's kernel
+    /// (bit for bit the product of the widened W); with `kernel` OpenBLAS, inside `widened`,
+    /// which calls its body with the Float32 values.
+    public func linearColumns(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?,
+                              kernel: Float32Kernel = .current,
+                              widened: ((UnsafePointer<Float>) throws -> Tensor) throws -> Tensor) throws -> Tensor {
+        guard kernel != .openblas else {
+            return try widened { w in try linearColumns(weights: w, weightShape: weightShape, bias: bias, kernel: kernel) }
+        }
+        let bits = SharedPointer(base: halfWeights)
+        return try linearColumns(weightShape: weightShape, bias: bias) { x, n, y in
+            kernel.multiply(m: weightShape[0], n: n, k: weightShape[1], aHalf: bits.base, lda: weightShape[1],
+                            b: x, ldb: n, c: y, ldc: n)
+        }
+    }
+
+    /// The same with W `[out, in]` in bf16 (`precision: bf16`), on noisebook's bf16 kernel.
+    public func linearColumns(bfloat16 weights: BFloat16Matrix, kernel: BFloat16Kernel, bias: Tensor?) throws -> Tensor {
+        try linearColumns(weightShape: [weights.rows, weights.columns], bias: bias) { x, n, y in
+            Tensor.bf16gemm(weights, b: x, ldb: n, n: n, c: y, ldc: n, kernel: kernel)
+        }
+    }
+
+    /// `[B, in, L]` -> `[B, out, L]`: `product(x, L, y)` fills one item's W x `[out, L]` from
+    /// its x `[in, L]`; the bias is added after.
+    fileprivate func linearColumns(weightShape: [Int], bias: Tensor?,
+                                   product: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
+        guard rank == 3, weightShape.count == 2, weightShape[1] == shape[1] else {
+            throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
+        }
+        let (batch, inFeatures, tokens) = (shape[0], shape[1], shape[2])
         let outFeatures = weightShape[0]
         if let bias, bias.shape != [outFeatures] {
             throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
-        let rows = inFeatures == 0 ? 0 : count / inFeatures
-        // Both transposes blocked and spread over the cores: done element by element they
-        // cost more than the product for 1,024 rows (a 32x32 image's tokens).
-        let transposed = try Tensor(shape: [rows, inFeatures], scalars: scalars).transposedLastTwo()   // x^T [in, rows]
-        var columns = [Float](repeating: 0, count: outFeatures * rows)                                 // W x^T [out, rows]
-        transposed.scalars.withUnsafeBufferPointer { tp in
-            columns.withUnsafeMutableBufferPointer { pp in
-                guard let t = tp.baseAddress, let p = pp.baseAddress, rows > 0 else { return }
-                product(t, rows, p)
+        // Every value is written by its item's product below (or zeroed when there is no input).
+        var out = [Float](unsafeUninitializedCapacity: batch * outFeatures * tokens) { buffer, initialized in
+            initialized = buffer.count
+            guard let o = buffer.baseAddress else { return }
+            guard inFeatures > 0 else { o.update(repeating: 0, count: buffer.count); return }
+            scalars.withUnsafeBufferPointer { xp in
+                guard let x = xp.baseAddress, tokens > 0 else { return }
+                for b in 0..<batch { product(x + b * inFeatures * tokens, tokens, o + b * outFeatures * tokens) }
             }
         }
-        var out = try Tensor(shape: [outFeatures, rows], scalars: columns).transposedLastTwo().scalars  // [rows, out]
         if let bias {
-            let b = bias.scalars
-            for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] += b[o] } }
+            let values = bias.scalars
+            out.withUnsafeMutableBufferPointer { op in
+                guard let o = op.baseAddress else { return }
+                let p = SharedMutablePointer(base: o)
+                Parallel.forEach(batch * outFeatures, costPerItem: tokens) { item in
+                    let row = p.base + item * tokens, b = values[item % outFeatures]
+                    for i in 0..<tokens { row[i] += b }
+                }
+            }
         }
-        var newShape = shape
-        newShape[newShape.count - 1] = outFeatures
-        return Tensor(shape: newShape, scalars: out)
+        return Tensor(shape: [batch, outFeatures, tokens], scalars: out)
     }
 }
