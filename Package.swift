@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "CBFloat16"),
         // noisebook's own Float32 GEMM for weight products (AVX-512, AVX2, portable); C, no dependencies.
         .target(name: "CSGEMM"),
-        .target(name: "Tensor", dependencies: ["Diagnostics", "COpenBLAS", "CBFloat16", "CSGEMM"]),
+        // Attention's softmax down the columns of its score blocks (AVX-512, AVX2, portable); C, no dependencies.
+        .target(name: "CSoftmax"),
+        .target(name: "Tensor", dependencies: ["Diagnostics", "COpenBLAS", "CBFloat16", "CSGEMM", "CSoftmax"]),
         .target(name: "Imaging", dependencies: ["Diagnostics", "Tensor", "CPNG", "AtomicWrite"]),
         .target(name: "Weights", dependencies: ["Diagnostics", "Tensor", "TextDistance", "AtomicWrite", "JSON"]),
         // The layer library: parameters, strict loading, linear/conv/norm layers.

@@ -1,5 +1,6 @@
 import COpenBLAS
 import CSGEMM
+import CSoftmax
 import Foundation
 
 /// Which kernel computes the products whose left operand is a layer's weights (Winograd's
@@ -26,6 +27,16 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         case .avx2: return Int32(NB_SGEMM_AVX2)
         case .portable: return Int32(NB_SGEMM_PORTABLE)
         case .openblas: return nil
+        }
+    }
+
+    /// The column softmax's kernel of the same instruction set (OpenBLAS, which has none:
+    /// the fastest this CPU runs), so that one variable forces every SIMD path of attention.
+    var softmaxCode: Int32 {
+        switch self == .openblas ? Float32Kernel.preferred : self {
+        case .avx512: return Int32(NB_SOFTMAX_AVX512)
+        case .avx2: return Int32(NB_SOFTMAX_AVX2)
+        case .portable, .openblas: return Int32(NB_SOFTMAX_PORTABLE)
         }
     }
 

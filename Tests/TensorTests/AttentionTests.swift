@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import CSoftmax
 import XCTest
 @testable import Tensor
 
@@ -83,6 +84,49 @@ final class AttentionTests: XCTestCase {
             XCTAssertTrue(blocks.queries % multiple == 0 || blocks.queries < multiple, "\(blocks.queries) by \(multiple)")
             // Enough blocks for every lane to take several, where there are rows enough.
             XCTAssertGreaterThanOrEqual(blocks.count, Swift.min(heads * queries, AttentionBlocks.blocksPerLane * lanes))
+        }
+    }
+
+    func testEveryColumnSoftmaxKernelMatchesTheDefinitionAndTheOthersBitForBit() {
+        var random = SeededRandom(seed: 14)
+        let kernels = Float32Kernel.allCases.filter(\.isRunnable)
+        // Widths with a ragged tail after whole 16- and 8-column vectors, one column, one row;
+        // scores up to +-40 after scaling, so the exponentials span the clamp's range.
+        for (rows, width) in [(37, 45), (1101, 32), (1, 19), (9, 1)] {
+            let scores = random.normal(shape: [rows, width]).scalars.map { $0 * 20 }
+            let scale: Float = 2
+            var results: [Float32Kernel: [Float]] = [:]
+            for kernel in kernels {
+                let code = kernel.softmaxCode
+                let before = nb_softmax_runs(code)
+                var block = scores
+                var scratch = [Float](repeating: .nan, count: 2 * width)
+                block.withUnsafeMutableBufferPointer { b in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        Tensor.softmaxColumns(b.baseAddress!, rows: rows, width: width, scale: scale, scratch: s.baseAddress!,
+                                              kernel: kernel)
+                    }
+                }
+                XCTAssertEqual(nb_softmax_runs(code), before + 1, "\(kernel)'s own code ran")
+                results[kernel] = block
+                for j in 0..<width {
+                    let column = (0..<rows).map { Double(scores[$0 * width + j]) * Double(scale) }
+                    let top = column.max() ?? 0
+                    let total = column.reduce(0) { $0 + Foundation.exp($1 - top) }
+                    for i in 0..<rows {
+                        let exact = Foundation.exp(column[i] - top) / total
+                        // Relative: the polynomial's 2e-7 and a sum of up to 1,101 terms, plus the
+                        // rounding of the Float32 argument x (|x| 2^-23 absolute, so as much relative
+                        // in e^x).
+                        let tolerance = exact * (1e-6 + abs(column[i] - top) * 0x1p-23) + 1e-30
+                        XCTAssertEqual(Double(block[i * width + j]), exact, accuracy: tolerance,
+                                       "\(kernel) \(rows)x\(width) at (\(i), \(j))")
+                    }
+                }
+            }
+            for kernel in kernels {
+                XCTAssertTrue(results[kernel] == results[.portable], "\(kernel) and the portable kernel differ, \(rows)x\(width)")
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CSoftmax
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -101,51 +102,10 @@ extension Tensor {
 
     /// Softmax down each of the `width` columns of a `[rows, width]` block, of the values
     /// scaled by `scale` (> 0), in place, on this thread; `scratch` holds `2 * width` floats.
-    /// The columns are worked on side by side, a row at a time, so every step runs along
-    /// contiguous memory.
+    /// Runs on the instruction set of `kernel` (OpenBLAS's: the fastest this CPU has); every
+    /// kernel gives the same values bit for bit.
     static func softmaxColumns(_ block: UnsafeMutablePointer<Float>, rows: Int, width: Int, scale: Float,
-                               scratch: UnsafeMutablePointer<Float>) {
-        guard rows > 0, width > 0 else { return }
-        let top = scratch, total = scratch + width
-        top.update(from: block, count: width)
-        for r in 1..<rows {
-            let row = block + r * width
-            var j = 0
-            while j + 8 <= width {
-                let v = FastMath.load(row + j)
-                var t = FastMath.load(top + j)
-                t.replace(with: v, where: v .> t)
-                FastMath.store(t, top + j)
-                j += 8
-            }
-            while j < width { top[j] = Swift.max(top[j], row[j]); j += 1 }
-        }
-        total.update(repeating: 0, count: width)
-        for r in 0..<rows {
-            let row = block + r * width
-            var j = 0
-            while j + 8 <= width {
-                let e = FastMath.exp((FastMath.load(row + j) - FastMath.load(top + j)) * scale)
-                FastMath.store(e, row + j)
-                FastMath.store(FastMath.load(total + j) + e, total + j)
-                j += 8
-            }
-            while j < width {
-                let e = FastMath.exp((row[j] - top[j]) * scale)
-                row[j] = e
-                total[j] += e
-                j += 1
-            }
-        }
-        for j in 0..<width { total[j] = 1 / total[j] }
-        for r in 0..<rows {
-            let row = block + r * width
-            var j = 0
-            while j + 8 <= width {
-                FastMath.store(FastMath.load(row + j) * FastMath.load(total + j), row + j)
-                j += 8
-            }
-            while j < width { row[j] *= total[j]; j += 1 }
-        }
+                               scratch: UnsafeMutablePointer<Float>, kernel: Float32Kernel = .current) {
+        nb_softmax_columns(block, rows, width, scale, scratch, kernel.softmaxCode)
     }
 }
