@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "CBFloat16"),
         // noisebook's own Float32 GEMM for weight products (AVX-512, AVX2, portable); C, no dependencies.
         .target(name: "CSGEMM"),
-        // Attention's softmax down the columns of its score blocks (AVX-512, AVX2, portable); C, no dependencies.
-        .target(name: "CSoftmax"),
-        .target(name: "Tensor", dependencies: ["Diagnostics", "COpenBLAS", "CBFloat16", "CSGEMM", "CSoftmax"]),
+        // noisebook's own elementwise kernels: attention's column softmax, the normalisation's
+        // affine map and activation (AVX-512, AVX2, portable); C, no dependencies.
+        .target(name: "CVector", exclude: ["kernels.inc"]),
+        .target(name: "Tensor", dependencies: ["Diagnostics", "COpenBLAS", "CBFloat16", "CSGEMM", "CVector"]),
         .target(name: "Imaging", dependencies: ["Diagnostics", "Tensor", "CPNG", "AtomicWrite"]),
         .target(name: "Weights", dependencies: ["Diagnostics", "Tensor", "TextDistance", "AtomicWrite", "JSON"]),
         // The layer library: parameters, strict loading, linear/conv/norm layers.

@@ -1,6 +1,6 @@
 import COpenBLAS
 import CSGEMM
-import CSoftmax
+import CVector
 import Foundation
 
 /// Which kernel computes the products whose left operand is a layer's weights (Winograd's
@@ -30,13 +30,13 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         }
     }
 
-    /// The column softmax's kernel of the same instruction set (OpenBLAS, which has none:
-    /// the fastest this CPU runs), so that one variable forces every SIMD path of attention.
-    var softmaxCode: Int32 {
+    /// CVector's kernel of the same instruction set (for OpenBLAS, which has none: the fastest
+    /// this CPU runs), so that one variable forces every SIMD path.
+    var vectorCode: Int32 {
         switch self == .openblas ? Float32Kernel.preferred : self {
-        case .avx512: return Int32(NB_SOFTMAX_AVX512)
-        case .avx2: return Int32(NB_SOFTMAX_AVX2)
-        case .portable, .openblas: return Int32(NB_SOFTMAX_PORTABLE)
+        case .avx512: return Int32(NB_VECTOR_AVX512)
+        case .avx2: return Int32(NB_VECTOR_AVX2)
+        case .portable, .openblas: return Int32(NB_VECTOR_PORTABLE)
         }
     }
 

@@ -1,3 +1,5 @@
+import CVector
+
 /// What a group normalisation does to each (batch item, channel) plane once its statistics
 /// are known: `act((x - mean) * scale + shift)`, with the affine parameters and any time
 /// modulation folded into `scale` and `shift`.
@@ -19,21 +21,15 @@ public struct ChannelAffine: Sendable {
                             source, destination, count: count)
     }
 
-    /// `act((x - mean) * scale + shift)` for `count` values: the one definition of the map.
+    /// `act((x - mean) * scale + shift)` for `count` values, or for `rows` rows of `count`
+    /// values `strides` apart: the one definition of the map, on CVector's kernel of
+    /// `kernel`'s instruction set.
     @inline(__always)
     static func apply(mean: Float, scale: Float, shift: Float, activation: PointwiseActivation,
-                      _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
-        // Centring first keeps full precision when the mean is large next to the spread.
-        switch activation {
-        case .identity:
-            FastMath.map(source, destination, count, { ($0 - mean) * scale + shift }, { ($0 - mean) * scale + shift })
-        case .gelu:
-            FastMath.map(source, destination, count, { FastMath.gelu(($0 - mean) * scale + shift) },
-                         { FastMath.gelu(($0 - mean) * scale + shift) })
-        case .silu:
-            FastMath.map(source, destination, count, { FastMath.silu(($0 - mean) * scale + shift) },
-                         { FastMath.silu(($0 - mean) * scale + shift) })
-        }
+                      _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
+                      rows: Int = 1, strides: (source: Int, destination: Int)? = nil, kernel: Float32Kernel = .current) {
+        nb_affine_map(source, strides?.source ?? count, destination, strides?.destination ?? count, rows, count,
+                      mean, scale, shift, activation.code, kernel.vectorCode)
     }
 
     /// Copies plane `plane` (`height` rows of `width` values from `source`) into rows
@@ -42,14 +38,12 @@ public struct ChannelAffine: Sendable {
     static func copyPlane(_ affine: ChannelAffine?, plane: Int, from source: UnsafePointer<Float>,
                           height: Int, width: Int,
                           to destination: UnsafeMutablePointer<Float>, destinationStride: Int) {
-        for y in 0..<height {
-            let from = source + y * width, to = destination + y * destinationStride
-            if let affine {
-                affine.apply(plane: plane, from, to, count: width)
-            } else {
-                to.update(from: from, count: width)
-            }
+        guard let affine else {
+            for y in 0..<height { (destination + y * destinationStride).update(from: source + y * width, count: width) }
+            return
         }
+        apply(mean: affine.mean[plane], scale: affine.scale[plane], shift: affine.shift[plane], activation: affine.activation,
+              source, destination, count: width, rows: height, strides: (width, destinationStride))
     }
 
     /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).

@@ -27,28 +27,6 @@ extension FastMath {
         return p * unsafeBitCast((bits &- 0x4B40_0000 &+ 127) &<< 23, to: Lanes.self)
     }
 
-    /// GELU per lane (exact erf form, erf as in the scalar `erf`).
-    @inline(__always)
-    static func gelu(_ x: Lanes) -> Lanes {
-        let z = x * 0.707_106_77
-        let a = unsafeBitCast(unsafeBitCast(z, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
-        let t = 1 / (1 + 0.327_591_1 * a)
-        var p = Lanes(repeating: 1.061_405_429)
-        p = p * t - 1.453_152_027
-        p = p * t + 1.421_413_741
-        p = p * t - 0.284_496_736
-        p = p * t + 0.254_829_592
-        let magnitude = 1 - p * t * FastMath.exp(-a * a)
-        // erf(z) takes z's sign; magnitude >= 0 so or-ing the sign bit in negates it.
-        let signBit = unsafeBitCast(z, to: SIMD8<UInt32>.self) & 0x8000_0000
-        let erf = unsafeBitCast(unsafeBitCast(magnitude, to: SIMD8<UInt32>.self) | signBit, to: Lanes.self)
-        return 0.5 * x * (1 + erf)
-    }
-
-    /// SiLU per lane.
-    @inline(__always)
-    static func silu(_ x: Lanes) -> Lanes { x / (1 + FastMath.exp(-x)) }
-
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
@@ -57,21 +35,5 @@ extension FastMath {
     @inline(__always)
     static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-    }
-
-    /// `body` applied to `count` values from `source` into `destination` (may be the same),
-    /// eight at a time with a scalar tail.
-    @inline(__always)
-    static func map(_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, _ count: Int,
-                    _ lanes: (Lanes) -> Lanes, _ scalar: (Float) -> Float) {
-        var i = 0
-        while i + 8 <= count {
-            store(lanes(load(source + i)), destination + i)
-            i += 8
-        }
-        while i < count {
-            destination[i] = scalar(source[i])
-            i += 1
-        }
     }
 }

@@ -1,7 +1,6 @@
-/// Branch-free, call-free versions of `exp`, `erf` and GELU, so that the loops applying
-/// them over whole activations vectorise (a call to libm's `expf`/`erff` per element
-/// does not). Accuracy is stated per function; all are far inside the 1e-4 relative
-/// agreement the model is held to.
+/// A branch-free, call-free `exp`, so that the loops applying it vectorise (a call to libm's
+/// `expf` per element does not): the row softmax's. The activations and attention's column
+/// softmax run in C (CVector), with the same polynomial.
 enum FastMath {
     /// e^x to about 2 ulp for x in [-87, 88]; clamped outside (0 below, ~1.7e38 above).
     @inline(__always)
@@ -24,31 +23,5 @@ enum FastMath {
         // t's low mantissa bits hold n: 2^n's exponent bits without a float-to-int conversion.
         let scale = Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
         return p * scale
-    }
-
-    /// erf(x) to about 2e-7 absolute (Abramowitz and Stegun 7.1.26 with exact e^-x^2).
-    @inline(__always)
-    static func erf(_ x: Float) -> Float {
-        let a = Swift.abs(x)
-        let t = 1 / (1 + 0.327_591_1 * a)
-        var p: Float = 1.061_405_429
-        p = p * t - 1.453_152_027
-        p = p * t + 1.421_413_741
-        p = p * t - 0.284_496_736
-        p = p * t + 0.254_829_592
-        let y = 1 - p * t * FastMath.exp(-a * a)
-        return x < 0 ? -y : y
-    }
-
-    /// GELU in its exact erf form, `0.5 x (1 + erf(x / sqrt 2))`.
-    @inline(__always)
-    static func gelu(_ x: Float) -> Float {
-        0.5 * x * (1 + FastMath.erf(x * 0.707_106_77))
-    }
-
-    /// SiLU, `x / (1 + e^-x)`.
-    @inline(__always)
-    static func silu(_ x: Float) -> Float {
-        x / (1 + FastMath.exp(-x))
     }
 }

@@ -1,4 +1,4 @@
-import CSoftmax
+import CVector
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +16,7 @@ extension Tensor {
 
     /// GELU (exact erf form) in place.
     public mutating func applyGELU() {
-        applyPointwise(FastMath.gelu, FastMath.gelu)
+        applyPointwise(.gelu)
     }
 
     /// SiLU (swish), `x * sigmoid(x)`, same shape as `self`.
@@ -28,18 +28,19 @@ extension Tensor {
 
     /// SiLU in place.
     public mutating func applySiLU() {
-        applyPointwise(FastMath.silu, FastMath.silu)
+        applyPointwise(.silu)
     }
 
-    /// `lanes` (eight at a time) or `scalar` applied to every element in place, split
-    /// across cores for large tensors.
-    mutating func applyPointwise(_ lanes: @Sendable (SIMD8<Float>) -> SIMD8<Float>, _ scalar: @Sendable (Float) -> Float) {
+    /// `activation` applied to every element in place (the normalisation's map with the
+    /// identity affine, which leaves every value as it is), split across cores for large tensors.
+    mutating func applyPointwise(_ activation: PointwiseActivation) {
         let n = count
         scalars.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let p = SharedMutablePointer(base: base)
             Parallel.forEachChunk(n, minimumPerChunk: 32_768) { range in
-                FastMath.map(p.base + range.lowerBound, p.base + range.lowerBound, range.count, lanes, scalar)
+                ChannelAffine.apply(mean: 0, scale: 1, shift: 0, activation: activation,
+                                    p.base + range.lowerBound, p.base + range.lowerBound, count: range.count)
             }
         }
     }
@@ -106,6 +107,6 @@ extension Tensor {
     /// kernel gives the same values bit for bit.
     static func softmaxColumns(_ block: UnsafeMutablePointer<Float>, rows: Int, width: Int, scale: Float,
                                scratch: UnsafeMutablePointer<Float>, kernel: Float32Kernel = .current) {
-        nb_softmax_columns(block, rows, width, scale, scratch, kernel.softmaxCode)
+        nb_softmax_columns(block, rows, width, scale, scratch, kernel.vectorCode)
     }
 }

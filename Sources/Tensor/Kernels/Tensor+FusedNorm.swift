@@ -1,3 +1,4 @@
+import CVector
 /// An activation applied in the same pass as a normalisation.
 public enum PointwiseActivation: Sendable, Equatable {
     /// No activation.
@@ -6,6 +7,15 @@ public enum PointwiseActivation: Sendable, Equatable {
     case gelu
     /// SiLU (swish).
     case silu
+
+    /// CVector's code for the activation.
+    var code: Int32 {
+        switch self {
+        case .identity: return Int32(NB_ACTIVATION_IDENTITY)
+        case .gelu: return Int32(NB_ACTIVATION_GELU)
+        case .silu: return Int32(NB_ACTIVATION_SILU)
+        }
+    }
 }
 
 /// Group normalisation fused with what follows it in a resnet: the affine parameters, an

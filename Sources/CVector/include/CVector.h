@@ -1,0 +1,59 @@
+// noisebook's own vectorised elementwise kernels: attention's softmax down the columns of
+// its score blocks, and the map a group normalisation applies to each channel with the
+// activation after it.
+//
+// Swift builds for baseline x86-64, where these loops run four lanes at a time and call no
+// FMA; here each has an AVX-512, an AVX2 and a portable kernel, chosen at run time and each
+// forcible. Every kernel computes the same operations in the same order (fused multiply-adds
+// where the definition has them, fmaf in the portable one), so they agree bit for bit.
+#ifndef CVECTOR_H
+#define CVECTOR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The kernels, for `kernel` below (the same numbering as CSGEMM's).
+enum {
+    /// Plain C with fused multiply-adds, every CPU.
+    NB_VECTOR_PORTABLE = 0,
+    /// AVX2 and FMA, eight values at a time.
+    NB_VECTOR_AVX2 = 1,
+    /// AVX-512F, sixteen values at a time.
+    NB_VECTOR_AVX512 = 2,
+};
+
+/// The activations `nb_affine_map` applies.
+enum {
+    NB_ACTIVATION_IDENTITY = 0,
+    /// GELU in its exact erf form, 0.5 x (1 + erf(x / sqrt 2)), erf by Abramowitz and Stegun 7.1.26.
+    NB_ACTIVATION_GELU = 1,
+    /// SiLU, x / (1 + e^-x).
+    NB_ACTIVATION_SILU = 2,
+};
+
+/// 1 when this CPU executes `kernel`, else 0.
+int nb_vector_supported(int kernel);
+
+/// Each of the `width` columns of `block` [rows, width] (rows `width` floats apart) replaced,
+/// in place, by the softmax of its values times `scale` (> 0); `scratch` holds 2 * width
+/// floats. Attention computes each block's scores transposed, one query per column, so the
+/// maxima, exponentials, sums and scaling all move along rows, a vector of columns at a time.
+/// A kernel the CPU lacks runs as the portable one.
+void nb_softmax_columns(float *block, long rows, long width, float scale, float *scratch, int kernel);
+
+/// dst = act((src - mean) * scale + shift) for `rows` rows of `width` values, rows `src_stride`
+/// and `dst_stride` floats apart (`dst` may be `src`): a plane of an image into a padded plane,
+/// or a run of values as one row.
+void nb_affine_map(const float *src, long src_stride, float *dst, long dst_stride, long rows, long width, float mean,
+                   float scale, float shift, int activation, int kernel);
+
+/// How many calls `kernel`'s own code has run since the process started: the tests' proof
+/// that each path really ran.
+unsigned long nb_vector_runs(int kernel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
