@@ -44,12 +44,11 @@ struct AddedKVAttention: Sendable {
     /// attention reads) from the context `[B, L, D]`. Depends only on the prompt, so it is
     /// computed once in `Conditioning`.
     func textKeysAndValues(context: Tensor) throws -> (keys: Tensor, values: Tensor) {
-        var c = context
-        if let normCross {
-            // Normalised over (channels of a group) x (all tokens): a [B, D, L] layout.
-            c = try normCross(c.transposedLastTwo()).transposedLastTwo()
-        }
-        return (try addKProj(c), try addVProj(c).transposedLastTwo())
+        // [B, D, L]: the layout norm_cross normalises in (channels of a group x all tokens) and
+        // the projections read as columns.
+        var columns = try context.transposedLastTwo()
+        if let normCross { columns = try normCross(columns) }
+        return (try addKProj.columns(columns).transposedLastTwo(), try addVProj.columns(columns))
     }
 
     /// `x` `[B, C, H, W]` -> `x + attention`, same shape. The image's tokens stay channel-major
