@@ -51,24 +51,6 @@ static inline float pow2_portable(float t) {
 #define COPYSIGN(m, s) copysignf((m), (s))
 #define POW2(t) pow2_portable(t)
 #include "kernels.inc"
-#undef V
-#undef LANES
-#undef TARGET
-#undef NB
-#undef LOAD
-#undef STORE
-#undef SET1
-#undef ADD
-#undef SUB
-#undef MUL
-#undef DIV
-#undef MIN
-#undef MAX
-#undef FMA
-#undef FNMA
-#undef ABS
-#undef COPYSIGN
-#undef POW2
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NB_SIMD 1
@@ -115,24 +97,6 @@ NB_AVX2 static inline __m256 pow2_avx2(__m256 t) {
 #define COPYSIGN(m, s) copysign_avx2((m), (s))
 #define POW2(t) pow2_avx2(t)
 #include "kernels.inc"
-#undef V
-#undef LANES
-#undef TARGET
-#undef NB
-#undef LOAD
-#undef STORE
-#undef SET1
-#undef ADD
-#undef SUB
-#undef MUL
-#undef DIV
-#undef MIN
-#undef MAX
-#undef FMA
-#undef FNMA
-#undef ABS
-#undef COPYSIGN
-#undef POW2
 
 // ---- AVX-512F: sixteen lanes (bitwise operations on the integer view: AVX-512F has no
 // floating-point and/or without DQ). ----

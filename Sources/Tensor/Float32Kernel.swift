@@ -40,6 +40,10 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         }
     }
 
+    /// How many calls CVector's kernel of the same instruction set has run in this process:
+    /// `runs` for the elementwise kernels (OpenBLAS's count is that of the kernel it maps to).
+    public var vectorRuns: UInt { UInt(nb_vector_runs(vectorCode)) }
+
     /// Whether this CPU runs the kernel.
     public var isRunnable: Bool { code.map { nb_sgemm_supported($0) != 0 } ?? true }
 

@@ -1,6 +1,5 @@
 import Foundation
 import TestSupport
-import CVector
 import XCTest
 @testable import Tensor
 
@@ -97,8 +96,7 @@ final class AttentionTests: XCTestCase {
             let scale: Float = 2
             var results: [Float32Kernel: [Float]] = [:]
             for kernel in kernels {
-                let code = kernel.vectorCode
-                let before = nb_vector_runs(code)
+                let before = kernel.vectorRuns
                 var block = scores
                 var scratch = [Float](repeating: .nan, count: 2 * width)
                 block.withUnsafeMutableBufferPointer { b in
@@ -107,7 +105,7 @@ final class AttentionTests: XCTestCase {
                                               kernel: kernel)
                     }
                 }
-                XCTAssertEqual(nb_vector_runs(code), before + 1, "\(kernel)'s own code ran")
+                XCTAssertEqual(kernel.vectorRuns, before + 1, "\(kernel)'s own code ran")
                 results[kernel] = block
                 for j in 0..<width {
                     let column = (0..<rows).map { Double(scores[$0 * width + j]) * Double(scale) }

@@ -1,4 +1,3 @@
-import CVector
 import Foundation
 import XCTest
 @testable import Tensor
@@ -17,7 +16,7 @@ final class VectorKernelTests: XCTestCase {
         for activation in [PointwiseActivation.identity, .gelu, .silu] {
             var results: [Float32Kernel: [Float]] = [:]
             for kernel in Float32Kernel.allCases where kernel.isRunnable {
-                let before = nb_vector_runs(kernel.vectorCode)
+                let before = kernel.vectorRuns
                 var out = [Float](repeating: .nan, count: xs.count)
                 xs.withUnsafeBufferPointer { x in
                     out.withUnsafeMutableBufferPointer { y in
@@ -25,7 +24,7 @@ final class VectorKernelTests: XCTestCase {
                                             x.baseAddress!, y.baseAddress!, count: xs.count, kernel: kernel)
                     }
                 }
-                XCTAssertEqual(nb_vector_runs(kernel.vectorCode), before + 1, "\(kernel)'s own code ran")
+                XCTAssertEqual(kernel.vectorRuns, before + 1, "\(kernel)'s own code ran")
                 results[kernel] = out
                 for (x, y) in zip(xs, out) {
                     let z = (Double(x) - Double(mean)) * Double(scale) + Double(shift)
