@@ -45,7 +45,7 @@ public enum Knob: String, CaseIterable, Sendable {
     /// What it does, one line for the help and the docs.
     public var summary: String {
         switch self {
-        case .sgemmKernel: "the kernel of the weight products (Winograd, small images); portable is for tests"
+        case .sgemmKernel: "the kernel of the weight products (Winograd, small images, attention) and of the elementwise passes; portable is for tests"
         case .bf16Kernel: "the kernel of precision bf16 (auto: AVX512-BF16 where the CPU has it); portable is for tests"
         case .winograd: "3x3 convolutions: the measured choice, one Winograd algorithm wherever it runs, or all direct"
         case .blasKernel: "the OpenBLAS kernel (auto: the fastest this CPU runs; keep: whatever OpenBLAS loaded)"
