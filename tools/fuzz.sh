@@ -25,7 +25,7 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 # The Swift modules the harness reaches, in dependency order (after Diagnostics, TextDistance,
 # AtomicWrite, JSON and the C kernels), and every library in the order the linker needs (users first).
 MODULES="Tensor Imaging Weights Notebook Script Preview NN Diffusion DeepFloyd SentencePiece T5"
-LINK_ORDER="DeepFloyd T5 NN Diffusion SentencePiece Preview Script Notebook Weights JSON Imaging Tensor CBFloat16 CSGEMM AtomicWrite TextDistance Diagnostics"
+LINK_ORDER="DeepFloyd T5 NN Diffusion SentencePiece Preview Script Notebook Weights JSON Imaging Tensor CBFloat16 CSGEMM CVector AtomicWrite TextDistance Diagnostics"
 MODULE_DIRS="Sources/Diagnostics Sources/TextDistance Sources/AtomicWrite Sources/JSON $(for module in $MODULES; do printf 'Sources/%s ' "$module"; done)"
 SANITIZE="-sanitize=fuzzer,address"
 
@@ -47,10 +47,10 @@ compile_module() {
     "$SWIFTC" -swift-version 6 -O -wmo -parse-as-library -package-name noisebook $SANITIZE \
         -module-name "$name" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
         -emit-library -static -o "$OUT/lib/lib$name.a" \
-        -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include $files
+        -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include -I Sources/CVector/include $files
 }
 
-# compile_c NAME: the C target Sources/NAME (noisebook's own GEMM kernels) as an
+# compile_c NAME: the C target Sources/NAME (noisebook's own GEMM and elementwise kernels) as an
 # instrumented static library.
 compile_c() {
     rm -f "$OUT/lib/lib$1.a"
@@ -69,7 +69,7 @@ up_to_date() {
     stamp="$OUT/bin/fuzz-${TARGETS##* }"  # linked last
     # shellcheck disable=SC2086
     newer=$(find $MODULE_DIRS \
-        Sources/COpenBLAS Sources/CPNG Sources/CBFloat16 Sources/CSGEMM Fuzz \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -newer "$stamp" | head -n 1)
+        Sources/COpenBLAS Sources/CPNG Sources/CBFloat16 Sources/CSGEMM Sources/CVector Fuzz \( -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.inc' \) -newer "$stamp" | head -n 1)
     [ -z "$newer" ]
 }
 
@@ -86,6 +86,7 @@ build() {
     compile_module JSON Sources/JSON
     compile_c CBFloat16
     compile_c CSGEMM
+    compile_c CVector
     for module in $MODULES; do
         compile_module "$module" "Sources/$module"
     done
@@ -93,7 +94,7 @@ build() {
     for target in $TARGETS; do
         echo "fuzz: linking $OUT/bin/fuzz-$target" >&2
         "$SWIFTC" -swift-version 6 -O -parse-as-library $SANITIZE -use-ld=lld \
-            -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include -L "$OUT/lib" \
+            -I "$OUT/modules" -I Sources/COpenBLAS -I Sources/CPNG -I Sources/CBFloat16/include -I Sources/CSGEMM/include -I Sources/CVector/include -L "$OUT/lib" \
             "Fuzz/$target/main.swift" -o "$OUT/bin/fuzz-$target" \
             -lFuzzHarness $(for module in $LINK_ORDER; do printf -- '-l%s ' "$module"; done) -lopenblas -lpng16
     done
