@@ -166,30 +166,22 @@ void nb_softmax_columns(float *block, long rows, long width, float scale, float 
 // One row of nb_affine_map on `kernel` (already chosen): whole vectors in place, the last
 // values, fewer than a vector, through a padded copy (an 8x8 image's rows are shorter than one
 // AVX-512 vector, and the portable code calls fmaf).
+typedef void (*affine_fn)(const float *, float *, long, float, float, float, int);
+
 static void affine_row(int kernel, const float *src, float *dst, long count, float mean, float scale, float shift,
                        int activation) {
-    float tail[16] = {0};
-    long lanes = kernel == NB_VECTOR_AVX512 ? 16 : kernel == NB_VECTOR_AVX2 ? 8 : 1;
-    long whole = count / lanes * lanes, rest = count - whole;
-    switch (kernel) {
+    affine_fn vectors = affine_portable;
+    long lanes = 1;
 #ifdef NB_SIMD
-    case NB_VECTOR_AVX512:
-        affine_avx512(src, dst, whole, mean, scale, shift, activation);
-        if (rest == 0) return;
-        memcpy(tail, src + whole, sizeof(float) * rest);
-        affine_avx512(tail, tail, 16, mean, scale, shift, activation);
-        break;
-    case NB_VECTOR_AVX2:
-        affine_avx2(src, dst, whole, mean, scale, shift, activation);
-        if (rest == 0) return;
-        memcpy(tail, src + whole, sizeof(float) * rest);
-        affine_avx2(tail, tail, 8, mean, scale, shift, activation);
-        break;
+    if (kernel == NB_VECTOR_AVX512) vectors = affine_avx512, lanes = 16;
+    if (kernel == NB_VECTOR_AVX2) vectors = affine_avx2, lanes = 8;
 #endif
-    default:
-        affine_portable(src, dst, count, mean, scale, shift, activation);
-        return;
-    }
+    long whole = count / lanes * lanes, rest = count - whole;
+    vectors(src, dst, whole, mean, scale, shift, activation);
+    if (rest == 0) return;
+    float tail[16] = {0};
+    memcpy(tail, src + whole, sizeof(float) * rest);
+    vectors(tail, tail, lanes, mean, scale, shift, activation);
     memcpy(dst + whole, tail, sizeof(float) * rest);
 }
 

@@ -14,11 +14,13 @@ public struct ChannelAffine: Sendable {
     /// Per plane `b * C + c`.
     var mean: [Float], scale: [Float], shift: [Float]
 
-    /// `count` values of plane `plane` (`b * C + c`) from `source` into `destination`.
+    /// `count` values of plane `plane` (`b * C + c`) from `source` into `destination`, or
+    /// `rows` rows of `count` values `strides` apart.
     @inline(__always)
-    func apply(plane: Int, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    func apply(plane: Int, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
+               rows: Int = 1, strides: (source: Int, destination: Int)? = nil) {
         ChannelAffine.apply(mean: mean[plane], scale: scale[plane], shift: shift[plane], activation: activation,
-                            source, destination, count: count)
+                            source, destination, count: count, rows: rows, strides: strides)
     }
 
     /// `act((x - mean) * scale + shift)` for `count` values, or for `rows` rows of `count`
@@ -42,8 +44,7 @@ public struct ChannelAffine: Sendable {
             for y in 0..<height { (destination + y * destinationStride).update(from: source + y * width, count: width) }
             return
         }
-        apply(mean: affine.mean[plane], scale: affine.scale[plane], shift: affine.shift[plane], activation: affine.activation,
-              source, destination, count: width, rows: height, strides: (width, destinationStride))
+        affine.apply(plane: plane, source, destination, count: width, rows: height, strides: (width, destinationStride))
     }
 
     /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).

@@ -62,43 +62,39 @@ extension Tensor {
     static func softmaxRows(_ base: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         let p = SharedMutablePointer(base: base)
         Parallel.forEach(rows, costPerItem: width * 4) { r in
-            softmaxRow(p.base + r * width, width: width)
+            let row = p.base + r * width
+            var j = 0
+            var top = SIMD8<Float>(repeating: -.infinity)
+            while j + 8 <= width {
+                let v = FastMath.load(row + j)
+                top.replace(with: v, where: v .> top)
+                j += 8
+            }
+            var maximum = top.max()
+            while j < width { maximum = Swift.max(maximum, row[j]); j += 1 }
+            j = 0
+            var sum = SIMD8<Float>(repeating: 0)
+            while j + 8 <= width {
+                let e = FastMath.exp(FastMath.load(row + j) - maximum)
+                FastMath.store(e, row + j)
+                sum += e
+                j += 8
+            }
+            var total = sum.sum()
+            while j < width {
+                let e = FastMath.exp(row[j] - maximum)
+                row[j] = e
+                total += e
+                j += 1
+            }
+            let scale = 1 / total
+            j = 0
+            while j + 8 <= width {
+                FastMath.store(FastMath.load(row + j) * scale, row + j)
+                j += 8
+            }
+            while j < width { row[j] *= scale; j += 1 }
         }
-    }
-
-    /// Softmax of one row of `width` values, in place, on this thread.
-    static func softmaxRow(_ row: UnsafeMutablePointer<Float>, width: Int) {
-        var j = 0
-        var top = SIMD8<Float>(repeating: -.infinity)
-        while j + 8 <= width {
-            let v = FastMath.load(row + j)
-            top.replace(with: v, where: v .> top)
-            j += 8
-        }
-        var maximum = top.max()
-        while j < width { maximum = Swift.max(maximum, row[j]); j += 1 }
-        j = 0
-        var sum = SIMD8<Float>(repeating: 0)
-        while j + 8 <= width {
-            let e = FastMath.exp(FastMath.load(row + j) - maximum)
-            FastMath.store(e, row + j)
-            sum += e
-            j += 8
-        }
-        var total = sum.sum()
-        while j < width {
-            let e = FastMath.exp(row[j] - maximum)
-            row[j] = e
-            total += e
-            j += 1
-        }
-        let scale = 1 / total
-        j = 0
-        while j + 8 <= width {
-            FastMath.store(FastMath.load(row + j) * scale, row + j)
-            j += 8
-        }
-        while j < width { row[j] *= scale; j += 1 }
     }
 
     /// Softmax down each of the `width` columns of a `[rows, width]` block, of the values
