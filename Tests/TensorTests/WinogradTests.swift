@@ -148,4 +148,84 @@ final class WinogradTests: XCTestCase {
             }
         }
     }
+
+    /// F(4x4, 3x3)'s input and output transforms (CVector's) on each instruction set this CPU
+    /// runs: against B^T d B and A^T M A + bias in Double, bit for bit the portable kernel, and
+    /// proven to run. 21 x 38 gives rows of 10 tiles (a partial group for 8 and 16 lanes), a
+    /// last tile row and column that overhang the image, and groups of output tiles that cross
+    /// tile rows and images.
+    func testF4TransformsOfEveryKernelMatchTheDefinitionAndThePortableKernelBitForBit() {
+        let bt: [[Double]] = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
+                              [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
+        let at: [[Double]] = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
+        let (batch, channels, height, width) = (2, 3, 21, 38)
+        let (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
+        let tiles = batch * tilesY * tilesX
+        var random = SeededRandom(seed: 44)
+        let x = random.normal(shape: [batch, channels, height, width]).scalars
+        let m = random.normal(shape: [channels, 36, tiles]).scalars
+        let bias = random.normal(shape: [channels]).scalars
+
+        // The definitions, in Double: tile (b, ty, tx) of channel c reads the zero-padded image
+        // from row 4 ty - 1 and column 4 tx - 1.
+        func pixel(_ b: Int, _ c: Int, _ y: Int, _ x0: Int) -> Double {
+            guard (0..<height).contains(y), (0..<width).contains(x0) else { return 0 }
+            return Double(x[((b * channels + c) * height + y) * width + x0])
+        }
+        var expectedV = [Double](repeating: 0, count: channels * 36 * tiles)
+        var expectedY = [Double](repeating: 0, count: batch * channels * height * width)
+        for c in 0..<channels {
+            for t in 0..<tiles {
+                let (b, ty, tx) = (t / (tilesY * tilesX), (t / tilesX) % tilesY, t % tilesX)
+                for a in 0..<6 {
+                    for e in 0..<6 {
+                        var sum = 0.0
+                        for r in 0..<6 {
+                            for j in 0..<6 { sum += bt[a][r] * pixel(b, c, 4 * ty - 1 + r, 4 * tx - 1 + j) * bt[e][j] }
+                        }
+                        expectedV[(c * 36 + 6 * a + e) * tiles + t] = sum
+                    }
+                }
+                for r in 0..<4 where 4 * ty + r < height {
+                    for s in 0..<4 where 4 * tx + s < width {
+                        var sum = Double(bias[c])
+                        for a in 0..<6 {
+                            for e in 0..<6 { sum += at[r][a] * Double(m[(c * 36 + 6 * a + e) * tiles + t]) * at[s][e] }
+                        }
+                        expectedY[((b * channels + c) * height + 4 * ty + r) * width + 4 * tx + s] = sum
+                    }
+                }
+            }
+        }
+
+        var results: [Float32Kernel: ([Float], [Float])] = [:]
+        for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
+            let before = kernel.vectorRuns
+            // One sentinel past each output: nothing may be written beyond its end.
+            var v = [Float](repeating: .nan, count: channels * 36 * tiles + 1)
+            var y = [Float](repeating: .nan, count: batch * channels * height * width + 1)
+            x.withUnsafeBufferPointer { xp in v.withUnsafeMutableBufferPointer { vp in
+                Winograd4.transformInput(xp.baseAddress!, batch: batch, channels: channels, height: height, width: width,
+                                         kernel: kernel, into: vp.baseAddress!)
+            } }
+            m.withUnsafeBufferPointer { mp in bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
+                Winograd4.transformOutput(mp.baseAddress!, batch: batch, channels: channels, height: height, width: width,
+                                          bias: bp.baseAddress!, kernel: kernel, into: yp.baseAddress!)
+            } } }
+            XCTAssertGreaterThan(kernel.vectorRuns, before, "\(kernel)'s own code ran")
+            XCTAssertTrue(v.removeLast().isNaN && y.removeLast().isNaN, "\(kernel) wrote past an output's end")
+            // Measured: 1.3e-7 (input) and 7.5e-8 (output) of the largest value, about one ulp
+            // of it; 1e-6 allows eight, and a tile or lane out of place is off by order one.
+            for (name, got, expected) in [("input", v, expectedV), ("output", y, expectedY)] {
+                let largest = expected.map(abs).max() ?? 1
+                let worst = zip(got, expected).map { abs(Double($0) - $1) }.max() ?? .nan
+                XCTAssertLessThan(worst / largest, 1e-6, "\(kernel) \(name): error \(worst) of largest \(largest)")
+            }
+            results[kernel] = (v, y)
+        }
+        for (kernel, result) in results where kernel != .portable {
+            XCTAssertEqual(result.0, results[.portable]?.0, "\(kernel) input transform")
+            XCTAssertEqual(result.1, results[.portable]?.1, "\(kernel) output transform")
+        }
+    }
 }

@@ -1,6 +1,6 @@
 // noisebook's own vectorised elementwise kernels: attention's softmax down the columns of
-// its score blocks, and the map a group normalisation applies to each channel with the
-// activation after it.
+// its score blocks, the map a group normalisation applies to each channel with the
+// activation after it, and the input and output transforms of Winograd's F(4x4, 3x3).
 //
 // Swift builds for baseline x86-64, where these loops run four lanes at a time and call no
 // FMA; here each has an AVX-512, an AVX2 and a portable kernel, chosen at run time and each
@@ -47,6 +47,23 @@ void nb_softmax_columns(float *block, long rows, long width, float scale, float 
 /// or a run of values as one row.
 void nb_affine_map(const float *src, long src_stride, float *dst, long dst_stride, long rows, long width, float mean,
                    float scale, float shift, int activation, int kernel);
+
+/// Floats each row of a plane given to `nb_winograd4_input` must hold for `tiles_x` tiles (the
+/// widest kernel reads whole groups of sixteen tiles, past the last).
+long nb_winograd4_row_floats(long tiles_x);
+
+/// Winograd F(4x4, 3x3)'s input transform V = B^T d B of every tile of one zero-padded plane:
+/// tile (ty, tx) reads the 6x6 values from plane[4 ty * stride + 4 tx] (rows `stride` apart,
+/// 4 tiles_y + 2 rows of at least nb_winograd4_row_floats(tiles_x) values), and element e of its
+/// transform (6 down + across) goes to out[e * ldo + ty * tiles_x + tx].
+void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tiles_x, float *out, long ldo, int kernel);
+
+/// Winograd F(4x4, 3x3)'s output transform Y = A^T M A + bias of one channel: element e of tile
+/// t (flat over image, tile row, tile column) at m[e * ldm + t]; tile (image, ty, tx)'s outputs
+/// go to rows 4 ty ..< 4 ty + 4 and columns 4 tx ..< 4 tx + 4 of the `height` x `width` plane at
+/// out + image * image_stride, clipped to it.
+void nb_winograd4_output(const float *m, long ldm, long batch, long tiles_y, long tiles_x, float bias, float *out,
+                         long height, long width, long image_stride, int kernel);
 
 /// How many calls `kernel`'s own code has run since the process started: the tests' proof
 /// that each path really ran.

@@ -18,9 +18,9 @@ public struct ChannelAffine: Sendable {
     /// `rows` rows of `count` values `strides` apart.
     @inline(__always)
     func apply(plane: Int, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
-               rows: Int = 1, strides: (source: Int, destination: Int)? = nil) {
+               rows: Int = 1, strides: (source: Int, destination: Int)? = nil, kernel: Float32Kernel = .current) {
         ChannelAffine.apply(mean: mean[plane], scale: scale[plane], shift: shift[plane], activation: activation,
-                            source, destination, count: count, rows: rows, strides: strides)
+                            source, destination, count: count, rows: rows, strides: strides, kernel: kernel)
     }
 
     /// `act((x - mean) * scale + shift)` for `count` values, or for `rows` rows of `count`
@@ -39,12 +39,14 @@ public struct ChannelAffine: Sendable {
     /// transforms fill their zero-padded plane.
     static func copyPlane(_ affine: ChannelAffine?, plane: Int, from source: UnsafePointer<Float>,
                           height: Int, width: Int,
-                          to destination: UnsafeMutablePointer<Float>, destinationStride: Int) {
+                          to destination: UnsafeMutablePointer<Float>, destinationStride: Int,
+                          kernel: Float32Kernel = .current) {
         guard let affine else {
             for y in 0..<height { (destination + y * destinationStride).update(from: source + y * width, count: width) }
             return
         }
-        affine.apply(plane: plane, source, destination, count: width, rows: height, strides: (width, destinationStride))
+        affine.apply(plane: plane, source, destination, count: width, rows: height, strides: (width, destinationStride),
+                     kernel: kernel)
     }
 
     /// The map applied to every plane of `x` (`[B, C, ...]` with this batch and channel count).

@@ -166,7 +166,7 @@ extension Tensor {
     }
 
     /// The convolution around its products: `direct(columns, n, product)` computes
-    /// `[Cout, K] x [K, n]` into `product`; `winograd(tile, input, batch, h, w, bias, output)`
+    /// `[Cout, K] x [K, n]` into `product`, overwriting all of it; `winograd(tile, input, batch, h, w, bias, output)`
     /// the whole Winograd convolution (which applies `inputAffine` itself). Checks, the
     /// algorithm choice, im2col, the bias and the layout back to `[B, Cout, Ho, Wo]` are
     /// shared by every precision.
@@ -198,13 +198,13 @@ extension Tensor {
                                     kernelHeight: kh, kernelWidth: kw, padding: padding)
         }
 
-        // [Cout, B * Ho * Wo]
-        var product = [Float](repeating: 0, count: cout * n)
-        columns.withUnsafeBufferPointer { cp in
-            product.withUnsafeMutableBufferPointer { pp in
-                guard let b = cp.baseAddress, let c = pp.baseAddress else { return }
+        // [Cout, B * Ho * Wo], every value written by the product.
+        let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
+            columns.withUnsafeBufferPointer { cp in
+                guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
                 direct(b, n, c)
             }
+            initialized = buffer.count
         }
 
         // Back to [B, Cout, Ho, Wo], adding the bias on the way.
@@ -222,10 +222,9 @@ extension Tensor {
                 }
             }
         } else {
-            out = [Float](repeating: 0, count: batch * cout * spatial)
-            product.withUnsafeBufferPointer { pp in
-                out.withUnsafeMutableBufferPointer { op in
-                    guard let src = pp.baseAddress, let dst = op.baseAddress else { return }
+            out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
+                product.withUnsafeBufferPointer { pp in
+                    guard let src = pp.baseAddress, let dst = buffer.baseAddress else { return }
                     let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                     Parallel.forEach(batch * cout, costPerItem: spatial) { item in
                         let bi = item / cout, c = item % cout
@@ -235,6 +234,7 @@ extension Tensor {
                         for i in 0..<spatial { to[i] = from[i] + b }
                     }
                 }
+                initialized = buffer.count
             }
         }
         return Tensor(shape: [batch, cout, ho, wo], scalars: out)
@@ -267,16 +267,18 @@ extension Tensor {
                                      _ run: (UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
                                              UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let (batch, h, w) = (shape[0], shape[2], shape[3])
-        var out = [Float](repeating: 0, count: batch * cout * h * w)
-        scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let input = ip.baseAddress, let output = op.baseAddress else { return }
+        // The output transform writes every value: zeroing the array first was a serial pass
+        // over it (a percent of a forward).
+        let out = [Float](unsafeUninitializedCapacity: batch * cout * h * w) { buffer, initialized in
+            scalars.withUnsafeBufferPointer { ip in
+                guard let input = ip.baseAddress, let output = buffer.baseAddress else { return }
                 if let bias {
                     bias.scalars.withUnsafeBufferPointer { run(input, batch, h, w, $0.baseAddress, output) }
                 } else {
                     run(input, batch, h, w, nil, output)
                 }
             }
+            initialized = buffer.count
         }
         return Tensor(shape: [batch, cout, h, w], scalars: out)
     }

@@ -193,7 +193,7 @@ enum Winograd {
         let tileCount = tile.tiles(batch: batch, height: height, width: width)
         let kernel = kernel.forProduct(columns: tileCount)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
-                 bias: bias, tile: tile, affine: affine, into: output) { e, v, ldv, m, ldm, tiles in
+                 bias: bias, tile: tile, affine: affine, transforms: kernel, into: output) { e, v, ldv, m, ldm, tiles in
             // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
             kernel.multiplyOnThisThread(m: outChannels, n: tiles, k: inChannels,
                                         a: su.base + e * inChannels, lda: stride, b: v, ldb: ldv, c: m, ldc: ldm)
@@ -203,10 +203,10 @@ enum Winograd {
     /// The convolution around its element products: `product(e, V_e, ldv, M_e, ldm, tiles)`
     /// computes M[:, e, :] `[Cout, tiles]` = U_e `[Cout, Cin]` x V[:, e, :] `[Cin, tiles]`
     /// (rows `ldv` and `ldm` apart) on the calling thread, in whatever precision the
-    /// weights are held.
+    /// weights are held; the F(4x4, 3x3) transforms run on the instruction set of `transforms`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile, affine: ChannelAffine? = nil,
-                         into output: UnsafeMutablePointer<Float>,
+                         transforms: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>,
                          product: @Sendable (Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         let tiles = tile.tiles(batch: batch, height: height, width: width)
         let elements = tile.elements
@@ -217,7 +217,8 @@ enum Winograd {
         case .f2x2:
             transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
         case .f4x4:
-            Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
+            Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine,
+                                     kernel: transforms, into: v)
         }
         // The elements are independent, so the cores take whole products (one hand-off for
         // all of them, no operand packed twice).
@@ -231,7 +232,7 @@ enum Winograd {
             transformOutput(m, batch: batch, channels: outChannels, height: height, width: width, bias: bias, into: output)
         case .f4x4:
             Winograd4.transformOutput(m, batch: batch, channels: outChannels, height: height, width: width,
-                                      bias: bias, into: output)
+                                      bias: bias, kernel: transforms, into: output)
         }
     }
 }
