@@ -54,11 +54,22 @@ typedef struct {
 } tile_kernel;
 typedef void (*widen_fn)(const uint16_t *, float *, long);
 
+// Where B is: row-major with rows `ldb` apart (`panel_stride` 0), or already cut into panels
+// of `ldb` columns, panel j's row p at b[j * panel_stride + p * ldb].
+typedef struct {
+    const float *b;
+    long ldb, panel_stride;
+} operand_b;
+
+static inline const float *b_row(operand_b b, long p, long j) {
+    return b.panel_stride ? b.b + (j / b.ldb) * b.panel_stride + p * b.ldb + j % b.ldb : b.b + p * b.ldb + j;
+}
+
 // The definition every kernel reproduces: each C value a chain of fused multiply-adds over
 // one k block from zero, the blocks' sums added in order. With `widen`, A holds half-precision
 // bit patterns, widened a row segment at a time (this is also the fallback when the blocked
 // loops get no memory).
-static void gemm_portable(long m, long n, long k, const void *a, long lda, widen_fn widen, const float *b, long ldb,
+static void gemm_portable(long m, long n, long k, const void *a, long lda, widen_fn widen, operand_b b,
                           float *c, long ldc) {
     float segment[KC];
     for (long p0 = 0; p0 < k; p0 += KC) {
@@ -69,7 +80,7 @@ static void gemm_portable(long m, long n, long k, const void *a, long lda, widen
             else row = (const float *)a + i * lda + p0;
             for (long j = 0; j < n; j++) {
                 float sum = 0.0f;
-                for (long p = 0; p < count; p++) sum = fmaf(row[p], b[(p0 + p) * ldb + j], sum);
+                for (long p = 0; p < count; p++) sum = fmaf(row[p], *b_row(b, p0 + p, j), sum);
                 c[i * ldc + j] = p0 == 0 ? sum : c[i * ldc + j] + sum;
             }
         }
@@ -112,20 +123,24 @@ static void pack_panel(long count, const float *b, long ldb, long width, long nr
 // The blocked loops around a micro-kernel of `mr` rows; 0 when they get no memory. With
 // `widen`, A holds half-precision bit patterns: each MC x KC block of it is widened into a
 // buffer that stays in L2 while its micro-tiles pass over every B panel, so A is read once,
-// two bytes a value, and never written out whole in Float32.
-static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_fn widen, const float *b, long ldb,
+// two bytes a value, and never written out whole in Float32. B already in the kernel's
+// panels is read in place.
+static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_fn widen, operand_b b,
                         float *c, long ldc, tile_kernel kernel) {
     long mr = kernel.mr, nr = kernel.nr;
     long panels = (n + nr - 1) / nr;
     long mc = 8 * mr;  // rows of A per pass over the B panels (MC x KC floats in L2)
-    float *packed = aligned_alloc(64, sizeof(float) * nr * KC * panels);
+    float *packed = b.panel_stride ? NULL : aligned_alloc(64, sizeof(float) * nr * KC * panels);
     float *block = widen ? aligned_alloc(64, sizeof(float) * mc * KC) : NULL;
-    if (!packed || (widen && !block)) { free(packed); free(block); return 0; }
+    if ((!b.panel_stride && !packed) || (widen && !block)) { free(packed); free(block); return 0; }
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
-        for (long j = 0; j < panels; j++) {
+        // Panel j of this k block, `nr` floats a row.
+        const float *panel_base = b.panel_stride ? b.b + p0 * nr : packed;
+        long panel_stride = b.panel_stride ? b.panel_stride : nr * KC;
+        for (long j = 0; packed && j < panels; j++) {
             long width = n - j * nr < nr ? n - j * nr : nr;
-            pack_panel(count, b + p0 * ldb + j * nr, ldb, width, nr, packed + j * nr * KC);
+            pack_panel(count, b.b + p0 * b.ldb + j * nr, b.ldb, width, nr, packed + j * nr * KC);
         }
         for (long i1 = 0; i1 < m; i1 += mc) {
             long i2 = i1 + mc < m ? i1 + mc : m;
@@ -142,8 +157,8 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
                 long width = n - j * nr < nr ? n - j * nr : nr;
                 for (long i0 = i1; i0 < i2; i0 += mr) {
                     long height = i2 - i0 < mr ? i2 - i0 : mr;
-                    kernel.micro(height, count, rows + (i0 - i1) * ld, ld, packed + j * nr * KC, c + i0 * ldc + j * nr, ldc,
-                                 width, p0 > 0);
+                    kernel.micro(height, count, rows + (i0 - i1) * ld, ld, panel_base + j * panel_stride,
+                                 c + i0 * ldc + j * nr, ldc, width, p0 > 0);
                 }
             }
         }
@@ -292,10 +307,10 @@ long nb_sgemm_panel_width(int kernel) {
     return 1;
 }
 
-// Both entry points: A Float32 (`half` 0) or half-precision bit patterns (`half` 1), on
+// Every entry point: A Float32 (`half` 0) or half-precision bit patterns (`half` 1), on
 // `kernel` when this CPU runs it, else on the portable definition.
-static void product(long m, long n, long k, const void *a, long lda, int half, const float *b, long ldb,
-                    float *c, long ldc, int kernel) {
+static void product(long m, long n, long k, const void *a, long lda, int half, operand_b b, float *c, long ldc,
+                    int kernel) {
     if (empty_product(m, n, k, c, ldc)) return;
 #ifdef NB_SIMD
     if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
@@ -303,20 +318,26 @@ static void product(long m, long n, long k, const void *a, long lda, int half, c
         tile_kernel tiles = kernel == NB_SGEMM_AVX512 ? (tile_kernel){micro_avx512, AVX512_MR, AVX512_NR}
                                                        : (tile_kernel){micro_avx2, AVX2_MR, AVX2_NR};
         widen_fn widen = !half ? NULL : __builtin_cpu_supports("f16c") ? widen_f16c : widen_portable;
-        if (!gemm_blocked(m, n, k, a, lda, widen, b, ldb, c, ldc, tiles)) gemm_portable(m, n, k, a, lda, widen, b, ldb, c, ldc);
+        if (!gemm_blocked(m, n, k, a, lda, widen, b, c, ldc, tiles)) gemm_portable(m, n, k, a, lda, widen, b, c, ldc);
         return;
     }
 #endif
     atomic_fetch_add_explicit(&runs[NB_SGEMM_PORTABLE], 1, memory_order_relaxed);
-    gemm_portable(m, n, k, a, lda, half ? widen_portable : NULL, b, ldb, c, ldc);
+    gemm_portable(m, n, k, a, lda, half ? widen_portable : NULL, b, c, ldc);
 }
 
 void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
                    float *c, long ldc, int kernel) {
-    product(m, n, k, a, lda, 1, b, ldb, c, ldc, kernel);
+    product(m, n, k, a, lda, 1, (operand_b){b, ldb, 0}, c, ldc, kernel);
 }
 
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel) {
-    product(m, n, k, a, lda, 0, b, ldb, c, ldc, kernel);
+    product(m, n, k, a, lda, 0, (operand_b){b, ldb, 0}, c, ldc, kernel);
+}
+
+void nb_sgemm_panels(long m, long n, long k, const float *a, long lda, const float *b, long panel_stride,
+                     float *c, long ldc, int kernel) {
+    long nr = nb_sgemm_panel_width(kernel);
+    product(m, n, k, a, lda, 0, (operand_b){b, nr, panel_stride > 0 ? panel_stride : nr * k}, c, ldc, kernel);
 }

@@ -42,6 +42,7 @@ static inline void columns_portable(const float *p, float c[6]) {
 #define NB(name) name##_portable
 #define LOAD(p) (*(p))
 #define STORE(p, v) (*(p) = (v))
+#define STREAM(p, v) STORE(p, v)
 #define SET1(x) (x)
 #define ADD(a, b) ((a) + (b))
 #define SUB(a, b) ((a) - (b))
@@ -54,8 +55,8 @@ static inline void columns_portable(const float *p, float c[6]) {
 #define ABS(x) fabsf(x)
 #define COPYSIGN(m, s) copysignf((m), (s))
 #define POW2(t) pow2_portable(t)
-#define COLUMNS(p, c) columns_portable((p), (c))
-#define INTERLEAVE(o, y0, y1, y2, y3) ((o)[0] = (y0), (o)[1] = (y1), (o)[2] = (y2), (o)[3] = (y3))
+#define COLUMNS(p, q, c) columns_portable((p), (c))
+#define INTERLEAVE(o, o2, y0, y1, y2, y3) ((o)[0] = (y0), (o)[1] = (y1), (o)[2] = (y2), (o)[3] = (y3))
 #include "kernels.inc"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -84,32 +85,34 @@ NB_AVX2 static inline __m256 pow2_avx2(__m256 t) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(bits, 23));
 }
 
-// Columns 0-3 of tiles 0-3 and 4-7 are a 4x4 transpose in each 128-bit half (tile i's four
-// values in half i / 4); columns 4 and 5 are columns 0 and 1 of the next tile, one lane on.
-NB_AVX2 static inline void columns_avx2(const float *p, __m256 c[6]) {
-    __m256 a = _mm256_loadu2_m128(p + 16, p), b = _mm256_loadu2_m128(p + 20, p + 4);
-    __m256 cc = _mm256_loadu2_m128(p + 24, p + 8), d = _mm256_loadu2_m128(p + 28, p + 12);
+// Columns 0-3 of the two runs' four tiles are a 4x4 transpose in each 128-bit half (tile i of
+// run p in the low half of the i-th vector, of run q in the high half); columns 4 and 5 are
+// columns 0 and 1 of the next tile.
+NB_AVX2 static inline void columns_avx2(const float *p, const float *q, __m256 c[6]) {
+    __m256 a = _mm256_loadu2_m128(q, p), b = _mm256_loadu2_m128(q + 4, p + 4);
+    __m256 cc = _mm256_loadu2_m128(q + 8, p + 8), d = _mm256_loadu2_m128(q + 12, p + 12);
+    __m256 e = _mm256_loadu2_m128(q + 16, p + 16);
     __m256 ab0 = _mm256_unpacklo_ps(a, b), cd0 = _mm256_unpacklo_ps(cc, d);
     __m256 ab2 = _mm256_unpackhi_ps(a, b), cd2 = _mm256_unpackhi_ps(cc, d);
+    __m256 bc0 = _mm256_unpacklo_ps(b, cc), de0 = _mm256_unpacklo_ps(d, e);
     c[0] = _mm256_shuffle_ps(ab0, cd0, _MM_SHUFFLE(1, 0, 1, 0));
     c[1] = _mm256_shuffle_ps(ab0, cd0, _MM_SHUFFLE(3, 2, 3, 2));
     c[2] = _mm256_shuffle_ps(ab2, cd2, _MM_SHUFFLE(1, 0, 1, 0));
     c[3] = _mm256_shuffle_ps(ab2, cd2, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256i next = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0);
-    c[4] = _mm256_blend_ps(_mm256_permutevar8x32_ps(c[0], next), _mm256_set1_ps(p[32]), 0x80);
-    c[5] = _mm256_blend_ps(_mm256_permutevar8x32_ps(c[1], next), _mm256_set1_ps(p[33]), 0x80);
+    c[4] = _mm256_shuffle_ps(bc0, de0, _MM_SHUFFLE(1, 0, 1, 0));
+    c[5] = _mm256_shuffle_ps(bc0, de0, _MM_SHUFFLE(3, 2, 3, 2));
 }
 
-// The inverse: the same 4x4 transposes put tiles i and i + 4 in the halves of one vector.
-NB_AVX2 static inline void interleave_avx2(float *o, __m256 y0, __m256 y1, __m256 y2, __m256 y3) {
+// The inverse: the same 4x4 transposes put tile i of each run in the halves of one vector.
+NB_AVX2 static inline void interleave_avx2(float *o, float *o2, __m256 y0, __m256 y1, __m256 y2, __m256 y3) {
     __m256 t0 = _mm256_unpacklo_ps(y0, y1), t1 = _mm256_unpacklo_ps(y2, y3);
     __m256 t2 = _mm256_unpackhi_ps(y0, y1), t3 = _mm256_unpackhi_ps(y2, y3);
     __m256 a = _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)), b = _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2));
     __m256 c = _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0)), d = _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2));
     _mm256_storeu_ps(o, _mm256_permute2f128_ps(a, b, 0x20));
     _mm256_storeu_ps(o + 8, _mm256_permute2f128_ps(c, d, 0x20));
-    _mm256_storeu_ps(o + 16, _mm256_permute2f128_ps(a, b, 0x31));
-    _mm256_storeu_ps(o + 24, _mm256_permute2f128_ps(c, d, 0x31));
+    _mm256_storeu_ps(o2, _mm256_permute2f128_ps(a, b, 0x31));
+    _mm256_storeu_ps(o2 + 8, _mm256_permute2f128_ps(c, d, 0x31));
 }
 
 #define V __m256
@@ -118,6 +121,9 @@ NB_AVX2 static inline void interleave_avx2(float *o, __m256 y0, __m256 y1, __m25
 #define NB(name) name##_avx2
 #define LOAD(p) _mm256_loadu_ps(p)
 #define STORE(p, v) _mm256_storeu_ps((p), (v))
+// Half a line: streamed halves of 36 rows at once would leave the write-combining buffers
+// flushing partial lines.
+#define STREAM(p, v) STORE(p, v)
 #define SET1(x) _mm256_set1_ps(x)
 #define ADD(a, b) _mm256_add_ps((a), (b))
 #define SUB(a, b) _mm256_sub_ps((a), (b))
@@ -130,8 +136,8 @@ NB_AVX2 static inline void interleave_avx2(float *o, __m256 y0, __m256 y1, __m25
 #define ABS(x) abs_avx2(x)
 #define COPYSIGN(m, s) copysign_avx2((m), (s))
 #define POW2(t) pow2_avx2(t)
-#define COLUMNS(p, c) columns_avx2((p), (c))
-#define INTERLEAVE(o, y0, y1, y2, y3) interleave_avx2((o), (y0), (y1), (y2), (y3))
+#define COLUMNS(p, q, c) columns_avx2((p), (q), (c))
+#define INTERLEAVE(o, o2, y0, y1, y2, y3) interleave_avx2((o), (o2), (y0), (y1), (y2), (y3))
 #include "kernels.inc"
 
 // ---- AVX-512F: sixteen lanes (bitwise operations on the integer view: AVX-512F has no
@@ -150,22 +156,23 @@ NB_AVX512 static inline __m512 pow2_avx512(__m512 t) {
     return _mm512_castsi512_ps(_mm512_slli_epi32(bits, 23));
 }
 
-// Column j of sixteen tiles: every fourth value from j, picked from the first two and the
-// last two of four vectors and joined; columns 4 and 5 are columns 0 and 1 of the next tile,
-// one lane on.
-NB_AVX512 static inline void columns_avx512(const float *p, __m512 c[6]) {
-    __m512 a = _mm512_loadu_ps(p), b = _mm512_loadu_ps(p + 16), cc = _mm512_loadu_ps(p + 32), d = _mm512_loadu_ps(p + 48);
+// Column j of the two runs' eight tiles: every fourth value from j of each run's first 32,
+// picked and joined; columns 4 and 5 likewise from four values on.
+NB_AVX512 static inline void columns_avx512(const float *p, const float *q, __m512 c[6]) {
     __m512i every4 = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28);
-    for (int j = 0; j < 4; j++) {
-        __m512i index = _mm512_add_epi32(every4, _mm512_set1_epi32(j));
-        c[j] = _mm512_mask_blend_ps(0xff00, _mm512_permutex2var_ps(a, index, b), _mm512_permutex2var_ps(cc, index, d));
+    for (int shift = 0; shift <= 4; shift += 4) {
+        __m512 a = _mm512_loadu_ps(p + shift), b = _mm512_loadu_ps(p + shift + 16);
+        __m512 cc = _mm512_loadu_ps(q + shift), d = _mm512_loadu_ps(q + shift + 16);
+        for (int j = 0; j < (shift ? 2 : 4); j++) {
+            __m512i index = _mm512_add_epi32(every4, _mm512_set1_epi32(j));
+            c[shift + j] = _mm512_mask_blend_ps(0xff00, _mm512_permutex2var_ps(a, index, b),
+                                                _mm512_permutex2var_ps(cc, index, d));
+        }
     }
-    c[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(p[64])), _mm512_castps_si512(c[0]), 1));
-    c[5] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(p[65])), _mm512_castps_si512(c[1]), 1));
 }
 
 // The inverse: y0 and y1 paired lane by lane, y2 and y3 likewise, then the pairs joined.
-NB_AVX512 static inline void interleave_avx512(float *o, __m512 y0, __m512 y1, __m512 y2, __m512 y3) {
+NB_AVX512 static inline void interleave_avx512(float *o, float *o2, __m512 y0, __m512 y1, __m512 y2, __m512 y3) {
     __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     __m512i first = _mm512_setr_epi32(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
@@ -174,8 +181,8 @@ NB_AVX512 static inline void interleave_avx512(float *o, __m512 y0, __m512 y1, _
     __m512 q01 = _mm512_permutex2var_ps(y0, high, y1), q23 = _mm512_permutex2var_ps(y2, high, y3);
     _mm512_storeu_ps(o, _mm512_permutex2var_ps(p01, first, p23));
     _mm512_storeu_ps(o + 16, _mm512_permutex2var_ps(p01, second, p23));
-    _mm512_storeu_ps(o + 32, _mm512_permutex2var_ps(q01, first, q23));
-    _mm512_storeu_ps(o + 48, _mm512_permutex2var_ps(q01, second, q23));
+    _mm512_storeu_ps(o2, _mm512_permutex2var_ps(q01, first, q23));
+    _mm512_storeu_ps(o2 + 16, _mm512_permutex2var_ps(q01, second, q23));
 }
 
 #define V __m512
@@ -184,6 +191,7 @@ NB_AVX512 static inline void interleave_avx512(float *o, __m512 y0, __m512 y1, _
 #define NB(name) name##_avx512
 #define LOAD(p) _mm512_loadu_ps(p)
 #define STORE(p, v) _mm512_storeu_ps((p), (v))
+#define STREAM(p, v) (((uintptr_t)(p) & 63) ? _mm512_storeu_ps((p), (v)) : _mm512_stream_ps((p), (v)))
 #define SET1(x) _mm512_set1_ps(x)
 #define ADD(a, b) _mm512_add_ps((a), (b))
 #define SUB(a, b) _mm512_sub_ps((a), (b))
@@ -196,8 +204,8 @@ NB_AVX512 static inline void interleave_avx512(float *o, __m512 y0, __m512 y1, _
 #define ABS(x) abs_avx512(x)
 #define COPYSIGN(m, s) copysign_avx512((m), (s))
 #define POW2(t) pow2_avx512(t)
-#define COLUMNS(p, c) columns_avx512((p), (c))
-#define INTERLEAVE(o, y0, y1, y2, y3) interleave_avx512((o), (y0), (y1), (y2), (y3))
+#define COLUMNS(p, q, c) columns_avx512((p), (q), (c))
+#define INTERLEAVE(o, o2, y0, y1, y2, y3) interleave_avx512((o), (o2), (y0), (y1), (y2), (y3))
 #include "kernels.inc"
 #else
 int nb_vector_supported(int kernel) { return kernel == NB_VECTOR_PORTABLE; }
@@ -259,18 +267,49 @@ void nb_affine_map(const float *src, long src_stride, float *dst, long dst_strid
         affine_row(chosen_kernel, src + i * src_stride, dst + i * dst_stride, width, mean, scale, shift, activation);
 }
 
-// ---- Winograd's F(4x4, 3x3) transforms: whole groups of lanes in place, a short group
-// through a copy. ----
+// ---- Winograd's F(4x4, 3x3) transforms. A vector takes two runs of up to LANES / 2 adjacent
+// tiles of one tile row (the portable kernel one tile), consecutive in the flat tile order:
+// a 32x32 image has rows of eight tiles, which as groups of sixteen would leave half of every
+// AVX-512 vector idle. Whole runs go in place, short ones through a copy. ----
 
 enum { WINOGRAD4_ELEMENTS = 36, WIDEST = 16 };
 
-typedef void (*winograd4_input_fn)(const float *, long, float *, long);
-typedef void (*winograd4_output_fn)(const float *, long, float, float *, long);
+typedef void (*winograd4_input_fn)(const float *, const float *, long, float *, long, int);
+typedef void (*winograd4_output_fn)(const float *, long, float, float *, float *, long);
 
-long nb_winograd4_row_floats(long tiles_x) { return 4 * ((tiles_x + WIDEST - 1) / WIDEST * WIDEST) + 2; }
+// A run: `count` tiles from tile (image, ty, tx), flat index t.
+typedef struct {
+    long image, ty, tx, t, count;
+} run;
 
-void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tiles_x, float *out, long ldo, int kernel) {
-    if (tiles_y <= 0 || tiles_x <= 0) return;
+// The run of at most `half` tiles at flat tile t (of `tiles`), within its tile row.
+static run run_at(long t, long tiles, long tiles_y, long tiles_x, long half) {
+    run r = {0, 0, 0, t, 0};
+    if (t >= tiles) return r;
+    r.image = t / (tiles_y * tiles_x), r.ty = (t / tiles_x) % tiles_y, r.tx = t % tiles_x;
+    r.count = tiles_x - r.tx < half ? tiles_x - r.tx : half;
+    if (tiles - t < r.count) r.count = tiles - t;
+    return r;
+}
+
+// `count` values from lane `lane` of each element's row in `spill` (rows `lanes` apart) to the
+// operand's tiles from t, a stretch per panel.
+static void scatter_tiles(const float *spill, long lanes, long lane, long count, long t, float *out, long ldo, long panel,
+                          long panel_stride) {
+    for (long i = 0; i < count;) {
+        long u = t + i, stretch = count - i < panel - u % panel ? count - i : panel - u % panel;
+        float *to = out + (u / panel) * panel_stride + u % panel;
+        for (long e = 0; e < WINOGRAD4_ELEMENTS; e++) memcpy(to + e * ldo, spill + e * lanes + lane + i, sizeof(float) * stretch);
+        i += stretch;
+    }
+}
+
+long nb_winograd4_row_floats(long tiles_x) { return 4 * ((tiles_x + WIDEST / 2 - 1) / (WIDEST / 2) * (WIDEST / 2)) + 4; }
+
+void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tiles_x, long first_tile, float *out,
+                        long ldo, long panel, long panel_stride, int stream, int kernel) {
+    long tiles = tiles_y * tiles_x;
+    if (tiles <= 0 || panel <= 0) return;
     winograd4_input_fn transform = winograd4_input_portable;
     long lanes = 1;
     switch (chosen(kernel)) {
@@ -280,25 +319,42 @@ void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tile
 #endif
     default: break;
     }
+    long half = lanes > 1 ? lanes / 2 : 1;
     float spill[WINOGRAD4_ELEMENTS * WIDEST];
-    for (long ty = 0; ty < tiles_y; ty++) {
-        const float *row = plane + 4 * ty * stride;
-        float *first = out + ty * tiles_x;
-        for (long tx = 0; tx < tiles_x; tx += lanes) {
-            long count = tiles_x - tx < lanes ? tiles_x - tx : lanes;
-            if (count == lanes) {
-                transform(row + 4 * tx, stride, first + tx, ldo);
-                continue;
-            }
-            transform(row + 4 * tx, stride, spill, lanes);
-            for (long e = 0; e < WINOGRAD4_ELEMENTS; e++) memcpy(first + tx + e * ldo, spill + e * lanes, sizeof(float) * count);
+    for (long t = 0; t < tiles;) {
+        run a = run_at(t, tiles, tiles_y, tiles_x, half);
+        run b = lanes > 1 ? run_at(t + a.count, tiles, tiles_y, tiles_x, half) : (run){0, 0, 0, t + a.count, 0};
+        const float *p = plane + 4 * a.ty * stride + 4 * a.tx;
+        const float *q = b.count ? plane + 4 * b.ty * stride + 4 * b.tx : p;
+        long first = first_tile + t;
+        if (a.count + b.count == lanes && first % panel + lanes <= panel) {
+            transform(p, q, stride, out + (first / panel) * panel_stride + first % panel, ldo, stream);
+        } else {
+            transform(p, q, stride, spill, lanes, 0);
+            scatter_tiles(spill, lanes, 0, a.count, first, out, ldo, panel, panel_stride);
+            scatter_tiles(spill, lanes, half, b.count, first + a.count, out, ldo, panel, panel_stride);
         }
+        t += a.count + b.count;
     }
+#ifdef NB_SIMD
+    // Streamed stores are weakly ordered: all of them before whatever tells another thread
+    // that the operand is ready.
+    if (stream) _mm_sfence();
+#endif
+}
+
+// A run's outputs from `block` (four rows `ldb` apart, 4 values a tile) into its plane, clipped.
+static void place_run(run r, const float *block, long ldb, float *out, long height, long width, long image_stride) {
+    if (r.count == 0) return;
+    long x0 = 4 * r.tx, columns = 4 * r.count < width - x0 ? 4 * r.count : width - x0;
+    long rows = height - 4 * r.ty < 4 ? height - 4 * r.ty : 4;
+    float *plane = out + r.image * image_stride;
+    for (long i = 0; i < rows; i++) memcpy(plane + (4 * r.ty + i) * width + x0, block + i * ldb, sizeof(float) * columns);
 }
 
 void nb_winograd4_output(const float *m, long ldm, long batch, long tiles_y, long tiles_x, float bias, float *out,
                          long height, long width, long image_stride, int kernel) {
-    long per_image = tiles_y * tiles_x, tiles = batch * per_image;
+    long tiles = batch * tiles_y * tiles_x;
     if (tiles <= 0) return;
     winograd4_output_fn transform = winograd4_output_portable;
     long lanes = 1;
@@ -309,35 +365,34 @@ void nb_winograd4_output(const float *m, long ldm, long batch, long tiles_y, lon
 #endif
     default: break;
     }
+    long half = lanes > 1 ? lanes / 2 : 1;
     float gathered[WINOGRAD4_ELEMENTS * WIDEST] = {0};
-    float block[4 * 4 * WIDEST];  // four rows of a group's outputs, tile i at columns 4 i ..< 4 i + 4
-    // Tiles go a group at a time in their flat order (image, tile row, tile column), across tile
-    // rows and images: a 16x16 image has rows of four tiles, which as groups of their own would
-    // leave most of every vector idle.
-    for (long t0 = 0; t0 < tiles; t0 += lanes) {
-        long count = tiles - t0 < lanes ? tiles - t0 : lanes;
-        long image = t0 / per_image, ty = (t0 % per_image) / tiles_x, tx = t0 % tiles_x;
-        if (count == lanes && tx + lanes <= tiles_x && 4 * (tx + lanes) <= width && 4 * ty + 4 <= height) {
-            // A whole group inside one tile row of the image: straight into the plane.
-            transform(m + t0, ldm, bias, out + image * image_stride + 4 * ty * width + 4 * tx, width);
-            continue;
+    float block[4 * 4 * WIDEST];  // four rows of a vector's outputs, lane l's tile at columns 4 l ..< 4 l + 4
+    for (long t = 0; t < tiles;) {
+        run a = run_at(t, tiles, tiles_y, tiles_x, half);
+        run b = lanes > 1 ? run_at(t + a.count, tiles, tiles_y, tiles_x, half) : (run){0, 0, 0, t + a.count, 0};
+        const float *source = m + t;
+        long ld = ldm;
+        if (a.count + b.count < lanes) {
+            // Lanes [0, a) from tile t, [half, half + b) from the tile after a's last.
+            for (long e = 0; e < WINOGRAD4_ELEMENTS; e++) {
+                memcpy(gathered + e * lanes, m + e * ldm + t, sizeof(float) * a.count);
+                memcpy(gathered + e * lanes + half, m + e * ldm + t + a.count, sizeof(float) * b.count);
+            }
+            source = gathered, ld = lanes;
         }
-        if (count == lanes) {
-            transform(m + t0, ldm, bias, block, 4 * lanes);
+        // Whole runs inside the image go straight to their planes.
+        int inside_a = a.count == half && 4 * (a.tx + half) <= width && 4 * a.ty + 4 <= height;
+        int inside_b = lanes == 1 || (b.count == half && 4 * (b.tx + half) <= width && 4 * b.ty + 4 <= height);
+        if (inside_a && inside_b) {
+            float *o = out + a.image * image_stride + 4 * a.ty * width + 4 * a.tx;
+            float *o2 = lanes == 1 ? o : out + b.image * image_stride + 4 * b.ty * width + 4 * b.tx;
+            transform(source, ld, bias, o, o2, width);
         } else {
-            for (long e = 0; e < WINOGRAD4_ELEMENTS; e++) memcpy(gathered + e * lanes, m + e * ldm + t0, sizeof(float) * count);
-            transform(gathered, lanes, bias, block, 4 * lanes);
+            transform(source, ld, bias, block, block + 4 * half, 4 * lanes);
+            place_run(a, block, 4 * lanes, out, height, width, image_stride);
+            place_run(b, block + 4 * half, 4 * lanes, out, height, width, image_stride);
         }
-        for (long i = 0; i < count;) {
-            long t = t0 + i, image = t / per_image, ty = (t % per_image) / tiles_x, tx = t % tiles_x;
-            // The rest of this tile row within the group, a row of outputs at a time.
-            long run = count - i < tiles_x - tx ? count - i : tiles_x - tx;
-            long x0 = 4 * tx, columns = 4 * run < width - x0 ? 4 * run : width - x0;
-            long rows = height - 4 * ty < 4 ? height - 4 * ty : 4;
-            float *plane = out + image * image_stride;
-            for (long r = 0; r < rows; r++)
-                memcpy(plane + (4 * ty + r) * width + x0, block + r * 4 * lanes + 4 * i, sizeof(float) * columns);
-            i += run;
-        }
+        t += a.count + b.count;
     }
 }

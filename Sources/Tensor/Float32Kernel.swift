@@ -99,6 +99,20 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         nb_sgemm(m, n, k, a, lda, b, ldb, c, ldc, code)
     }
 
+    /// The same with B already in this kernel's column panels (`panelWidth` columns each, 64-byte
+    /// aligned; columns `[j w, j w + w)` of row p at `panels[j * panelStride + p * w]`), read
+    /// in place. OpenBLAS, which takes only row-major operands, reads a row-major copy.
+    public func multiplyOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                     panels b: UnsafePointer<Float>, panelStride: Int,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard let code else {
+            // Panels one column wide: B^T, row j at j * panelStride.
+            let rows = (0..<(k * n)).map { b[($0 % n) * panelStride + $0 / n] }
+            return multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: rows, ldb: n, c: c, ldc: ldc)
+        }
+        nb_sgemm_panels(m, n, k, a, lda, b, panelStride, c, ldc, code)
+    }
+
     /// The same with A held as IEEE half-precision bit patterns (a half-precision layer's
     /// weights): noisebook's kernels widen A a block at a time inside their loops, bit for bit
     /// the product of the widened A; OpenBLAS, which reads only Float32, multiplies a widened copy.

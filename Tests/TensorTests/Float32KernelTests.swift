@@ -97,6 +97,35 @@ final class Float32KernelTests: XCTestCase {
         }
     }
 
+    /// B already in each kernel's column panels (Winograd's transformed input) gives bit for bit
+    /// the row-major product; the padding columns past n, NaN here, reach no output.
+    func testPanelledOperandGivesTheRowMajorProductBitForBit() {
+        var random = SeededRandom(seed: 35)
+        let (m, n, k) = (29, 70, 300)
+        let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
+        for kernel in kernels {
+            let width = kernel.panelWidth, panels = (n + width - 1) / width
+            let panelStride = (k * width + 15) / 16 * 16 + 16
+            let count = panels * panelStride
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
+            defer { raw.deallocate() }
+            let packed = raw.bindMemory(to: Float.self, capacity: count)
+            packed.initialize(repeating: .nan, count: count)
+            for p in 0..<k {
+                for j in 0..<n { packed[(j / width) * panelStride + p * width + j % width] = b[p * (n + 5) + j] }
+            }
+            var c = [Float](repeating: .nan, count: m * (n + 2))
+            a.withUnsafeBufferPointer { ap in c.withUnsafeMutableBufferPointer { cp in
+                kernel.multiplyOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: k + 3, panels: packed,
+                                            panelStride: panelStride, c: cp.baseAddress!, ldc: n + 2)
+            } }
+            let values = (0..<(m * n)).map { c[($0 / n) * (n + 2) + $0 % n] }
+            XCTAssertEqual(values, product(kernel, m: m, n: n, k: k, a: a, b: b), "\(kernel)")
+            XCTAssertTrue((0..<m).allSatisfy { i in c[i * (n + 2) + n].isNaN && c[i * (n + 2) + n + 1].isNaN },
+                          "\(kernel) wrote outside C")
+        }
+    }
+
     /// Split over the cores (by rows and by columns), each value is summed as on one thread.
     func testSplittingOverTheCoresChangesNoValue() {
         var random = SeededRandom(seed: 35)

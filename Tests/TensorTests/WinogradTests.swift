@@ -151,14 +151,20 @@ final class WinogradTests: XCTestCase {
 
     /// F(4x4, 3x3)'s input and output transforms (CVector's) on each instruction set this CPU
     /// runs: against B^T d B and A^T M A + bias in Double, bit for bit the portable kernel, and
-    /// proven to run. 21 x 38 gives rows of 10 tiles (a partial group for 8 and 16 lanes), a
-    /// last tile row and column that overhang the image, and groups of output tiles that cross
-    /// tile rows and images.
+    /// proven to run; the input whole, in column panels of 16 tiles (as the kernels' products
+    /// read it), and in panels stored past the caches. 21 x 38 gives rows of 10 tiles (short runs
+    /// for 8 and 16 lanes, vectors across tile rows and images, panels that cut a vector) and a
+    /// last tile row and column that overhang the image; 20 x 64 gives whole vectors only,
+    /// stored in place (aligned, so streamed where AVX-512 runs).
     func testF4TransformsOfEveryKernelMatchTheDefinitionAndThePortableKernelBitForBit() {
+        checkF4Transforms(batch: 2, channels: 3, height: 21, width: 38)
+        checkF4Transforms(batch: 1, channels: 2, height: 20, width: 64)
+    }
+
+    private func checkF4Transforms(batch: Int, channels: Int, height: Int, width: Int, line: UInt = #line) {
         let bt: [[Double]] = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
                               [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
         let at: [[Double]] = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
-        let (batch, channels, height, width) = (2, 3, 21, 38)
         let (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
         let tiles = batch * tilesY * tilesX
         var random = SeededRandom(seed: 44)
@@ -183,7 +189,7 @@ final class WinogradTests: XCTestCase {
                         for r in 0..<6 {
                             for j in 0..<6 { sum += bt[a][r] * pixel(b, c, 4 * ty - 1 + r, 4 * tx - 1 + j) * bt[e][j] }
                         }
-                        expectedV[(c * 36 + 6 * a + e) * tiles + t] = sum
+                        expectedV[((6 * a + e) * channels + c) * tiles + t] = sum
                     }
                 }
                 for r in 0..<4 where 4 * ty + r < height {
@@ -199,33 +205,52 @@ final class WinogradTests: XCTestCase {
         }
 
         var results: [Float32Kernel: ([Float], [Float])] = [:]
+        let panels = WinogradInputLayout(channels: channels, tiles: tiles, panel: 16)
+        let runs = [(WinogradInputLayout.whole(channels: channels, tiles: tiles), Int.max), (panels, Int.max), (panels, 0)]
         for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
             let before = kernel.vectorRuns
-            // One sentinel past each output: nothing may be written beyond its end.
-            var v = [Float](repeating: .nan, count: channels * 36 * tiles + 1)
+            let transforms = runs.map { layout, streamingBytes in
+                // 64-byte aligned, as the convolution allocates it, and one sentinel past the end:
+                // nothing may be written beyond it.
+                let count = layout.count(elements: 36)
+                let raw = UnsafeMutableRawPointer.allocate(byteCount: (count + 1) * 4, alignment: 64)
+                defer { raw.deallocate() }
+                let out = raw.bindMemory(to: Float.self, capacity: count + 1)
+                out.initialize(repeating: .nan, count: count + 1)
+                x.withUnsafeBufferPointer { xp in
+                    Winograd4.transformInput(xp.baseAddress!, batch: batch, channels: channels, height: height, width: width,
+                                             kernel: kernel, layout: layout, streamingBytes: streamingBytes, into: out)
+                }
+                XCTAssertTrue(out[count].isNaN, "\(kernel) wrote past the input transform's end", line: line)
+                // Read back in the whole order, element by element, channel by channel.
+                return (0..<(36 * channels * tiles)).map { i in
+                    let (row, t) = (i / tiles, i % tiles)
+                    return out[(row / channels) * layout.elementStride + (t / layout.panel) * layout.panelStride
+                               + layout.channelOffset(row % channels) + t % layout.panel]
+                }
+            }
+            let v = transforms[0]
+            XCTAssertEqual(transforms[1], v, "\(kernel): in panels, the same values", line: line)
+            XCTAssertEqual(transforms[2], v, "\(kernel): streamed, the same values", line: line)
             var y = [Float](repeating: .nan, count: batch * channels * height * width + 1)
-            x.withUnsafeBufferPointer { xp in v.withUnsafeMutableBufferPointer { vp in
-                Winograd4.transformInput(xp.baseAddress!, batch: batch, channels: channels, height: height, width: width,
-                                         kernel: kernel, into: vp.baseAddress!)
-            } }
             m.withUnsafeBufferPointer { mp in bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
                 Winograd4.transformOutput(mp.baseAddress!, batch: batch, channels: channels, height: height, width: width,
                                           bias: bp.baseAddress!, kernel: kernel, into: yp.baseAddress!)
             } } }
-            XCTAssertGreaterThan(kernel.vectorRuns, before, "\(kernel)'s own code ran")
-            XCTAssertTrue(v.removeLast().isNaN && y.removeLast().isNaN, "\(kernel) wrote past an output's end")
+            XCTAssertGreaterThan(kernel.vectorRuns, before, "\(kernel)'s own code ran", line: line)
+            XCTAssertTrue(y.removeLast().isNaN, "\(kernel) wrote past the output transform's end", line: line)
             // Measured: 1.3e-7 (input) and 7.5e-8 (output) of the largest value, about one ulp
             // of it; 1e-6 allows eight, and a tile or lane out of place is off by order one.
             for (name, got, expected) in [("input", v, expectedV), ("output", y, expectedY)] {
                 let largest = expected.map(abs).max() ?? 1
                 let worst = zip(got, expected).map { abs(Double($0) - $1) }.max() ?? .nan
-                XCTAssertLessThan(worst / largest, 1e-6, "\(kernel) \(name): error \(worst) of largest \(largest)")
+                XCTAssertLessThan(worst / largest, 1e-6, "\(kernel) \(name): error \(worst) of largest \(largest)", line: line)
             }
             results[kernel] = (v, y)
         }
         for (kernel, result) in results where kernel != .portable {
-            XCTAssertEqual(result.0, results[.portable]?.0, "\(kernel) input transform")
-            XCTAssertEqual(result.1, results[.portable]?.1, "\(kernel) output transform")
+            XCTAssertEqual(result.0, results[.portable]?.0, "\(kernel) input transform", line: line)
+            XCTAssertEqual(result.1, results[.portable]?.1, "\(kernel) output transform", line: line)
         }
     }
 }

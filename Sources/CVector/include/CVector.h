@@ -54,9 +54,14 @@ long nb_winograd4_row_floats(long tiles_x);
 
 /// Winograd F(4x4, 3x3)'s input transform V = B^T d B of every tile of one zero-padded plane:
 /// tile (ty, tx) reads the 6x6 values from plane[4 ty * stride + 4 tx] (rows `stride` apart,
-/// 4 tiles_y + 2 rows of at least nb_winograd4_row_floats(tiles_x) values), and element e of its
-/// transform (6 down + across) goes to out[e * ldo + ty * tiles_x + tx].
-void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tiles_x, float *out, long ldo, int kernel);
+/// 4 tiles_y + 2 rows of at least nb_winograd4_row_floats(tiles_x) values). It is tile
+/// t = first_tile + ty * tiles_x + tx of the product operand, and element e of its transform
+/// (6 down + across) goes to out[e * ldo + (t / panel) * panel_stride + t % panel]: tiles in
+/// column panels of `panel` (CSGEMM's packed layout), or with `panel` at least the last t + 1,
+/// in one row. With `stream` 1, whole aligned lines are stored past the caches (AVX-512):
+/// for an operand too large to stay in them, which a store would first read from memory.
+void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tiles_x, long first_tile, float *out,
+                        long ldo, long panel, long panel_stride, int stream, int kernel);
 
 /// Winograd F(4x4, 3x3)'s output transform Y = A^T M A + bias of one channel: element e of tile
 /// t (flat over image, tile row, tile column) at m[e * ldm + t]; tile (image, ty, tx)'s outputs

@@ -45,7 +45,7 @@ enum Winograd {
         }
     }
 
-    /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[C, 16, tiles]`,
+    /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[16, C, tiles]`,
     /// tiles ordered (b, ty, tx); positions outside the image are the zero padding. With
     /// `affine`, the input is read through it (a group norm's map: the padding stays zero).
     ///
@@ -56,7 +56,7 @@ enum Winograd {
                                affine: ChannelAffine? = nil, into v: UnsafeMutablePointer<Float>) {
         let (tilesY, tilesX) = ((height + 1) / 2, (width + 1) / 2)
         let tiles = batch * tilesY * tilesX
-        let k = tiles
+        let k = channels * tiles
         // Padded plane: one zero row/column before, enough after for the last 16-wide load.
         let (paddedHeight, paddedWidth) = (2 * tilesY + 2, 2 * tilesX + 18)
         let s = SharedPointer(base: input), d = SharedMutablePointer(base: v)
@@ -70,7 +70,7 @@ enum Winograd {
                                             from: s.base + (b * channels + c) * height * width,
                                             height: height, width: width,
                                             to: padded + paddedWidth + 1, destinationStride: paddedWidth)
-                    let first = d.base + c * 16 * tiles + b * tilesY * tilesX
+                    let first = d.base + c * tiles + b * tilesY * tilesX
                     for ty in 0..<tilesY {
                         let row = padded + 2 * ty * paddedWidth
                         var tx = 0
@@ -192,40 +192,55 @@ enum Winograd {
         let su = SharedPointer(base: u), stride = tile.rowStride(inChannels: inChannels)
         let tileCount = tile.tiles(batch: batch, height: height, width: width)
         let kernel = kernel.forProduct(columns: tileCount)
+        // F(4x4, 3x3)'s transform writes V in the kernel's own panels, which it then reads in place.
+        let layout = tile == .f4x4 ? WinogradInputLayout.forKernel(kernel, channels: inChannels, tiles: tileCount)
+                                   : .whole(channels: inChannels, tiles: tileCount)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
-                 bias: bias, tile: tile, affine: affine, transforms: kernel, into: output) { e, v, ldv, m, ldm, tiles in
+                 bias: bias, tile: tile, affine: affine, transforms: kernel, layout: layout, into: output) { e, v, m, ldm in
             // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
-            kernel.multiplyOnThisThread(m: outChannels, n: tiles, k: inChannels,
-                                        a: su.base + e * inChannels, lda: stride, b: v, ldb: ldv, c: m, ldc: ldm)
+            if layout.isPanelled {
+                kernel.multiplyOnThisThread(m: outChannels, n: tileCount, k: inChannels, a: su.base + e * inChannels, lda: stride,
+                                            panels: v, panelStride: layout.panelStride, c: m, ldc: ldm)
+            } else {
+                kernel.multiplyOnThisThread(m: outChannels, n: tileCount, k: inChannels,
+                                            a: su.base + e * inChannels, lda: stride, b: v, ldb: tileCount, c: m, ldc: ldm)
+            }
         }
     }
 
-    /// The convolution around its element products: `product(e, V_e, ldv, M_e, ldm, tiles)`
-    /// computes M[:, e, :] `[Cout, tiles]` = U_e `[Cout, Cin]` x V[:, e, :] `[Cin, tiles]`
-    /// (rows `ldv` and `ldm` apart) on the calling thread, in whatever precision the
-    /// weights are held; the F(4x4, 3x3) transforms run on the instruction set of `transforms`.
+    /// The convolution around its element products: `product(e, V_e, M_e, ldm)` computes
+    /// M[:, e, :] `[Cout, tiles]` (rows `ldm` apart) = U_e `[Cout, Cin]` x V_e `[Cin, tiles]`
+    /// (laid out as `layout` says; whole unless given) on the calling thread, in whatever
+    /// precision the weights are held; the F(4x4, 3x3) transforms run on the instruction set of
+    /// `transforms`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile, affine: ChannelAffine? = nil,
-                         transforms: Float32Kernel = .current, into output: UnsafeMutablePointer<Float>,
-                         product: @Sendable (Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+                         transforms: Float32Kernel = .current, layout: WinogradInputLayout? = nil,
+                         into output: UnsafeMutablePointer<Float>,
+                         product: @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
         let tiles = tile.tiles(batch: batch, height: height, width: width)
         let elements = tile.elements
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: elements * inChannels * tiles)
+        let layout = layout ?? .whole(channels: inChannels, tiles: tiles)
+        // 64-byte aligned: the kernels load whole panel rows aligned.
+        let v = UnsafeMutableRawPointer.allocate(byteCount: layout.count(elements: elements) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: layout.count(elements: elements))
         let m = UnsafeMutablePointer<Float>.allocate(capacity: elements * outChannels * tiles)
         defer { v.deallocate(); m.deallocate() }
         switch tile {
         case .f2x2:
+            precondition(!layout.isPanelled, "F(2x2, 3x3) writes its operands whole")
             transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
         case .f4x4:
+            layout.zeroPadding(v, elements: elements)
             Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine,
-                                     kernel: transforms, into: v)
+                                     kernel: transforms, layout: layout, into: v)
         }
         // The elements are independent, so the cores take whole products (one hand-off for
         // all of them, no operand packed twice).
         let sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
         BLASRuntime.singleThreaded()
         Parallel.perform(iterations: elements) { e in
-            product(e, sv.base + e * tiles, elements * tiles, sm.base + e * tiles, elements * tiles, tiles)
+            product(e, sv.base + e * layout.elementStride, sm.base + e * tiles, elements * tiles)
         }
         switch tile {
         case .f2x2:

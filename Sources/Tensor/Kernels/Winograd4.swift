@@ -16,6 +16,13 @@ enum Winograd4 {
     /// Elements of a transformed tile (6 x 6).
     static let elements = 36
 
+    /// Transformed inputs of at least this many bytes are stored past the caches (where the
+    /// instruction set allows). Larger than a core's L2, the operand is not read back from it,
+    /// and an ordinary store first reads every line it fills: those stores took 60% of the
+    /// transform (perf, IF-I-M at 64x64, 9 MB), and streaming them cut it by three quarters
+    /// while the products that read the operand took no longer.
+    static let streamingBytes = 1 << 20
+
     /// G applied to a column of three, in Double:
     /// G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1].
     @inline(__always)
@@ -50,20 +57,24 @@ enum Winograd4 {
         }
     }
 
-    /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[C, 36, tiles]`,
-    /// tiles ordered (b, ty, tx); positions outside the image are the zero padding. With
-    /// `affine`, the input is read through it (the padding stays zero). CVector transforms
-    /// each padded plane, a vector of adjacent tiles at a time.
+    /// V = B^T d B for every channel and tile: `input` `[B, C, H, W]` -> `[36, C, tiles]` laid
+    /// out as `layout` says (whole unless given), tiles ordered (b, ty, tx); positions outside
+    /// the image are the zero padding. With `affine`, the input is read through it (the padding
+    /// stays zero). CVector transforms each padded plane, a vector of adjacent tiles at a time,
+    /// storing past the caches from `streamingBytes` of output.
     static func transformInput(_ input: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
                                affine: ChannelAffine? = nil, kernel: Float32Kernel = .current,
+                               layout: WinogradInputLayout? = nil, streamingBytes: Int = Winograd4.streamingBytes,
                                into v: UnsafeMutablePointer<Float>) {
         let (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
         let tiles = batch * tilesY * tilesX
+        let layout = layout ?? .whole(channels: channels, tiles: tiles)
         // Padded plane: one zero row and column before the image, zeros after it to the last
         // tile's reach and the widest kernel's.
         let (paddedHeight, paddedWidth) = (4 * tilesY + 2, nb_winograd4_row_floats(tilesX))
         let s = SharedPointer(base: input), d = SharedMutablePointer(base: v)
         let code = kernel.vectorCode
+        let stream: Int32 = layout.count(elements: elements) * MemoryLayout<Float>.size >= streamingBytes ? 1 : 0
         Parallel.forEachChunk(channels, minimumPerChunk: Swift.max(1, 16_384 / Swift.max(tiles * 100, 1))) { range in
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedHeight * paddedWidth)
             defer { padded.deallocate() }
@@ -74,8 +85,9 @@ enum Winograd4 {
                                             from: s.base + (b * channels + c) * height * width,
                                             height: height, width: width,
                                             to: padded + paddedWidth + 1, destinationStride: paddedWidth, kernel: kernel)
-                    nb_winograd4_input(padded, paddedWidth, tilesY, tilesX,
-                                       d.base + c * elements * tiles + b * tilesY * tilesX, tiles, code)
+                    nb_winograd4_input(padded, paddedWidth, tilesY, tilesX, b * tilesY * tilesX,
+                                       d.base + layout.channelOffset(c), layout.elementStride, layout.panel,
+                                       layout.panelStride, stream, code)
                 }
             }
         }
