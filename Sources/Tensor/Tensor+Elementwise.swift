@@ -24,7 +24,12 @@ extension Tensor {
             var out = a.scalars
             b.scalars.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { op_ in
-                    for i in 0..<op_.count { op_[i] = op(op_[i], bp[i]) }
+                    guard let x = op_.baseAddress, let y = bp.baseAddress else { return }
+                    // Across the cores when large (a UNet's residual sums).
+                    let sx = SharedMutablePointer(base: x), sy = SharedPointer(base: y)
+                    Parallel.forEachChunk(op_.count) { range in
+                        for i in range { sx.base[i] = op(sx.base[i], sy.base[i]) }
+                    }
                 }
             }
             return Tensor(shape: a.shape, scalars: out)

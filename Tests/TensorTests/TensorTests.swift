@@ -52,6 +52,26 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try Tensor.stack([a, b]).slice(1), b)
     }
 
+    /// Large enough to be split across the cores: every value where its definition puts it.
+    func testLargeConcatenationAndSumsMatchTheirDefinitions() throws {
+        var random = SeededRandom(seed: 45)
+        let a = random.normal(shape: [2, 3, 40, 100]), b = random.normal(shape: [2, 5, 40, 100])
+        let c = try Tensor.concatenate([a, b], axis: 1)
+        XCTAssertEqual(c.shape, [2, 8, 40, 100])
+        let plane = 40 * 100
+        for i in 0..<2 {
+            for channel in 0..<8 {
+                let source = channel < 3 ? a.scalars[((i * 3 + channel) * plane)...].prefix(plane)
+                                         : b.scalars[((i * 5 + channel - 3) * plane)...].prefix(plane)
+                XCTAssertEqual(Array(c.scalars[((i * 8 + channel) * plane)...].prefix(plane)), Array(source),
+                               "item \(i) channel \(channel)")
+            }
+        }
+        let twice = try b.multiplying(Tensor(shape: [], scalars: [2]))
+        XCTAssertEqual(try b.adding(twice).scalars, zip(b.scalars, twice.scalars).map { $0 + $1 })
+        XCTAssertEqual(try c.subtracting(c.map { $0 * 0.5 }).scalars, c.scalars.map { $0 - $0 * 0.5 })
+    }
+
     func testSeededNormalsAreReproducibleAndStandard() {
         var r1 = SeededRandom(seed: 42), r2 = SeededRandom(seed: 42), r3 = SeededRandom(seed: 43)
         let a = r1.normal(shape: [100_000]), b = r2.normal(shape: [100_000]), c = r3.normal(shape: [100_000])

@@ -231,7 +231,6 @@ enum Winograd {
             precondition(!layout.isPanelled, "F(2x2, 3x3) writes its operands whole")
             transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine, into: v)
         case .f4x4:
-            layout.zeroPadding(v, elements: elements)
             Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine,
                                      kernel: transforms, layout: layout, into: v)
         }

@@ -79,6 +79,7 @@ enum Winograd4 {
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedHeight * paddedWidth)
             defer { padded.deallocate() }
             padded.initialize(repeating: 0, count: paddedHeight * paddedWidth)
+            layout.zeroPadding(d.base, elements: elements, channels: range)
             for c in range {
                 for b in 0..<batch {
                     ChannelAffine.copyPlane(affine, plane: b * channels + c,

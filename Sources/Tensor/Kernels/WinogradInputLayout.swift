@@ -40,14 +40,15 @@ struct WinogradInputLayout: Equatable {
     /// Offset of channel `c`'s row within an element's first panel.
     func channelOffset(_ c: Int) -> Int { c * panel }
 
-    /// Zeros in the last panel's columns past `tiles`, which the kernels read and never use
-    /// (garbage there could hold values that slow the arithmetic, such as subnormals).
-    func zeroPadding(_ v: UnsafeMutablePointer<Float>, elements: Int) {
+    /// Zeros in the last panel's columns past `tiles` for channels `range`, which the kernels
+    /// read and never use (garbage there could hold values that slow the arithmetic, such as
+    /// subnormals).
+    func zeroPadding(_ v: UnsafeMutablePointer<Float>, elements: Int, channels range: Range<Int>) {
         let used = tiles - (panels - 1) * panel
         guard isPanelled, used < panel else { return }
         for e in 0..<elements {
             let last = v + e * elementStride + (panels - 1) * panelStride
-            for c in 0..<channels { (last + c * panel + used).initialize(repeating: 0, count: panel - used) }
+            for c in range { (last + c * panel + used).initialize(repeating: 0, count: panel - used) }
         }
     }
 }
