@@ -237,19 +237,34 @@ void nb_softmax_columns(float *block, long rows, long width, float scale, float 
     softmax_portable(block, rows, width, whole, width, scale, top, total);
 }
 
-// One row of nb_affine_map on `kernel` (already chosen): whole vectors in place, the last
-// values, fewer than a vector, through a padded copy (an 8x8 image's rows are shorter than one
-// AVX-512 vector, and the portable code calls fmaf).
 typedef void (*affine_fn)(const float *, float *, long, float, float, float, int);
+typedef void (*winograd4_input_fn)(const float *, const float *, long, float *, long, int);
+typedef void (*winograd4_output_fn)(const float *, long, float, float *, float *, long);
 
-static void affine_row(int kernel, const float *src, float *dst, long count, float mean, float scale, float shift,
-                       int activation) {
-    affine_fn vectors = affine_portable;
-    long lanes = 1;
+// One instantiation of kernels.inc: its lanes and the kernels the entry points below call.
+typedef struct {
+    long lanes;
+    affine_fn affine;
+    winograd4_input_fn winograd4_input;
+    winograd4_output_fn winograd4_output;
+} instantiation;
+
+// The instantiation of a kernel `chosen` returned.
+static instantiation instantiation_of(int kernel) {
 #ifdef NB_SIMD
-    if (kernel == NB_VECTOR_AVX512) vectors = affine_avx512, lanes = 16;
-    if (kernel == NB_VECTOR_AVX2) vectors = affine_avx2, lanes = 8;
+    if (kernel == NB_VECTOR_AVX512) return (instantiation){16, affine_avx512, winograd4_input_avx512, winograd4_output_avx512};
+    if (kernel == NB_VECTOR_AVX2) return (instantiation){8, affine_avx2, winograd4_input_avx2, winograd4_output_avx2};
 #endif
+    return (instantiation){1, affine_portable, winograd4_input_portable, winograd4_output_portable};
+}
+
+// One row of nb_affine_map: whole vectors in place, the last values, fewer than a vector,
+// through a padded copy (an 8x8 image's rows are shorter than one AVX-512 vector, and the
+// portable code calls fmaf).
+static void affine_row(instantiation kernel, const float *src, float *dst, long count, float mean, float scale,
+                       float shift, int activation) {
+    affine_fn vectors = kernel.affine;
+    long lanes = kernel.lanes;
     long whole = count / lanes * lanes, rest = count - whole;
     vectors(src, dst, whole, mean, scale, shift, activation);
     if (rest == 0) return;
@@ -262,7 +277,7 @@ static void affine_row(int kernel, const float *src, float *dst, long count, flo
 void nb_affine_map(const float *src, long src_stride, float *dst, long dst_stride, long rows, long width, float mean,
                    float scale, float shift, int activation, int kernel) {
     if (rows <= 0 || width <= 0) return;
-    int chosen_kernel = chosen(kernel);
+    instantiation chosen_kernel = instantiation_of(chosen(kernel));
     for (long i = 0; i < rows; i++)
         affine_row(chosen_kernel, src + i * src_stride, dst + i * dst_stride, width, mean, scale, shift, activation);
 }
@@ -273,9 +288,6 @@ void nb_affine_map(const float *src, long src_stride, float *dst, long dst_strid
 // AVX-512 vector idle. Whole runs go in place, short ones through a copy. ----
 
 enum { WINOGRAD4_ELEMENTS = 36, WIDEST = 16 };
-
-typedef void (*winograd4_input_fn)(const float *, const float *, long, float *, long, int);
-typedef void (*winograd4_output_fn)(const float *, long, float, float *, float *, long);
 
 // A run: `count` tiles from tile (image, ty, tx), flat index t.
 typedef struct {
@@ -310,15 +322,9 @@ void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tile
                         long ldo, long panel, long panel_stride, int stream, int kernel) {
     long tiles = tiles_y * tiles_x;
     if (tiles <= 0 || panel <= 0) return;
-    winograd4_input_fn transform = winograd4_input_portable;
-    long lanes = 1;
-    switch (chosen(kernel)) {
-#ifdef NB_SIMD
-    case NB_VECTOR_AVX512: transform = winograd4_input_avx512, lanes = 16; break;
-    case NB_VECTOR_AVX2: transform = winograd4_input_avx2, lanes = 8; break;
-#endif
-    default: break;
-    }
+    instantiation chosen_kernel = instantiation_of(chosen(kernel));
+    winograd4_input_fn transform = chosen_kernel.winograd4_input;
+    long lanes = chosen_kernel.lanes;
     long half = lanes > 1 ? lanes / 2 : 1;
     float spill[WINOGRAD4_ELEMENTS * WIDEST];
     for (long t = 0; t < tiles;) {
@@ -356,15 +362,9 @@ void nb_winograd4_output(const float *m, long ldm, long batch, long tiles_y, lon
                          long height, long width, long image_stride, int kernel) {
     long tiles = batch * tiles_y * tiles_x;
     if (tiles <= 0) return;
-    winograd4_output_fn transform = winograd4_output_portable;
-    long lanes = 1;
-    switch (chosen(kernel)) {
-#ifdef NB_SIMD
-    case NB_VECTOR_AVX512: transform = winograd4_output_avx512, lanes = 16; break;
-    case NB_VECTOR_AVX2: transform = winograd4_output_avx2, lanes = 8; break;
-#endif
-    default: break;
-    }
+    instantiation chosen_kernel = instantiation_of(chosen(kernel));
+    winograd4_output_fn transform = chosen_kernel.winograd4_output;
+    long lanes = chosen_kernel.lanes;
     long half = lanes > 1 ? lanes / 2 : 1;
     float gathered[WINOGRAD4_ELEMENTS * WIDEST] = {0};
     float block[4 * 4 * WIDEST];  // four rows of a vector's outputs, lane l's tile at columns 4 l ..< 4 l + 4
