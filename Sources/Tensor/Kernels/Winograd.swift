@@ -222,8 +222,9 @@ enum Winograd {
         let elements = tile.elements
         let layout = layout ?? .whole(channels: inChannels, tiles: tiles)
         // 64-byte aligned: the kernels load whole panel rows aligned.
-        let v = UnsafeMutableRawPointer.allocate(byteCount: layout.count(elements: elements) * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: layout.count(elements: elements))
+        let count = layout.count(elements: elements)
+        let v = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
         let m = UnsafeMutablePointer<Float>.allocate(capacity: elements * outChannels * tiles)
         defer { v.deallocate(); m.deallocate() }
         switch tile {
