@@ -133,11 +133,11 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
     float *packed = b.panel_stride ? NULL : aligned_alloc(64, sizeof(float) * nr * KC * panels);
     float *block = widen ? aligned_alloc(64, sizeof(float) * mc * KC) : NULL;
     if ((!b.panel_stride && !packed) || (widen && !block)) { free(packed); free(block); return 0; }
+    long panel_stride = b.panel_stride ? b.panel_stride : nr * KC;
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
-        // Panel j of this k block, `nr` floats a row.
+        // Panel j of this k block at panel_base + j * panel_stride, `nr` floats a row.
         const float *panel_base = b.panel_stride ? b.b + p0 * nr : packed;
-        long panel_stride = b.panel_stride ? b.panel_stride : nr * KC;
         for (long j = 0; packed && j < panels; j++) {
             long width = n - j * nr < nr ? n - j * nr : nr;
             pack_panel(count, b.b + p0 * b.ldb + j * nr, b.ldb, width, nr, packed + j * nr * KC);

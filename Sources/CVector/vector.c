@@ -289,19 +289,30 @@ void nb_affine_map(const float *src, long src_stride, float *dst, long dst_strid
 
 enum { WINOGRAD4_ELEMENTS = 36, WIDEST = 16 };
 
-// A run: `count` tiles from tile (image, ty, tx), flat index t.
+// A run: `count` tiles from tile (image, ty, tx).
 typedef struct {
-    long image, ty, tx, t, count;
+    long image, ty, tx, count;
 } run;
 
-// The run of at most `half` tiles at flat tile t (of `tiles`), within its tile row.
+// The run of at most `half` tiles at flat tile t (of `tiles`), within its tile row; empty past the last.
 static run run_at(long t, long tiles, long tiles_y, long tiles_x, long half) {
-    run r = {0, 0, 0, t, 0};
-    if (t >= tiles) return r;
-    r.image = t / (tiles_y * tiles_x), r.ty = (t / tiles_x) % tiles_y, r.tx = t % tiles_x;
-    r.count = tiles_x - r.tx < half ? tiles_x - r.tx : half;
-    if (tiles - t < r.count) r.count = tiles - t;
-    return r;
+    if (t >= tiles) return (run){0, 0, 0, 0};
+    long tx = t % tiles_x;
+    return (run){t / (tiles_y * tiles_x), (t / tiles_x) % tiles_y, tx, tiles_x - tx < half ? tiles_x - tx : half};
+}
+
+// The two runs a vector of `lanes` takes from flat tile t, `half` lanes each (the portable
+// kernel's one lane takes one tile, and no second run).
+typedef struct {
+    run a, b;
+    long half;
+} vector_runs;
+
+static vector_runs runs_at(long t, long tiles, long tiles_y, long tiles_x, long lanes) {
+    if (lanes == 1) return (vector_runs){run_at(t, tiles, tiles_y, tiles_x, 1), {0, 0, 0, 0}, 1};
+    long half = lanes / 2;
+    run a = run_at(t, tiles, tiles_y, tiles_x, half);
+    return (vector_runs){a, run_at(t + a.count, tiles, tiles_y, tiles_x, half), half};
 }
 
 // `count` values from lane `lane` of each element's row in `spill` (rows `lanes` apart) to the
@@ -325,11 +336,10 @@ void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tile
     instantiation chosen_kernel = instantiation_of(chosen(kernel));
     winograd4_input_fn transform = chosen_kernel.winograd4_input;
     long lanes = chosen_kernel.lanes;
-    long half = lanes > 1 ? lanes / 2 : 1;
     float spill[WINOGRAD4_ELEMENTS * WIDEST];
     for (long t = 0; t < tiles;) {
-        run a = run_at(t, tiles, tiles_y, tiles_x, half);
-        run b = lanes > 1 ? run_at(t + a.count, tiles, tiles_y, tiles_x, half) : (run){0, 0, 0, t + a.count, 0};
+        vector_runs v = runs_at(t, tiles, tiles_y, tiles_x, lanes);
+        run a = v.a, b = v.b;
         const float *p = plane + 4 * a.ty * stride + 4 * a.tx;
         const float *q = b.count ? plane + 4 * b.ty * stride + 4 * b.tx : p;
         long first = first_tile + t;
@@ -338,7 +348,7 @@ void nb_winograd4_input(const float *plane, long stride, long tiles_y, long tile
         } else {
             transform(p, q, stride, spill, lanes, 0);
             scatter_tiles(spill, lanes, 0, a.count, first, out, ldo, panel, panel_stride);
-            scatter_tiles(spill, lanes, half, b.count, first + a.count, out, ldo, panel, panel_stride);
+            scatter_tiles(spill, lanes, v.half, b.count, first + a.count, out, ldo, panel, panel_stride);
         }
         t += a.count + b.count;
     }
@@ -365,12 +375,12 @@ void nb_winograd4_output(const float *m, long ldm, long batch, long tiles_y, lon
     instantiation chosen_kernel = instantiation_of(chosen(kernel));
     winograd4_output_fn transform = chosen_kernel.winograd4_output;
     long lanes = chosen_kernel.lanes;
-    long half = lanes > 1 ? lanes / 2 : 1;
     float gathered[WINOGRAD4_ELEMENTS * WIDEST] = {0};
     float block[4 * 4 * WIDEST];  // four rows of a vector's outputs, lane l's tile at columns 4 l ..< 4 l + 4
     for (long t = 0; t < tiles;) {
-        run a = run_at(t, tiles, tiles_y, tiles_x, half);
-        run b = lanes > 1 ? run_at(t + a.count, tiles, tiles_y, tiles_x, half) : (run){0, 0, 0, t + a.count, 0};
+        vector_runs v = runs_at(t, tiles, tiles_y, tiles_x, lanes);
+        run a = v.a, b = v.b;
+        long half = v.half;
         const float *source = m + t;
         long ld = ldm;
         if (a.count + b.count < lanes) {

@@ -42,8 +42,9 @@ void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const fl
 /// The same with B already cut into `kernel`'s panels (its panel width NR columns each, as it
 /// would pack them): columns [j NR, j NR + NR) of row p at b[j * panel_stride + p * NR], each
 /// panel 64-byte aligned and readable to its full width (columns past n are read, never
-/// written). Read in place, without packing: an operand made in this layout (Winograd's
-/// transformed input) saves the copy. NR is 1 for the portable kernel.
+/// written; a `panel_stride` of 0 means panels back to back, NR * k apart). Read in place,
+/// without packing: an operand made in this layout (Winograd's transformed input) saves the
+/// copy. NR is 1 for the portable kernel.
 void nb_sgemm_panels(long m, long n, long k, const float *a, long lda, const float *b, long panel_stride,
                      float *c, long ldc, int kernel);
 
