@@ -15,7 +15,7 @@ struct BenchCommand {
     static let usage = """
     usage: bench [--runs N] [--models M,L] [--batches 1,2] [--no-xl] [--no-t5] [--no-pytorch] [--no-sample]
                  [--no-stage2] [--no-algorithms] [--no-bf16] [--upsample-steps 50] [--xl-file PATH] [--python PATH]
-           bench forward --model M|L|XL|II-L --batch B [--runs N] [--half] [--precision fp32|bf16] [--save OUT.npy]
+           bench forward --model M|L|XL|II-L --batch B [--runs N] [--step] [--half] [--precision fp32|bf16] [--save OUT.npy]
            bench sample --model M [--precision fp32|bf16] [--save OUT.npy]
            bench upsample [--steps 50]
            bench builtin

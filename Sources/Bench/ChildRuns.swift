@@ -17,6 +17,9 @@ struct ForwardRun: BenchRun {
     /// Where to write the last pass's output (`.npy`), for comparing convolution algorithms.
     let save: String?
     let precision: BenchPrecision
+    /// Time each pass as a step of a sampling loop: the prompts' projections made once,
+    /// before the timed passes, as the denoisers keep them across steps (`--step`).
+    let step: Bool
 
     init(options: inout Options) throws {
         guard let name = options.string("model"), let model = PublishedUNet.named(name) else {
@@ -27,6 +30,7 @@ struct ForwardRun: BenchRun {
         runs = try options.int("runs", default: 5)
         half = options.flag("half")
         save = options.string("save")
+        step = options.flag("step")
         precision = try BenchPrecision(options: &options)
     }
 
@@ -36,7 +40,7 @@ struct ForwardRun: BenchRun {
         let weights = try RandomWeights(config: config)
         let unet = try IFUNet(config: config, weights: weights, residency: precision.residency(half: half))
         let loadSeconds = ProcessStats.now - loadStart
-        let times = try ForwardRun.time(unet, batch: batch, runs: runs, save: save)
+        let times = try ForwardRun.time(unet, batch: batch, runs: runs, step: step, save: save)
         var line = ResultLine()
         line.add("kind", "forward")
         line.add("convolution", ConvolutionPolicy.current.name)
@@ -44,14 +48,16 @@ struct ForwardRun: BenchRun {
         line.add("precision", precision.name)
         line.add("model", model.name)
         line.add("batch", String(batch))
+        line.add("pass", step ? "step" : "forward")
         ForwardRun.report(times, into: &line, flops: ForwardCost(config: config, side: config.sampleSize, tokens: 77).flopsPerItem * Double(batch))
         line.add("load_s", loadSeconds)
         line.add("weights_gb", Double(unet.weightByteCount) / 1e9)
         line.print()
     }
 
-    /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs.
-    static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true,
+    /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs; with
+    /// `step`, passes as a sampling loop's steps run them (the text projected once, untimed).
+    static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true, step: Bool = false,
                      save: String? = nil) throws -> (wall: [Double], cpu: [Double]) {
         var random = SeededRandom(seed: 7)
         let side = unet.config.sampleSize
@@ -60,11 +66,16 @@ struct ForwardRun: BenchRun {
         let timesteps = [Int](repeating: 500, count: batch)
         // Stage II also sees the noise level of its upscaled input (the course's 250).
         let labels = unet.config.classEmbedsTimestep ? [Int](repeating: 250, count: batch) : nil
-        if warmUp { _ = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text, classLabels: labels) }
+        let projected = step ? try unet.textConditioning(encoderHiddenStates: text) : nil
+        func pass() throws -> Tensor {
+            let text = try projected ?? unet.textConditioning(encoderHiddenStates: text)
+            return try unet.forward(x, conditioning: unet.conditioning(timesteps: timesteps, text: text, classLabels: labels))
+        }
+        if warmUp { _ = try pass() }
         var times = [Double](), cpu = [Double]()
         for _ in 0..<runs {
             let (start, cpuStart) = (ProcessStats.now, ProcessStats.cpuSeconds)
-            let out = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text, classLabels: labels)
+            let out = try pass()
             times.append(ProcessStats.now - start)
             cpu.append(ProcessStats.cpuSeconds - cpuStart)
             guard out.scalars.allSatisfy(\.isFinite) else {

@@ -7,13 +7,15 @@ import Tensor
 
 /// `bench course`: how long the whole assignment takes on DeepFloyd IF stage I here. Every
 /// notebook runs once, from an empty cache, on a counting model (it records the batch size
-/// of each model evaluation and returns a zero noise estimate at once); then a forward of
-/// each model at each batch size seen is timed (random weights, the published shapes), and
-/// the product of the two is the estimate per notebook and in all.
+/// of each model evaluation and returns a zero noise estimate at once); then a sampler step
+/// of each model at each batch size seen is timed (random weights, the published shapes),
+/// and the product of the two is the estimate per notebook and in all.
 ///
-/// What it leaves out: T5 (each prompt is encoded once and kept on disk), stage II (it runs
-/// only where its weights are), and the sampler's own arithmetic between forwards (small
-/// beside a forward on these models).
+/// What it leaves out: T5 (each prompt is encoded once and kept on disk), the projection of
+/// the prompts, which a denoiser makes once per sampling loop and keeps for its steps
+/// (a tenth to a fifth of a second per loop), stage II (it runs only where its weights
+/// are), and the sampler's own arithmetic between forwards (small beside a forward on these
+/// models).
 struct CourseRun: BenchRun {
     let notebooks: String
     let models: [PublishedUNet]
@@ -37,10 +39,10 @@ struct CourseRun: BenchRun {
         var seconds = [String: [Int: Double]]()
         for model in models {
             for batch in sizes {
-                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs)])
+                let r = try child(["forward", "--model", model.name, "--batch", String(batch), "--runs", String(runs), "--step"])
                 guard let s = Double(r["seconds"] ?? "") else { throw BenchError.io(path: "forward", reason: "no time reported") }
                 seconds[model.name, default: [:]][batch] = s
-                say(String(format: "%@ batch %d forward: %.3f s", model.name, batch, s))
+                say(String(format: "%@ batch %d step: %.3f s", model.name, batch, s))
             }
         }
         let width = (counts.map(\.name.count).max() ?? 8) + 2

@@ -21,7 +21,7 @@ struct AddedKVAttention: Sendable {
     let addVProj: Linear
     let toOut: Linear
     let heads: Int
-    /// This layer's index in `Conditioning`'s text keys and values.
+    /// This layer's index in `TextConditioning`'s keys and values.
     let slot: Int
 
     init(_ builder: UNetBuilder, _ name: String, channels: Int, headDim: Int) throws {
@@ -42,7 +42,7 @@ struct AddedKVAttention: Sendable {
 
     /// The text keys `[B, L, C]` and values `[B, C, L]` (the layouts `callAsFunction`'s
     /// attention reads) from the context `[B, L, D]`. Depends only on the prompt, so it is
-    /// computed once in `Conditioning`.
+    /// computed once in `TextConditioning`.
     func textKeysAndValues(context: Tensor) throws -> (keys: Tensor, values: Tensor) {
         // [B, D, L]: the layout norm_cross normalises in (channels of a group x all tokens) and
         // the projections read as columns.

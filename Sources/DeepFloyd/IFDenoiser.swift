@@ -13,6 +13,8 @@ public struct IFDenoiser: Denoiser {
     public let displayName: String
     /// A stable identity for cache keys (the weights digest).
     public let identity: String
+    /// The prompts' projections, shared by the steps of a sampling loop.
+    let textCache = TextConditioningCache()
 
     /// A denoiser running `unet` with `schedule` (from the model's scheduler_config.json).
     public init(unet: IFUNet, schedule: NoiseSchedule, displayName: String, identity: String) {
@@ -32,8 +34,8 @@ public struct IFDenoiser: Denoiser {
         for t in timesteps where !schedule.contains(t) {
             throw DiffusionError.invalidInput(what: "predict", reason: "timestep \(t) is outside 0..<\(schedule.trainTimesteps)")
         }
-        let text = try unet.textStates(conditions)                           // [B, L, width]
-        let output = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text)  // [B, 6, H, W]
+        let text = try textCache.conditioning(for: unet.textStates(conditions), make: unet.textConditioning)
+        let output = try unet.forward(x, conditioning: unet.conditioning(timesteps: timesteps, text: text))  // [B, 6, H, W]
         let channels = output.shape[1]
         guard channels == 2 * x.shape[1] else {
             throw DiffusionError.invalidInput(what: "predict", reason: "the UNet gives \(channels) channels; noise and variance need \(2 * x.shape[1])")

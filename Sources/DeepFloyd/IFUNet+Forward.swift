@@ -11,10 +11,38 @@ extension IFUNet {
     /// `encoderHiddenStates` the raw text states `[B, L, text width]` (T5 output for IF), and
     /// for stage II the noise level of each item's low-resolution image (`classLabels`).
     public func conditioning(timesteps: [Int], encoderHiddenStates text: Tensor, classLabels: [Int]? = nil) throws -> Conditioning {
-        let batch = timesteps.count
-        guard text.rank == 3, text.shape[0] == batch, text.shape[2] == config.textEmbedDim else {
+        try conditioning(timesteps: timesteps, text: textConditioning(encoderHiddenStates: text), classLabels: classLabels)
+    }
+
+    /// The prompts' part of the conditioning, from the raw text states `[B, L, text width]`:
+    /// what every step of a sampling loop over the same prompts shares.
+    public func textConditioning(encoderHiddenStates text: Tensor) throws -> TextConditioning {
+        guard text.rank == 3, text.shape[0] > 0, text.shape[2] == config.textEmbedDim else {
             throw DiffusionError.invalidInput(what: "encoder hidden states",
-                                              reason: "expected [\(batch), tokens, \(config.textEmbedDim)], got \(Tensor.format(text.shape))")
+                                              reason: "expected [B, tokens, \(config.textEmbedDim)], got \(Tensor.format(text.shape))")
+        }
+        let pooled = try addEmbedding?(text)                                    // [B, E]
+        let context = try encoderHidProj?(text) ?? text                         // [B, L, D]
+        guard context.shape[2] == config.crossAttentionDim else {
+            throw DiffusionError.invalidInput(what: "encoder hidden states",
+                                              reason: "width \(context.shape[2]) differs from cross_attention_dim \(config.crossAttentionDim)")
+        }
+        var keys = [Tensor](), values = [Tensor]()
+        for attention in attentionsBySlot {
+            let kv = try attention.textKeysAndValues(context: context)
+            keys.append(kv.keys)
+            values.append(kv.values)
+        }
+        return TextConditioning(batchSize: text.shape[0], pooled: pooled, context: context, keys: keys, values: values)
+    }
+
+    /// The step's conditioning from the prompts' part `text` (made by `textConditioning`) and
+    /// the `timesteps` (and stage II's `classLabels`), one per batch item.
+    public func conditioning(timesteps: [Int], text: TextConditioning, classLabels: [Int]? = nil) throws -> Conditioning {
+        let batch = timesteps.count
+        guard text.batchSize == batch else {
+            throw DiffusionError.invalidInput(what: "encoder hidden states",
+                                              reason: "\(text.batchSize) prompts for \(batch) timesteps")
         }
         var embedding = try timeLinear1(timestepFeatures(timesteps))        // [B, E]
         config.activation.apply(&embedding)
@@ -32,23 +60,10 @@ extension IFUNet {
         } else if classLabels != nil {
             throw DiffusionError.invalidInput(what: "class labels", reason: "this UNet takes none (its config has no class_embed_type)")
         }
-        if let addEmbedding { embedding = embedding + (try addEmbedding(text)) }
+        if let pooled = text.pooled { embedding = embedding + pooled }
         config.timeEmbeddingActivation?.apply(&embedding)
-
-        let context = try encoderHidProj?(text) ?? text                    // [B, L, D]
-        guard context.shape[2] == config.crossAttentionDim else {
-            throw DiffusionError.invalidInput(what: "encoder hidden states",
-                                              reason: "width \(context.shape[2]) differs from cross_attention_dim \(config.crossAttentionDim)")
-        }
         let projections = try resnetsBySlot.map { try $0.timeProjection(embedding) }
-        var keys = [Tensor](), values = [Tensor]()
-        for attention in attentionsBySlot {
-            let kv = try attention.textKeysAndValues(context: context)
-            keys.append(kv.keys)
-            values.append(kv.values)
-        }
-        return Conditioning(batchSize: batch, timesteps: timesteps, embedding: embedding, context: context,
-                            timeProjections: projections, textKeys: keys, textValues: values)
+        return Conditioning(batchSize: batch, timesteps: timesteps, embedding: embedding, text: text, timeProjections: projections)
     }
 
     /// Sinusoidal timestep features `[B, C0]`, computed in Float32 as diffusers does:

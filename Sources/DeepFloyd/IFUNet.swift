@@ -6,8 +6,9 @@ import NN
 /// DeepFloyd IF's stage I UNet (diffusers' `UNet2DConditionModel` with IF's block types),
 /// built from a `config.json` and named weights, loaded strictly.
 ///
-/// Use: `let c = try unet.conditioning(timesteps:encoderHiddenStates:)` once per prompt
-/// batch and step, then `try unet.forward(x, conditioning: c)`.
+/// Use: `let text = try unet.textConditioning(encoderHiddenStates:)` once per prompt batch,
+/// `let c = try unet.conditioning(timesteps:text:)` once per step, then
+/// `try unet.forward(x, conditioning: c)`.
 public struct IFUNet: Sendable {
     /// The architecture.
     public let config: UNetConfig

@@ -27,8 +27,8 @@ struct MidBlock: Sendable {
     func callAsFunction(_ h: Tensor, _ conditioning: Conditioning) throws -> Tensor {
         var h = try resnets[0](h, timeProjection: conditioning.timeProjections[resnets[0].slot])
         for (attention, resnet) in zip(attentions, resnets.dropFirst()) {
-            h = try attention(h, textKeys: conditioning.textKeys[attention.slot],
-                              textValues: conditioning.textValues[attention.slot])
+            h = try attention(h, textKeys: conditioning.text.keys[attention.slot],
+                              textValues: conditioning.text.values[attention.slot])
             h = try resnet(h, timeProjection: conditioning.timeProjections[resnet.slot])
         }
         return h

@@ -13,6 +13,8 @@ public struct SuperResolutionDenoiser: Denoiser {
     public let displayName: String
     /// A stable identity for cache keys (the weights digest).
     public let identity: String
+    /// The prompts' projections, shared by the steps of a sampling loop.
+    let textCache = TextConditioningCache()
 
     /// A denoiser running `unet`, which must embed class labels and take 6 channels.
     public init(unet: IFUNet, schedule: NoiseSchedule, displayName: String, identity: String) throws {
@@ -32,8 +34,8 @@ public struct SuperResolutionDenoiser: Denoiser {
             throw DiffusionError.invalidInput(what: "predict", reason: "stage II refines an image: give the noised upscaled image and its noise level")
         }
         let x = try Tensor.concatenate([input.sample, low], axis: 1)                       // [B, 6, H, W]
-        let output = try unet.forward(x, timesteps: input.timesteps, encoderHiddenStates: try unet.textStates(input.conditions),
-                                      classLabels: levels)
+        let text = try textCache.conditioning(for: unet.textStates(input.conditions), make: unet.textConditioning)
+        let output = try unet.forward(x, conditioning: unet.conditioning(timesteps: input.timesteps, text: text, classLabels: levels))
         let parts = output.splitChannels(at: input.sample.shape[1])
         return Prediction(noise: parts.0, variance: parts.1)
     }

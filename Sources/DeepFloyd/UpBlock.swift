@@ -55,8 +55,8 @@ struct UpBlock: Sendable {
             h = try resnet(h, timeProjection: conditioning.timeProjections[resnet.slot])
             if j < attentions.count {
                 let attention = attentions[j]
-                h = try attention(h, textKeys: conditioning.textKeys[attention.slot],
-                                  textValues: conditioning.textValues[attention.slot])
+                h = try attention(h, textKeys: conditioning.text.keys[attention.slot],
+                                  textValues: conditioning.text.values[attention.slot])
             }
         }
         if let upsampler {

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
-import DeepFloyd
+@testable import DeepFloyd
 import Diffusion
 import TestSupport
 
@@ -45,6 +45,7 @@ final class SamplingLoopTests: XCTestCase {
         }
         let result = try sampler.denoise(x, iStart: 0, keepEvery: 1, random: &replay, estimate: estimate)
         XCTAssertEqual(replay.taken, expected.timesteps.count - 1, "one noise draw per step")
+        XCTAssertEqual(denoiser.textCache.statistics.misses, 1, "the prompts projected once for the loop")
 
         let reference = expected[keyPath: run]
         XCTAssertEqual(result.intermediates.count, reference.samples.count)

@@ -118,6 +118,7 @@ final class SuperResolutionLoopTests: XCTestCase {
                                                                            guidance: expected.guidance_scale,
                                                                            lowResolution: noised, noiseLevel: expected.noise_level))
         XCTAssertEqual(replay.taken, steps.shape[0], "noise drawn only at t > 0")
+        XCTAssertEqual(denoiser.textCache.statistics.misses, 1, "the prompts projected once for the loop")
         // Every step's sample (the last one is the result itself), within 1e-4 of its largest value.
         let ours = result.intermediates.map(\.image.scalars) + [result.image.scalars]
         XCTAssertEqual(ours.count, expected.samples.count + 1)
