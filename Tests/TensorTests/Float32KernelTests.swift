@@ -180,6 +180,36 @@ final class Float32KernelTests: XCTestCase {
         }
     }
 
+    /// Each image of a batch gets the values it gets alone, bit for bit, from a 1x1 convolution
+    /// wide enough that a batch folded into one product would cross `narrowColumns` (and go to
+    /// another kernel), and from a direct 3x3 one: a CFG pair or a batched call must not change
+    /// an image.
+    func testConvolutionsGiveAnImageTheSameValuesAloneAndInABatch() throws {
+        var random = SeededRandom(seed: 37)
+        let side = 32, batch = 3
+        XCTAssertGreaterThan(batch * side * side, Float32Kernel.narrowColumns, "the batch would cross to OpenBLAS if folded")
+        let cases: [(x: Tensor, w: Tensor, padding: Int)] = [
+            (random.normal(shape: [batch, 300, side, side]), random.normal(shape: [24, 300, 1, 1]), 0),
+            (random.normal(shape: [batch, 20, 8, 8]), random.normal(shape: [24, 20, 3, 3]), 1),
+        ]
+        let bias = random.normal(shape: [24])
+        for (x, w, padding) in cases {
+            for kernel in kernels where kernel != .openblas {
+                func convolve(_ input: Tensor) throws -> Tensor {
+                    try w.scalars.withUnsafeBufferPointer { wp in
+                        try input.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: bias, padding: padding,
+                                         algorithm: .direct, kernel: kernel)
+                    }
+                }
+                let together = try convolve(x)
+                for b in 0..<batch {
+                    let alone = try convolve(try x.slice(b).reshaped([1] + Array(x.shape.dropFirst())))
+                    XCTAssertEqual(together.slice(b).scalars, alone.scalars, "\(w.shape) \(kernel) image \(b)")
+                }
+            }
+        }
+    }
+
     func testTheEnvironmentChoosesTheKernel() throws {
         XCTAssertEqual(try Float32Kernel.from(environment: [:]), Float32Kernel.preferred)
         XCTAssertEqual(try Float32Kernel.from(environment: ["NOISEBOOK_SGEMM_KERNEL": "auto"]), Float32Kernel.preferred)

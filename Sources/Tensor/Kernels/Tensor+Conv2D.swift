@@ -186,44 +186,49 @@ extension Tensor {
         }
         let scalars = try inputAffine?.applied(to: self).scalars ?? self.scalars
         let spatial = ho * wo
-        let n = batch * spatial        // batch folded into the GEMM N dimension
-        let pointwise = kh == 1 && kw == 1 && padding == 0
-
-        // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox).
-        let columns: [Float]
-        if pointwise && batch == 1 {
-            columns = scalars
-        } else if pointwise {
-            columns = Tensor.channelsFirst(scalars, batch: batch, channels: cin, spatial: spatial)
-        } else {
-            columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
-                                    kernelHeight: kh, kernelWidth: kw, padding: padding)
-        }
-
-        // [Cout, B * Ho * Wo], every value written by the product.
-        let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
-            columns.withUnsafeBufferPointer { cp in
-                guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
-                direct(b, n, c)
-            }
-            initialized = buffer.count
-        }
-
-        // Back to [B, Cout, Ho, Wo], adding the bias on the way.
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
+        let pointwise = kh == 1 && kw == 1 && padding == 0
         var out: [Float]
-        if batch == 1 {
-            out = product
+        if pointwise || batch == 1 {
+            // Item by item, each item's [Cout, Ho * Wo] product written in place in the output:
+            // a 1x1 convolution reads each item's [Cin, H * W] as it is, with no copy of the
+            // input into [Cin, B * H * W] and none of the product back (serial copies of up to
+            // 12 MB at 64x64), and the product's width, which picks its kernel, does not
+            // depend on the batch size.
+            let columns = pointwise ? scalars : Tensor.im2col(scalars, batch: 1, channels: cin, height: h, width: w,
+                                                               kernelHeight: kh, kernelWidth: kw, padding: padding)
+            let k = cin * kh * kw
+            out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
+                columns.withUnsafeBufferPointer { cp in
+                    guard let x = cp.baseAddress, let o = buffer.baseAddress else { return }
+                    for b in 0..<batch { direct(x + b * k * spatial, spatial, o + b * cout * spatial) }
+                }
+                initialized = buffer.count
+            }
             out.withUnsafeMutableBufferPointer { op in
                 guard let o = op.baseAddress else { return }
                 let p = SharedMutablePointer(base: o)
-                Parallel.forEach(cout, costPerItem: spatial) { c in
-                    let row = p.base + c * spatial
-                    let b = biasValues[c]
+                Parallel.forEach(batch * cout, costPerItem: spatial) { item in
+                    let row = p.base + item * spatial
+                    let b = biasValues[item % cout]
                     for i in 0..<spatial { row[i] += b }
                 }
             }
         } else {
+            // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox); the batch folded into the
+            // product's columns, which at 8x8 are too few per item to fill the kernel's panels.
+            let n = batch * spatial
+            let columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
+                                        kernelHeight: kh, kernelWidth: kw, padding: padding)
+            // [Cout, B * Ho * Wo], every value written by the product.
+            let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
+                columns.withUnsafeBufferPointer { cp in
+                    guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
+                    direct(b, n, c)
+                }
+                initialized = buffer.count
+            }
+            // Back to [B, Cout, Ho, Wo], adding the bias on the way.
             out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
                 product.withUnsafeBufferPointer { pp in
                     guard let src = pp.baseAddress, let dst = buffer.baseAddress else { return }
@@ -295,22 +300,6 @@ extension Tensor {
         case .automatic:
             return ConvolutionPolicy.current.tile(height: height, width: width, weights: weights, bfloat16: bfloat16)
         }
-    }
-
-    /// `[B, C, S]` values rearranged to `[C, B * S]`.
-    static func channelsFirst(_ values: [Float], batch: Int, channels: Int, spatial: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { vp in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = vp.baseAddress, let dst = op.baseAddress else { return }
-                for b in 0..<batch {
-                    for c in 0..<channels {
-                        (dst + (c * batch + b) * spatial).update(from: src + (b * channels + c) * spatial, count: spatial)
-                    }
-                }
-            }
-        }
-        return out
     }
 
     /// The im2col matrix `[C * kh * kw, B * Ho * Wo]` of a `[B, C, H, W]` input, zero padded.
