@@ -42,7 +42,7 @@ extension IFUNet {
         let batch = timesteps.count
         guard text.batchSize == batch else {
             throw DiffusionError.invalidInput(what: "encoder hidden states",
-                                              reason: "\(text.batchSize) prompts for \(batch) timesteps")
+                                              reason: "the text conditioning has batch \(text.batchSize), the timesteps \(batch)")
         }
         var embedding = try timeLinear1(timestepFeatures(timesteps))        // [B, E]
         config.activation.apply(&embedding)

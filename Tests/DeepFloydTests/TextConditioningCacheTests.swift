@@ -87,7 +87,7 @@ final class TextConditioningCacheTests: XCTestCase {
         let s = try setup()
         let text = try s.unet.textConditioning(encoderHiddenStates: s.text)
         XCTAssertThrowsError(try s.unet.conditioning(timesteps: [500], text: text)) { error in
-            XCTAssertTrue("\(error)".contains("2 prompts for 1 timesteps"), "\(error)")
+            XCTAssertTrue("\(error)".contains("the text conditioning has batch 2, the timesteps 1"), "\(error)")
         }
     }
 }
