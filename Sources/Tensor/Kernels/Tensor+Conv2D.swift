@@ -186,63 +186,48 @@ extension Tensor {
         }
         let scalars = try inputAffine?.applied(to: self).scalars ?? self.scalars
         let spatial = ho * wo
-        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
         let pointwise = kh == 1 && kw == 1 && padding == 0
-        var out: [Float]
         if pointwise || batch == 1 {
-            // Item by item, each item's [Cout, Ho * Wo] product written in place in the output:
-            // a 1x1 convolution reads each item's [Cin, H * W] as it is, with no copy of the
-            // input into [Cin, B * H * W] and none of the product back (serial copies of up to
-            // 12 MB at 64x64), and the product's width, which picks its kernel, does not
-            // depend on the batch size.
+            // Image by image, as a linear layer over each image's columns, each image's
+            // [Cout, Ho * Wo] product written in place in the output: a 1x1 convolution reads
+            // each image's [Cin, H * W] as it is, with no copy of the input into [Cin, B * H * W]
+            // and none of the product back (serial copies of up to 12 MB at 64x64), and the
+            // product's width, which picks its kernel, does not depend on the batch size.
+            let k = cin * kh * kw
             let columns = pointwise ? scalars : Tensor.im2col(scalars, batch: 1, channels: cin, height: h, width: w,
                                                                kernelHeight: kh, kernelWidth: kw, padding: padding)
-            let k = cin * kh * kw
-            out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
-                columns.withUnsafeBufferPointer { cp in
-                    guard let x = cp.baseAddress, let o = buffer.baseAddress else { return }
-                    for b in 0..<batch { direct(x + b * k * spatial, spatial, o + b * cout * spatial) }
-                }
-                initialized = buffer.count
+            return try Tensor(shape: [batch, k, spatial], scalars: columns)
+                .linearColumns(weightShape: [cout, k], bias: bias, product: direct)
+                .reshaped([batch, cout, ho, wo])
+        }
+        // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox); the batch folded into the
+        // product's columns, which at 8x8 are too few per image to fill the kernel's panels.
+        let n = batch * spatial
+        let columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
+                                    kernelHeight: kh, kernelWidth: kw, padding: padding)
+        // [Cout, B * Ho * Wo], every value written by the product.
+        let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
+            columns.withUnsafeBufferPointer { cp in
+                guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
+                direct(b, n, c)
             }
-            out.withUnsafeMutableBufferPointer { op in
-                guard let o = op.baseAddress else { return }
-                let p = SharedMutablePointer(base: o)
+            initialized = buffer.count
+        }
+        // Back to [B, Cout, Ho, Wo], adding the bias on the way.
+        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
+        let out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
+            product.withUnsafeBufferPointer { pp in
+                guard let src = pp.baseAddress, let dst = buffer.baseAddress else { return }
+                let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(batch * cout, costPerItem: spatial) { item in
-                    let row = p.base + item * spatial
-                    let b = biasValues[item % cout]
-                    for i in 0..<spatial { row[i] += b }
+                    let bi = item / cout, c = item % cout
+                    let from = s.base + c * n + bi * spatial
+                    let to = d.base + (bi * cout + c) * spatial
+                    let b = biasValues[c]
+                    for i in 0..<spatial { to[i] = from[i] + b }
                 }
             }
-        } else {
-            // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox); the batch folded into the
-            // product's columns, which at 8x8 are too few per item to fill the kernel's panels.
-            let n = batch * spatial
-            let columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
-                                        kernelHeight: kh, kernelWidth: kw, padding: padding)
-            // [Cout, B * Ho * Wo], every value written by the product.
-            let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
-                columns.withUnsafeBufferPointer { cp in
-                    guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
-                    direct(b, n, c)
-                }
-                initialized = buffer.count
-            }
-            // Back to [B, Cout, Ho, Wo], adding the bias on the way.
-            out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
-                product.withUnsafeBufferPointer { pp in
-                    guard let src = pp.baseAddress, let dst = buffer.baseAddress else { return }
-                    let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
-                    Parallel.forEach(batch * cout, costPerItem: spatial) { item in
-                        let bi = item / cout, c = item % cout
-                        let from = s.base + c * n + bi * spatial
-                        let to = d.base + (bi * cout + c) * spatial
-                        let b = biasValues[c]
-                        for i in 0..<spatial { to[i] = from[i] + b }
-                    }
-                }
-                initialized = buffer.count
-            }
+            initialized = buffer.count
         }
         return Tensor(shape: [batch, cout, ho, wo], scalars: out)
     }

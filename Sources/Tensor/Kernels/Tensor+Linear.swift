@@ -143,9 +143,10 @@ extension Tensor {
     }
 
     /// `[B, in, L]` -> `[B, out, L]`: `product(x, L, y)` fills one item's W x `[out, L]` from
-    /// its x `[in, L]`; the bias is added after.
-    fileprivate func linearColumns(weightShape: [Int], bias: Tensor?,
-                                   product: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
+    /// its x `[in, L]`; the bias is added after. Also the direct convolutions that run image by
+    /// image (`conv2d`: 1x1, and any at batch 1), with x an image's im2col columns.
+    func linearColumns(weightShape: [Int], bias: Tensor?,
+                       product: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
         guard rank == 3, weightShape.count == 2, weightShape[1] == shape[1] else {
             throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
         }
