@@ -20,32 +20,35 @@ final class TextConditioningCache: Sendable {
         let value: TextConditioning
     }
 
-    /// Most recently used last.
-    private let entries = Mutex<[Entry]>([])
-    private let counts = Mutex<(hits: Int, misses: Int)>((0, 0))
+    /// The entries (most recently used last) and the lookups counted, under one lock.
+    private struct State {
+        var entries: [Entry] = []
+        var hits = 0
+        var misses = 0
+    }
+
+    private let state = Mutex(State())
 
     /// Lookups answered from an entry, and lookups that computed one: the tests' proof of reuse.
-    var statistics: (hits: Int, misses: Int) { counts.withLock { $0 } }
+    var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 
     /// The conditioning of `text` `[B, L, width]`: an entry's when one holds the same states,
     /// else `make(text)`, kept for later. `make` runs outside the lock (it takes milliseconds
     /// to seconds); two threads missing at once both compute it, with the same result.
     func conditioning(for text: Tensor, make: (Tensor) throws -> TextConditioning) throws -> TextConditioning {
-        let hit = entries.withLock { entries -> TextConditioning? in
-            guard let index = entries.lastIndex(where: { Self.identical($0.text, text) }) else { return nil }
-            let entry = entries.remove(at: index)
-            entries.append(entry)
+        let hit = state.withLock { state -> TextConditioning? in
+            guard let index = state.entries.lastIndex(where: { Self.identical($0.text, text) }) else { return nil }
+            let entry = state.entries.remove(at: index)
+            state.entries.append(entry)
+            state.hits += 1
             return entry.value
         }
-        if let hit {
-            counts.withLock { $0.hits += 1 }
-            return hit
-        }
+        if let hit { return hit }
         let value = try make(text)
-        counts.withLock { $0.misses += 1 }
-        entries.withLock { entries in
-            entries.append(Entry(text: text, value: value))
-            if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+        state.withLock { state in
+            state.misses += 1
+            state.entries.append(Entry(text: text, value: value))
+            if state.entries.count > Self.capacity { state.entries.removeFirst(state.entries.count - Self.capacity) }
         }
         return value
     }
