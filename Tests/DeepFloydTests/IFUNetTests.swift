@@ -254,3 +254,46 @@ final class WeightPathTests: XCTestCase {
         try assertMatches(try run(unet), "second pass (reuses the kept weights)")
     }
 }
+
+/// A batch is a set of independent images: each image's output is the same, bit for bit,
+/// alone and in a batch of any size. Batched sampling loops (an SDEdit sweep run as one loop,
+/// a hybrid's two prompts in one call) rely on it to give exactly the one-at-a-time results.
+/// At 64x64 a batch of six folds 1,536 Winograd tiles into each element product, past
+/// `Float32Kernel.narrowColumns`, where a choice made on the batch's width would switch kernels.
+final class BatchInvarianceTests: XCTestCase {
+    private func assertEachImageIsIndependent(_ unet: IFUNet, _ what: String) throws {
+        var random = SeededRandom(seed: 11)
+        let (batch, side) = (6, 64)
+        XCTAssertGreaterThan(batch * (side / 4) * (side / 4), Float32Kernel.narrowColumns)
+        let x = random.normal(shape: [batch, 3, side, side])                                  // [B, 3, H, W]
+        let text = random.normal(shape: [batch, 77, unet.config.textEmbedDim])       // [B, 77, width]
+        let timesteps = (0..<batch).map { 100 + 150 * $0 }
+        let together = try unet.forward(x, timesteps: timesteps, encoderHiddenStates: text)
+        for b in 0..<batch {
+            let alone = try unet.forward(try x.slice(b).reshaped([1, 3, side, side]), timesteps: [timesteps[b]],
+                                         encoderHiddenStates: try text.slice(b).reshaped([1] + Array(text.shape.dropFirst())))
+            XCTAssertEqual(together.slice(b).scalars, alone.scalars, "\(what): image \(b) alone and in a batch of \(batch)")
+        }
+    }
+
+    func testFloat32ImagesAreIndependentOfTheirBatch() throws {
+        let file = try SafetensorsFile(path: try Fixtures.path("tiny-b", "diffusion_pytorch_model.fp16.safetensors"))
+        let unet = try IFUNet(configJSON: try Fixtures.data("tiny-b", "config.json"), weights: file, residency: .float32)
+        try assertEachImageIsIndependent(unet, "fp32")
+    }
+
+    func testMappedHalfPrecisionImagesAreIndependentOfTheirBatch() throws {
+        let file = try SafetensorsFile(path: try Fixtures.path("tiny-b", "diffusion_pytorch_model.fp16.safetensors"))
+        let loader = WeightLoader(file, keepHalf: true, smallTensorLimit: 1)
+        let unet = try IFUNet(config: try UNetConfig(json: try Fixtures.data("tiny-b", "config.json")), loader: loader)
+        try assertEachImageIsIndependent(unet, "fp16 mapped")
+    }
+
+    func testBFloat16ImagesAreIndependentOfTheirBatch() throws {
+        let file = try SafetensorsFile(path: try Fixtures.path("tiny-b", "diffusion_pytorch_model.fp16.safetensors"))
+        for kernel in BFloat16Kernel.allCases where kernel.isRunnable {
+            let unet = try IFUNet(configJSON: try Fixtures.data("tiny-b", "config.json"), weights: file, residency: .bfloat16(kernel))
+            try assertEachImageIsIndependent(unet, "bf16 \(kernel)")
+        }
+    }
+}

@@ -98,14 +98,19 @@ final class Float32KernelHalfTests: XCTestCase {
         let w = Tensor(shape: [8, 6, 3, 3], scalars: bits.map(HalfStorage.float(fromHalf:)))
         let bias = random.normal(shape: [8])
         // 8x8: direct; 32x32 and 64x64: F(2x2) and F(4x4) made per call; 16x16 with a cache:
-        // the kept F(2x2) is filled; 8x8 at batch 20: 1,280 columns, OpenBLAS.
-        for (batch, side, cached, readsHalves) in [(2, 8, false, true), (1, 32, false, true), (1, 64, false, true),
-                                                   (1, 16, true, false), (20, 8, false, false)] {
+        // the kept F(2x2) is filled; 8x8 at batch 20: 64 columns an image (1,280 in all), still
+        // noisebook's kernel, which is chosen by one image's columns; direct at 40x40: 1,600
+        // columns an image, OpenBLAS.
+        for (batch, side, cached, algorithm, readsHalves) in [(2, 8, false, ConvolutionAlgorithm.automatic, true),
+                                                              (1, 32, false, .automatic, true), (1, 64, false, .automatic, true),
+                                                              (1, 16, true, .automatic, false), (20, 8, false, .automatic, true),
+                                                              (1, 40, false, .direct, false)] {
             let x = random.normal(shape: [batch, 6, side, side])
             let cache = cached ? WinogradWeightCache(halfWeights: true) : nil
             var widenings = 0
             let out = try bits.withUnsafeBufferPointer { hp in
-                try x.conv2d(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, winogradCache: cache) { body in
+                try x.conv2d(halfWeights: hp.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, algorithm: algorithm,
+                             winogradCache: cache) { body in
                     widenings += 1
                     return try w.scalars.withUnsafeBufferPointer { try body($0.baseAddress!) }
                 }
@@ -114,7 +119,7 @@ final class Float32KernelHalfTests: XCTestCase {
             XCTAssertEqual(widenings, readsHalves ? 0 : 1, label)
             XCTAssertEqual(cache?.isFilled, cached ? true : nil, label)
             let expected = try w.scalars.withUnsafeBufferPointer {
-                try x.conv2d(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, padding: 1,
+                try x.conv2d(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, padding: 1, algorithm: algorithm,
                              winogradCache: cached ? WinogradWeightCache(halfWeights: true) : nil)
             }
             XCTAssertEqual(out, expected, label)
@@ -130,7 +135,9 @@ final class HalfLinearTests: XCTestCase {
         let w = Tensor(shape: [outFeatures, inFeatures], scalars: bits.map(HalfStorage.float(fromHalf:)))
         let bias = random.normal(shape: [outFeatures])
         for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
-            for (batch, tokens, readsHalves) in [(1, 77, true), (2, 5, true), (2, 64, true), (2, 65, false), (2, 600, false)] {
+            // Chosen by the rows of one item (`halfLinearMaximumRows`), not of the batch.
+            for (batch, tokens, readsHalves) in [(1, 77, true), (2, 5, true), (2, 64, true), (6, 77, true), (1, 129, false),
+                                                 (2, 600, false)] {
                 let x = random.normal(shape: [batch, tokens, inFeatures])
                 var widenings = 0
                 let y = try bits.withUnsafeBufferPointer { hp in
@@ -156,7 +163,7 @@ final class HalfLinearTests: XCTestCase {
                     // And OpenBLAS's x W^T to Float32 rounding (sums of 70 terms of size about 0.1).
                     XCTAssertLessThan(maxAbsDifference(Array(y.scalars), Array(reference.scalars)), 1e-5, "\(kernel)")
                 } else {
-                    XCTAssertEqual(y, reference, "\(kernel) \(batch)x\(tokens): OpenBLAS's own path")
+                    XCTAssertEqual(y, reference, "\(kernel) \(batch)x\(tokens): the widened weights' own path")
                 }
             }
         }

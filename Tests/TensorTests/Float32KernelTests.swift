@@ -184,27 +184,52 @@ final class Float32KernelTests: XCTestCase {
     /// wide enough that a batch folded into one product would cross `narrowColumns` (and go to
     /// another kernel), and from a direct 3x3 one: a CFG pair or a batched call must not change
     /// an image.
+    /// Each image's output is the same alone and in a batch, on every path a convolution takes:
+    /// a 1x1 and a direct 3x3 (where the batch, folded into one product, would cross to
+    /// OpenBLAS: 3,072 and 1,280 columns), and both Winograd
+    /// tiles at 64x64, where six images hold 1,536 F(4x4) and 6,144 F(2x2) tiles, past
+    /// `narrowColumns`, while one image stays within it: the kernel is chosen by the image.
     func testConvolutionsGiveAnImageTheSameValuesAloneAndInABatch() throws {
         var random = SeededRandom(seed: 37)
-        let side = 32, batch = 3
-        XCTAssertGreaterThan(batch * side * side, Float32Kernel.narrowColumns, "the batch would cross to OpenBLAS if folded")
-        let cases: [(x: Tensor, w: Tensor, padding: Int)] = [
-            (random.normal(shape: [batch, 300, side, side]), random.normal(shape: [24, 300, 1, 1]), 0),
-            (random.normal(shape: [batch, 20, 8, 8]), random.normal(shape: [24, 20, 3, 3]), 1),
+        let cases: [(x: Tensor, w: Tensor, padding: Int, algorithm: ConvolutionAlgorithm)] = [
+            (random.normal(shape: [3, 300, 32, 32]), random.normal(shape: [24, 300, 1, 1]), 0, .direct),
+            (random.normal(shape: [20, 60, 8, 8]), random.normal(shape: [24, 60, 3, 3]), 1, .direct),
+            (random.normal(shape: [6, 520, 64, 64]), random.normal(shape: [16, 520, 3, 3]), 1, .winograd(.f4x4)),
+            (random.normal(shape: [6, 520, 64, 64]), random.normal(shape: [16, 520, 3, 3]), 1, .winograd(.f2x2)),
         ]
         let bias = random.normal(shape: [24])
-        for (x, w, padding) in cases {
+        for (x, w, padding, algorithm) in cases {
+            let batch = x.shape[0]
+            let b = try Tensor(shape: [w.shape[0]], scalars: Array(bias.scalars.prefix(w.shape[0])))
             for kernel in kernels where kernel != .openblas {
                 func convolve(_ input: Tensor) throws -> Tensor {
                     try w.scalars.withUnsafeBufferPointer { wp in
-                        try input.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: bias, padding: padding,
-                                         algorithm: .direct, kernel: kernel)
+                        try input.conv2d(weights: wp.baseAddress!, weightShape: w.shape, bias: b, padding: padding,
+                                         algorithm: algorithm, kernel: kernel)
                     }
                 }
                 let together = try convolve(x)
-                for b in 0..<batch {
-                    let alone = try convolve(try x.slice(b).reshaped([1] + Array(x.shape.dropFirst())))
-                    XCTAssertEqual(together.slice(b).scalars, alone.scalars, "\(w.shape) \(kernel) image \(b)")
+                for i in 0..<batch {
+                    let alone = try convolve(try x.slice(i).reshaped([1] + Array(x.shape.dropFirst())))
+                    XCTAssertEqual(together.slice(i).scalars, alone.scalars, "\(w.shape) \(algorithm) \(kernel) image \(i)")
+                }
+            }
+        }
+    }
+
+    /// A linear layer gives each item (the leading axis) the same values alone and in a batch:
+    /// vectors `[B, in]` (a timestep embedding) and 77-token prompts `[B, 77, in]`, whose
+    /// 462 rows in a batch of six would have been one OpenBLAS product.
+    func testLinearLayersGiveAnItemTheSameValuesAloneAndInABatch() throws {
+        var random = SeededRandom(seed: 41)
+        let w = random.normal(shape: [48, 600]), bias = random.normal(shape: [48])
+        for x in [random.normal(shape: [6, 600]), random.normal(shape: [6, 77, 600])] {
+            for kernel in kernels {
+                let together = try w.scalars.withUnsafeBufferPointer { try x.linear(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, kernel: kernel) }
+                for i in 0..<x.shape[0] {
+                    let item = try x.slice(i).reshaped([1] + Array(x.shape.dropFirst()))
+                    let alone = try w.scalars.withUnsafeBufferPointer { try item.linear(weights: $0.baseAddress!, weightShape: w.shape, bias: bias, kernel: kernel) }
+                    XCTAssertEqual(together.slice(i).scalars, alone.scalars, "\(x.shape) \(kernel) item \(i)")
                 }
             }
         }

@@ -48,9 +48,9 @@ extension Tensor {
         let winogradCache = holding == .perCall ? nil : winogradCache
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weights: holding, inputAffine: inputAffine,
-                            direct: { columns, n, product in
-                                kernel.forProduct(columns: n).multiply(m: cout, n: n, k: k, a: weights, lda: k,
-                                                                       b: columns, ldb: n, c: product, ldc: n)
+                            direct: { columns, n, imageColumns, product in
+                                kernel.forProduct(columns: imageColumns).multiply(m: cout, n: n, k: k, a: weights, lda: k,
+                                                                                  b: columns, ldb: n, c: product, ldc: n)
                             },
                             winograd: { tile, input, batch, h, w, b, output in
                                 if let winogradCache {
@@ -87,7 +87,9 @@ extension Tensor {
         }
         guard rank == 4, weightShape.count == 4 else { return try runOnWidened() }
         let (cout, kh, kw) = (weightShape[0], weightShape[2], weightShape[3])
-        let columns = shape[0] * (shape[2] + 2 * padding - kh + 1) * (shape[3] + 2 * padding - kw + 1)
+        // The kernel is chosen by one image's columns, so that an image gets the same values alone
+        // and in a batch.
+        let columns = (shape[2] + 2 * padding - kh + 1) * (shape[3] + 2 * padding - kw + 1)
         let holding = winogradHolding(winogradCache, weightShape: weightShape, padding: padding, algorithm: algorithm,
                                       reserving: true)
         let productKernel = kernel.forProduct(columns: columns)
@@ -98,7 +100,7 @@ extension Tensor {
         let bits = SharedPointer(base: halfWeights)
         return try convolve(weightShape: weightShape, bias: bias, padding: padding, algorithm: algorithm,
                             weights: holding, inputAffine: inputAffine,
-                            direct: { columns, n, product in
+                            direct: { columns, n, _, product in
                                 productKernel.multiply(m: cout, n: n, k: k, aHalf: bits.base, lda: k,
                                                        b: columns, ldb: n, c: product, ldc: n)
                             },
@@ -153,7 +155,7 @@ extension Tensor {
         let shape = weights.shape
         return try convolve(weightShape: shape, bias: bias, padding: padding, algorithm: algorithm, weights: .kept, bfloat16: true,
                             inputAffine: inputAffine,
-                            direct: { columns, n, product in
+                            direct: { columns, n, _, product in
                                 Tensor.bf16gemm(weights.direct, b: columns, ldb: n, n: n, c: product, ldc: n, kernel: weights.kernel)
                             },
                             winograd: { tile, input, batch, h, w, b, output in
@@ -167,14 +169,15 @@ extension Tensor {
                             })
     }
 
-    /// The convolution around its products: `direct(columns, n, product)` computes
-    /// `[Cout, K] x [K, n]` into `product`, overwriting all of it; `winograd(tile, input, batch, h, w, bias, output)`
+    /// The convolution around its products: `direct(columns, n, imageColumns, product)` computes
+    /// `[Cout, K] x [K, n]` into `product`, overwriting all of it (`imageColumns` of the `n` are
+    /// one image's: a kernel chosen by them gives an image the same values in any batch); `winograd(tile, input, batch, h, w, bias, output)`
     /// the whole Winograd convolution (which applies `inputAffine` itself). Checks, the
     /// algorithm choice, im2col, the bias and the layout back to `[B, Cout, Ho, Wo]` are
     /// shared by every precision.
     private func convolve(weightShape: [Int], bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm,
                           weights: WinogradWeights, bfloat16: Bool = false, inputAffine: ChannelAffine?,
-                          direct: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> Void,
+                          direct: (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void,
                           winograd: (WinogradTile, UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
                                      UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
         let (ho, wo) = try checkConvolution(weightShape: weightShape, bias: bias, padding: padding, inputAffine: inputAffine)
@@ -197,7 +200,7 @@ extension Tensor {
             let columns = pointwise ? scalars : Tensor.im2col(scalars, batch: 1, channels: cin, height: h, width: w,
                                                                kernelHeight: kh, kernelWidth: kw, padding: padding)
             return try Tensor(shape: [batch, k, spatial], scalars: columns)
-                .linearColumns(weightShape: [cout, k], bias: bias, product: direct)
+                .linearColumns(weightShape: [cout, k], bias: bias) { columns, n, product in direct(columns, n, n, product) }
                 .reshaped([batch, cout, ho, wo])
         }
         // [K, B * Ho * Wo]: row (ci, ky, kx), column (b, oy, ox); the batch folded into the
@@ -209,7 +212,7 @@ extension Tensor {
         let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
             columns.withUnsafeBufferPointer { cp in
                 guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
-                direct(b, n, c)
+                direct(b, n, spatial, c)
             }
             initialized = buffer.count
         }

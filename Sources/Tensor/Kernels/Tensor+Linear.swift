@@ -13,15 +13,45 @@ extension Tensor {
     }
 
     /// The same with the weights `[out, in]` given as a pointer (e.g. widened from half
-    /// precision into a scratch buffer).
-    public func linear(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?) throws -> Tensor {
+    /// precision into a scratch buffer). Each item's values (the leading axis: a batch of
+    /// tokens `[B, L, in]` or of vectors `[B, in]`) are the same alone and in a batch: up to
+    /// `Float32Kernel.narrowColumns` rows an item, W x^T on `kernel`, whose sums do not depend
+    /// on how many columns it runs; more, on OpenBLAS one item at a time.
+    public func linear(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?,
+                       kernel: Float32Kernel = .current) throws -> Tensor {
         guard weightShape.count == 2, let inFeatures = shape.last, weightShape[1] == inFeatures else {
             throw TensorError.shapeMismatch(operation: "linear", shape, weightShape)
         }
-        let outFeatures = weightShape[0]
-        if let bias, bias.shape != [outFeatures] {
+        if let bias, bias.shape != [weightShape[0]] {
             throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
+        guard kernel.forProduct(columns: itemRows) != .openblas else {
+            return try byItem { try $0.linearOnOpenBLAS(weights: weights, weightShape: weightShape, bias: bias) }
+        }
+        let w = SharedPointer(base: weights)
+        return try linearByColumns(weightShape: weightShape, bias: bias) { t, rows, p in
+            kernel.multiply(m: weightShape[0], n: rows, k: inFeatures, a: w.base, lda: inFeatures, b: t, ldb: rows, c: p, ldc: rows)
+        }
+    }
+
+    /// The rows (vectors along the last axis) of one item of the leading axis.
+    var itemRows: Int {
+        let inFeatures = shape.last ?? 0
+        guard rank >= 2, inFeatures > 0, shape[0] > 0 else { return inFeatures == 0 ? 0 : count / inFeatures }
+        return count / inFeatures / shape[0]
+    }
+
+    /// `body` applied to each item of the leading axis on its own, the results stacked back.
+    func byItem(_ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        guard rank >= 2, shape[0] > 1 else { return try body(self) }
+        let itemShape = [1] + shape.dropFirst()
+        let results = try (0..<shape[0]).map { try body(try slice($0).reshaped(itemShape)) }
+        return try Tensor.concatenate(results, axis: 0)
+    }
+
+    /// `y = x W^T + b` as one OpenBLAS product over all rows, the bias seeded into C.
+    private func linearOnOpenBLAS(weights: UnsafePointer<Float>, weightShape: [Int], bias: Tensor?) throws -> Tensor {
+        let inFeatures = weightShape[1], outFeatures = weightShape[0]
         let rows = inFeatures == 0 ? 0 : count / inFeatures
         var out = [Float](repeating: 0, count: rows * outFeatures)
         if let bias {
@@ -58,7 +88,8 @@ extension Tensor {
         }
     }
 
-    /// Rows up to which a half-precision linear layer multiplies on noisebook's kernel. Measured
+    /// Rows an item up to which a half-precision linear layer multiplies on noisebook's kernel
+    /// reading the halves in place (more are widened first: the same values). Measured
     /// on T5-XXL's shape (2-core AVX2, `bench t5`, each against the widened OpenBLAS product in
     /// alternating runs): one prompt, 77 rows, 5.9-6.6 s against 8.4 s; four prompts, 308 rows,
     /// 24.9-25.7 s against 23.7 s. Thin products gain from reading the halves in place; from a
@@ -66,17 +97,16 @@ extension Tensor {
     public static let halfLinearMaximumRows = 128
 
     /// `y = x W^T + b` with W `[out, in]` held in half precision: for at most
-    /// `halfLinearMaximumRows` rows, W x^T on noisebook's kernel, which reads the halves in
-    /// place (the layer is never widened whole; bit for bit the same product of the widened
+    /// `halfLinearMaximumRows` rows an item, W x^T on noisebook's kernel, which reads the halves
+    /// in place (the layer is never widened whole; bit for bit the same product of the widened
     /// W). More rows, or `kernel` OpenBLAS, run `linear(weights:)` inside `widened`, which calls
     /// its body with the Float32 values.
     public func linear(halfWeights: UnsafePointer<UInt16>, weightShape: [Int], bias: Tensor?,
                        kernel: Float32Kernel = .current,
                        widened: ((UnsafePointer<Float>) throws -> Tensor) throws -> Tensor) throws -> Tensor {
         let inFeatures = shape.last ?? 0
-        let rows = inFeatures == 0 ? 0 : count / inFeatures
-        guard kernel != .openblas, rows <= Tensor.halfLinearMaximumRows, weightShape.count == 2 else {
-            return try widened { w in try linear(weights: w, weightShape: weightShape, bias: bias) }
+        guard kernel != .openblas, itemRows <= Tensor.halfLinearMaximumRows, weightShape.count == 2 else {
+            return try widened { w in try linear(weights: w, weightShape: weightShape, bias: bias, kernel: kernel) }
         }
         let bits = SharedPointer(base: halfWeights)
         return try linearByColumns(weightShape: weightShape, bias: bias) { t, rows, p in

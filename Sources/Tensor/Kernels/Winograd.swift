@@ -191,7 +191,8 @@ enum Winograd {
                          into output: UnsafeMutablePointer<Float>) {
         let su = SharedPointer(base: u), stride = tile.rowStride(inChannels: inChannels)
         let tileCount = tile.tiles(batch: batch, height: height, width: width)
-        let kernel = kernel.forProduct(columns: tileCount)
+        // Chosen by one image's tiles, so that an image gets the same values alone and in a batch.
+        let kernel = kernel.forProduct(columns: tile.tiles(batch: 1, height: height, width: width))
         // F(4x4, 3x3)'s transform writes V in the kernel's own panels, which it then reads in place.
         let layout = tile == .f4x4 ? WinogradInputLayout.forKernel(kernel, channels: inChannels, tiles: tileCount)
                                    : .whole(channels: inChannels, tiles: tileCount)
