@@ -93,25 +93,69 @@ public struct Sampler: Sendable {
                                                estimate: Estimator,
                                                afterStep: ((_ x: Tensor, _ t: Int, _ random: inout Noise) throws -> Tensor)? = nil)
         throws -> (image: Tensor, intermediates: [(t: Int, image: Tensor)]) {
-        guard iStart >= 0, iStart < timesteps.count - 1 else {
-            throw DiffusionError.invalidInput(what: "iStart", reason: "\(iStart) is outside 0..<\(timesteps.count - 1)")
+        var loops = [Loop(x, iStart: iStart, random: random)]
+        let results = try denoise(&loops, keepEvery: keepEvery, estimate: estimate,
+                                  afterStep: afterStep.map { step in { _, x, t, random in try step(x, t, &random) } })
+        random = loops[0].random
+        return results[0]
+    }
+
+    /// One of several independent denoising loops run together: its samples, where it starts,
+    /// and its own random source.
+    public struct Loop<Noise: GaussianSource> {
+        /// The current samples, `[B, 3, H, W]`.
+        public var x: Tensor
+        /// The index into `timesteps` the loop starts at.
+        public let iStart: Int
+        /// Where this loop's step noise comes from.
+        public var random: Noise
+
+        /// A loop starting from `x` at `timesteps[iStart]`.
+        public init(_ x: Tensor, iStart: Int, random: Noise) {
+            self.x = x
+            self.iStart = iStart
+            self.random = random
         }
-        var x = x
-        var kept = [(t: Int, image: Tensor)]()
-        let total = timesteps.count - 1 - iStart
-        for i in iStart..<(timesteps.count - 1) {
+    }
+
+    /// Several loops in one: at each timestep, every loop that has started is stepped from one
+    /// `estimate` of all their samples together (a loop starting later joins at its start), and
+    /// each draws its step noise from its own source and steps on its own. Each loop's result
+    /// is the one it would have alone, bit for bit, provided `estimate` gives every batch item
+    /// what it would give it alone (the models do). `afterStep` gets the loop's index.
+    public func denoise<Noise: GaussianSource>(_ loops: inout [Loop<Noise>], keepEvery: Int? = nil, estimate: Estimator,
+                                               afterStep: ((_ loop: Int, _ x: Tensor, _ t: Int, _ random: inout Noise) throws -> Tensor)? = nil)
+        throws -> [(image: Tensor, intermediates: [(t: Int, image: Tensor)])] {
+        for loop in loops where loop.iStart < 0 || loop.iStart >= timesteps.count - 1 {
+            throw DiffusionError.invalidInput(what: "iStart", reason: "\(loop.iStart) is outside 0..<\(timesteps.count - 1)")
+        }
+        guard let first = loops.map(\.iStart).min() else { return [] }
+        var kept = [[(t: Int, image: Tensor)]](repeating: [], count: loops.count)
+        let total = timesteps.count - 1 - first
+        for i in first..<(timesteps.count - 1) {
             if isCancelled() { throw DiffusionError.cancelled }
             let (t, previous) = (timesteps[i], timesteps[i + 1])
-            let (noise, variance) = try estimate(x, t)
-            // A step from t = 0 adds no noise (diffusers draws none there either).
-            let z = t > 0 ? random.normal(shape: x.shape) : Tensor(zeros: x.shape)
-            x = try step(x, noise: noise, variance: variance, t: t, previous: previous, sampleNoise: z).previousSample
-            if let afterStep { x = try afterStep(x, previous, &random) }
-            let done = i - iStart + 1
-            if let keepEvery, keepEvery > 0, done % keepEvery == 0 { kept.append((previous, x)) }
-            progress(done, total)
+            let running = loops.indices.filter { loops[$0].iStart <= i }
+            let batch = running.count == 1 ? loops[running[0]].x : try Tensor.concatenate(running.map { loops[$0].x }, axis: 0)
+            let (noise, variance) = try estimate(batch, t)
+            var offset = 0
+            for l in running {
+                let items = loops[l].x.shape[0]
+                let part = offset..<(offset + items)
+                offset += items
+                let x = loops[l].x
+                // A step from t = 0 adds no noise (diffusers draws none there either).
+                let z = t > 0 ? loops[l].random.normal(shape: x.shape) : Tensor(zeros: x.shape)
+                var next = try step(x, noise: noise.items(part), variance: variance?.items(part), t: t, previous: previous,
+                                    sampleNoise: z).previousSample
+                if let afterStep { next = try afterStep(l, next, previous, &loops[l].random) }
+                loops[l].x = next
+                let done = i - loops[l].iStart + 1
+                if let keepEvery, keepEvery > 0, done % keepEvery == 0 { kept[l].append((previous, next)) }
+            }
+            progress(i - first + 1, total)
         }
-        return (x, kept)
+        return loops.indices.map { (loops[$0].x, kept[$0]) }
     }
 
     /// The model's plain conditional estimate for every batch item.
@@ -127,34 +171,50 @@ public struct Sampler: Sendable {
     /// Classifier-free guidance (A.4): `eps_u + gamma (eps_c - eps_u)` with the variance of the
     /// conditional pass; both passes in one batched call.
     public func guided(_ condition: Condition, unconditional: Condition, guidance: Float) -> Estimator {
-        { x, t in try self.guidedEstimate(x, t: t, pairs: [(condition, .identity)], unconditional: unconditional, guidance: guidance) }
+        { x, t in
+            let estimate = try self.guidedEstimates(x, t: t, pairs: [(condition, .identity)], unconditional: unconditional,
+                                                    guidance: guidance)[0]
+            return (estimate.noise, estimate.variance)
+        }
     }
 
     /// Visual anagrams: the guided estimate of each (condition, view) on the viewed image,
     /// mapped back through the view's inverse and averaged. All passes in one batched call.
     public func anagram(_ pairs: [(Condition, ImageView)], unconditional: Condition, guidance: Float) -> Estimator {
-        { x, t in try self.guidedEstimate(x, t: t, pairs: pairs, unconditional: unconditional, guidance: guidance) }
+        { x, t in
+            let estimates = try self.guidedEstimates(x, t: t, pairs: pairs, unconditional: unconditional, guidance: guidance)
+            var noise = Tensor(zeros: x.shape)
+            var variance: Tensor? = estimates[0].variance == nil ? nil : Tensor(zeros: x.shape)
+            for estimate in estimates {
+                noise = noise + estimate.noise
+                if let v = estimate.variance, let sum = variance { variance = sum + v }
+            }
+            let scale = 1 / Float(pairs.count)
+            return (noise * scale, variance.map { $0 * scale })
+        }
     }
 
     /// Factorized hybrids: the low frequencies of the first prompt's guided estimate plus the
-    /// high frequencies of the second's; `lowPass` is the filter (a Gaussian blur).
+    /// high frequencies of the second's; `lowPass` is the filter (a Gaussian blur). Both
+    /// prompts' passes in one batched call.
     public func hybrid(low: Condition, high: Condition, unconditional: Condition, guidance: Float,
                        lowPass: @escaping (Tensor) throws -> Tensor) -> Estimator {
         { x, t in
-            let (e1, v1) = try self.guidedEstimate(x, t: t, pairs: [(low, .identity)], unconditional: unconditional, guidance: guidance)
-            let (e2, v2) = try self.guidedEstimate(x, t: t, pairs: [(high, .identity)], unconditional: unconditional, guidance: guidance)
+            let estimates = try self.guidedEstimates(x, t: t, pairs: [(low, .identity), (high, .identity)],
+                                                     unconditional: unconditional, guidance: guidance)
+            let (e1, e2) = (estimates[0].noise, estimates[1].noise)
             let low1 = try lowPass(e1)
             let high2 = e2 - (try lowPass(e2))
             var variance: Tensor?
-            if let v1, let v2 { variance = (v1 + v2) * 0.5 }
+            if let v1 = estimates[0].variance, let v2 = estimates[1].variance { variance = (v1 + v2) * 0.5 }
             return (low1 + high2, variance)
         }
     }
 
-    /// Guided estimates for several (condition, view) pairs, averaged: one model call of
-    /// batch 2 x pairs x B.
-    private func guidedEstimate(_ x: Tensor, t: Int, pairs: [(Condition, ImageView)], unconditional: Condition,
-                                guidance: Float) throws -> (Tensor, Tensor?) {
+    /// The guided estimate of each (condition, view) pair, mapped back through the view's
+    /// inverse: one model call of batch 2 x pairs x B.
+    private func guidedEstimates(_ x: Tensor, t: Int, pairs: [(Condition, ImageView)], unconditional: Condition,
+                                 guidance: Float) throws -> [(noise: Tensor, variance: Tensor?)] {
         let batch = x.shape[0]
         var inputs = [Tensor]()
         var conditions = [Condition]()
@@ -165,23 +225,27 @@ public struct Sampler: Sendable {
         }
         let prediction = try denoiser.predict(try Tensor.stack(inputs), timesteps: Array(repeating: t, count: inputs.count),
                                               conditions: conditions)
-        var noise = Tensor(zeros: x.shape)
-        var variance: Tensor? = prediction.variance == nil ? nil : Tensor(zeros: x.shape)
-        for (p, (_, view)) in pairs.enumerated() {
+        return try pairs.enumerated().map { p, pair in
+            let view = pair.1
             let base = p * 2 * batch
-            let c = try Tensor.stack((0..<batch).map { prediction.noise.slice(base + $0) })
-            let u = try Tensor.stack((0..<batch).map { prediction.noise.slice(base + batch + $0) })
+            let c = try prediction.noise.items(base..<(base + batch))
+            let u = try prediction.noise.items((base + batch)..<(base + 2 * batch))
             let guided = Tensor.linearCombination(1 - guidance, u, guidance, c)
-            noise = noise + (try view.inverse.apply(guided))
-            if let v = prediction.variance, let sum = variance {
-                let vc = try Tensor.stack((0..<batch).map { v.slice(base + $0) })
-                // The variance interpolator is a per-pixel quantity: it moves with the pixels,
-                // but negation does not apply to it.
-                let back = view == .negate ? vc : try view.inverse.apply(vc)
-                variance = sum + back
+            // The variance interpolator is a per-pixel quantity: it moves with the pixels,
+            // but negation does not apply to it.
+            let variance = try prediction.variance.map { v in
+                let vc = try v.items(base..<(base + batch))
+                return view == .negate ? vc : try view.inverse.apply(vc)
             }
+            return (try view.inverse.apply(guided), variance)
         }
-        let scale = 1 / Float(pairs.count)
-        return (noise * scale, variance.map { $0 * scale })
+    }
+}
+
+private extension Tensor {
+    /// Items `range` of the leading axis (the whole tensor when that is all of them).
+    func items(_ range: Range<Int>) throws -> Tensor {
+        if range == 0..<shape[0] { return self }
+        return try Tensor.stack(range.map { slice($0) })
     }
 }
