@@ -30,9 +30,10 @@ public struct CallTally: Sendable, Equatable {
 }
 
 extension NotebookLibrary {
-    /// The built-ins whose results the call store keeps: those that run the model.
+    /// The built-ins whose results the call store keeps: those that run the model (and
+    /// `sdedit`, which keeps each of its calls itself: `overList`).
     static let cachedCalls: Set<String> = ["oneStepDenoise", "iterativeDenoise", "iterativeDenoiseCFG", "sample", "sampleCFG",
-                                           "sdedit", "inpaint", "visualAnagram", "hybridImage", "noiseEstimate", "upsample"]
+                                           "inpaint", "visualAnagram", "hybridImage", "noiseEstimate", "upsample"]
 
     /// Calls that took less than this to compute are not stored: reading an entry back
     /// costs a few milliseconds (measured in `make bench`), more than such a call saves.
@@ -46,27 +47,9 @@ extension NotebookLibrary {
         let body = builtin.body
         let name = builtin.name
         wrapped.body = { arguments in
-            guard let store = session.callStore, session.fixedSeed == nil else { return try body(arguments) }
-            let digest = ValueDigest.of(arguments)
-            let signature = name + " " + digest
-            let seeded = arguments.isPresent(NotebookLibrary.Parameters.seed)
-            let key = callKey(name: name, argumentDigest: digest, session: session,
-                              occurrence: seeded ? nil : session.occurrences(signature))
-            if let (value, notes) = store.load(key) {
-                // The call's occurrence counts as if it had run, so the next identical call
-                // draws the next stream, as it would have.
-                if !seeded { session.countOccurrence(signature) }
-                notes.forEach(session.replay)
-                session.tally(name, reused: true)
-                return value
-            }
-            let firstOutput = session.outputCount
-            let start = DispatchTime.now().uptimeNanoseconds
-            let value = try body(arguments)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            session.tally(name, reused: false)
-            if seconds >= callStoreThreshold { try store.store(key, value: value, notes: session.texts(since: firstOutput)) }
-            return value
+            let call = StoredCall(name, arguments, session: session)
+            if let value = call.reuse() { return value }
+            return try call.compute { try body(arguments) }
         }
         return wrapped
     }
@@ -81,5 +64,66 @@ extension NotebookLibrary {
         text += "notebook-seed=\(session.seed)\n"
         text += "occurrence=\(occurrence.map(String.init) ?? "seed argument")\n"
         return SHA256.hex(text)
+    }
+}
+
+/// One call's place in the session's call store: looked up before the call runs, filled after.
+struct StoredCall {
+    let name: String
+    let session: NotebookSession
+    /// The store and the call's key in it; nil when the session keeps no calls.
+    private let entry: (store: any CallStore, key: String)?
+    /// The call's name and argument digest: identical calls share it.
+    private let signature: String
+    private let seeded: Bool
+
+    /// The place of `name` called with `arguments`, its key taken now: before the call counts
+    /// as an occurrence of its signature.
+    init(_ name: String, _ arguments: Arguments, session: NotebookSession) {
+        self.name = name
+        self.session = session
+        let digest = ValueDigest.of(arguments)
+        signature = name + " " + digest
+        seeded = arguments.isPresent(NotebookLibrary.Parameters.seed)
+        if let store = session.callStore, session.fixedSeed == nil {
+            let key = NotebookLibrary.callKey(name: name, argumentDigest: digest, session: session,
+                                              occurrence: seeded ? nil : session.occurrences(signature))
+            entry = (store, key)
+        } else {
+            entry = nil
+        }
+    }
+
+    /// The stored value, its notes shown again, or nil when the call has to run.
+    func reuse() -> Value? {
+        guard let entry, let (value, notes) = entry.store.load(entry.key) else { return nil }
+        // The call's occurrence counts as if it had run, so the next identical call draws the
+        // next stream, as it would have.
+        if !seeded { session.countOccurrence(signature) }
+        notes.forEach(session.replay)
+        session.tally(name, reused: true)
+        return value
+    }
+
+    /// Runs `body` and keeps its value (when it took long enough to be worth keeping).
+    func compute(_ body: () throws -> Value) throws -> Value {
+        try Self.compute([self]) { [try body()] }[0]
+    }
+
+    /// Runs `body`, which computes the values of `calls` together, and keeps each one's value
+    /// with the notes the run showed; each is charged an equal share of the time.
+    static func compute(_ calls: [StoredCall], _ body: () throws -> [Value]) throws -> [Value] {
+        guard let session = calls.first?.session else { return [] }
+        let firstOutput = session.outputCount
+        let start = DispatchTime.now().uptimeNanoseconds
+        let values = try body()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls.count)
+        let notes = session.texts(since: firstOutput)
+        for (call, value) in zip(calls, values) {
+            guard let entry = call.entry else { continue }
+            session.tally(call.name, reused: false)
+            if seconds >= NotebookLibrary.callStoreThreshold { try entry.store.store(entry.key, value: value, notes: notes) }
+        }
+        return values
     }
 }

@@ -167,13 +167,34 @@ final class DiffusionCall {
                  estimate: Sampler.Estimator,
                  afterStep: ((Tensor, Int, inout CallNoise) throws -> Tensor)? = nil,
                  modelName: String? = nil) throws -> Value {
+        try Self.denoise([Member(run: self, x: x, iStart: iStart, operation: operation)], sampler: sampler, prompt: prompt,
+                         estimate: estimate, afterStep: afterStep.map { step in { _, x, t, random in try step(x, t, &random) } },
+                         modelName: modelName)[0]
+    }
+
+    /// One call of several whose loops run together: its own call, start and label.
+    struct Member {
+        let run: DiffusionCall
+        let x: Tensor
+        let iStart: Int
+        let operation: String
+    }
+
+    /// Runs the members' loops as one (`Sampler.denoise(_ loops:)`: each gets the values it gets
+    /// alone) and returns each member's value, as `denoise` returns it for one call. The
+    /// members are calls of one built-in that differ only in their start; each draws from its own
+    /// noise, and the first's `keepEvery` applies to all.
+    static func denoise(_ members: [Member], sampler: Sampler, prompt: String, estimate: Sampler.Estimator,
+                        afterStep: ((Int, Tensor, Int, inout CallNoise) throws -> Tensor)? = nil,
+                        modelName: String? = nil) throws -> [Value] {
+        guard let first = members.first?.run else { return [] }
         let parameter = NotebookLibrary.Parameters.keepEvery
-        let keepEvery = try arguments[parameter]
+        let keepEvery = try first.arguments[parameter]
         if let keepEvery, keepEvery < 1 { throw NotebookLibrary.failure("keepEvery must be at least 1, got \(keepEvery)", parameter) }
-        let steps = sampler.timesteps.count - 1 - iStart
-        let result: (image: Tensor, intermediates: [(t: Int, image: Tensor)])
+        var loops = members.map { Sampler.Loop($0.x, iStart: $0.iStart, random: $0.run.random) }
+        let results: [(image: Tensor, intermediates: [(t: Int, image: Tensor)])]
         do {
-            result = try sampler.denoise(x, iStart: iStart, keepEvery: keepEvery, random: &random, estimate: estimate, afterStep: afterStep)
+            results = try sampler.denoise(&loops, keepEvery: keepEvery, estimate: estimate, afterStep: afterStep)
         } catch DiffusionError.cancelled {
             throw BuiltinFailure("interrupted", kind: .cancelled)
         } catch let failure as BuiltinFailure {
@@ -181,16 +202,23 @@ final class DiffusionCall {
         } catch {
             throw NotebookLibrary.failure("\(error)")
         }
-        var values = [Value]()
-        if keepEvery != nil {
-            for (t, image) in result.intermediates where t > 0 {
-                values.append(self.image(image, prompt: prompt, steps: steps, operation: "\(operation) at t = \(t)", modelName: modelName))
+        return zip(members, zip(results, loops)).map { member, outcome in
+            let (result, loop) = outcome
+            let run = member.run
+            run.random = loop.random
+            let steps = sampler.timesteps.count - 1 - member.iStart
+            var values = [Value]()
+            if keepEvery != nil {
+                for (t, image) in result.intermediates where t > 0 {
+                    values.append(run.image(image, prompt: prompt, steps: steps, operation: "\(member.operation) at t = \(t)", modelName: modelName))
+                }
             }
+            for b in 0..<result.image.shape[0] {
+                values.append(run.image(result.image.slice(b).reshaped1(), prompt: prompt, steps: steps, operation: member.operation,
+                                        modelName: modelName))
+            }
+            return values.count == 1 ? values[0] : .array(values)
         }
-        for b in 0..<result.image.shape[0] {
-            values.append(self.image(result.image.slice(b).reshaped1(), prompt: prompt, steps: steps, operation: operation, modelName: modelName))
-        }
-        return values.count == 1 ? values[0] : .array(values)
     }
 
     /// A model-range `[1, 3, H, W]` (or `[3, H, W]`) tensor as a cell image with provenance

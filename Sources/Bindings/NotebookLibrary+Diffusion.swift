@@ -65,18 +65,23 @@ extension NotebookLibrary {
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sampleCFG(γ \(format(Double(gamma))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
         })
-        library.add(function("sdedit", [image, iStart, prompt, guidance, stride, seed],
-                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG.", reads: [HostState.model]) { arguments in
-            let run = try DiffusionCall(session, arguments, operation: "sdedit")
-            let condition = try run.condition(prompt)
-            let gamma = try run.guidance()
-            let sampler = try run.sampler(stride: try arguments[stride])
-            let i = try run.index(iStart, sampler)
-            let x0 = try run.modelInput(image)
-            let noisy = try sampler.sdeditStart(x0, iStart: i, random: &run.random)
-            return try run.denoise(sampler, x: noisy, iStart: i, prompt: condition.prompt,
-                                   operation: "sdedit(iStart: \(i), γ \(format(Double(gamma))))",
-                                   estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
+        let iStarts = Param.any("iStart")
+        library.add(function("sdedit", [image, iStarts, prompt, guidance, stride, seed],
+                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG; given a list of iStarts, one image for each, their loops run as one.", reads: [HostState.model]) { arguments in
+            try NotebookLibrary.overList(arguments, iStarts, name: "sdedit", session: session) { runs in
+                // The calls differ only in their start: one sampler and one estimate serve all.
+                let conditions = try runs.map { try $0.condition(prompt) }
+                let gamma = try runs[0].guidance()
+                let sampler = try runs[0].sampler(stride: try arguments[stride])
+                var members = [DiffusionCall.Member]()
+                for run in runs {
+                    let i = try run.index(iStart, sampler)
+                    let noisy = try sampler.sdeditStart(try run.modelInput(image), iStart: i, random: &run.random)
+                    members.append(.init(run: run, x: noisy, iStart: i, operation: "sdedit(iStart: \(i), γ \(format(Double(gamma))))"))
+                }
+                return try DiffusionCall.denoise(members, sampler: sampler, prompt: conditions[0].prompt,
+                                                 estimate: sampler.guided(conditions[0], unconditional: try runs[0].unconditional(), guidance: gamma))
+            }
         })
         let mask = Param.image("mask")
         library.add(function("inpaint", [image, mask, prompt, guidance, stride, seed],

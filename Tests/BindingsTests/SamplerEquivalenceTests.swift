@@ -129,6 +129,27 @@ final class SamplerEquivalenceTests: BindingsTestCase {
         assertSame(images(values["out"]), display(direct), "sdedit")
     }
 
+    /// A list of starts gives what the map over them gives: the same images and provenance.
+    func testSDEditOverAListOfStartsIsTheMap() throws {
+        let values = try cell(#"""
+        let list = sdedit(img, iStart: [12, 3, 25], prompt: "a cat", guidance: 3)
+        let map = [12, 3, 25].map { sdedit(img, iStart: $0, prompt: "a cat", guidance: 3) }
+        let one = sdedit(img, iStart: [3], prompt: "a cat", guidance: 3)
+        """#)
+        guard case let .array(list)? = values["list"], case let .array(map)? = values["map"], case let .array(one)? = values["one"] else {
+            return XCTFail("sdedit over a list gives a list: \(String(describing: values["list"]))")
+        }
+        XCTAssertEqual(list.count, 3)
+        XCTAssertEqual(one.count, 1)
+        for (a, b) in zip(list + one, map + [map[1]]) {
+            guard case let .native(x as ImageValue) = a, case let .native(y as ImageValue) = b else { return XCTFail("images") }
+            XCTAssertEqual(x.tensor, y.tensor)
+            XCTAssertEqual(x.provenance, y.provenance)
+        }
+        let message = failure(#"let x = sdedit(rectangleMask(size: 64, x: 0, y: 0, width: 2, height: 2).rgb(), iStart: [3, "a"])"#)
+        XCTAssertTrue(message.contains("'iStart'"), message)
+    }
+
     func testInpaint() throws {
         let values = try cell(#"let out = inpaint(img, mask: mask, prompt: "a dog", guidance: 3)"#)
         let mask = try XCTUnwrap(images(values["mask"]).first).reshaped([1, 1, Self.side, Self.side])

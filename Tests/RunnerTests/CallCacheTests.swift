@@ -141,4 +141,45 @@ final class CallCacheTests: RunnerTestCase {
         XCTAssertFalse(fresh.log.contains { $0.contains("reused") }, "\(fresh.log)")
         XCTAssertEqual(predictions.value, before + 4, "--fresh computes both calls")
     }
+
+    /// `sdedit` over a list of starts makes the calls the map makes, one store entry each, so
+    /// either form reuses the other's; the calls it runs share one model pass per timestep.
+    func testAListOfStartsIsTheMapsCallsRunTogether() throws {
+        func text(_ first: String, _ second: String, seed: Int = 3) -> String {
+            """
+            ---
+            seed: \(seed)
+            ---
+            ```swift
+            let photo = rectangleMask(size: 64, x: 8, y: 8, width: 16, height: 16).rgb()
+            let first = \(first)
+            ```
+
+            ```swift
+            let second = \(second)
+            print("largest difference:", [0, 1, 2].map { maxDifference(first[$0], second[$0]) }.max())
+            ```
+            """
+        }
+        let list = #"sdedit(photo, iStart: [1, 2, 0], prompt: "a cat", guidance: 7, stride: 330)"#
+        let map = #"[1, 2, 0].map { sdedit(photo, iStart: $0, prompt: "a cat", guidance: 7, stride: 330) }"#
+        try write("edits.md", text(list, map))
+        let run = try runNotebooks(model: model())
+        // Stride 330 has three steps; the starts join at steps 1, 2 and 3 (0, then 1, then 2):
+        // one pass per step for all of them, not 3 + 2 + 1.
+        XCTAssertEqual(predictions.value, 3)
+        XCTAssertTrue(run.log.contains { $0.contains("3 sdedit calls ran") }, "\(run.log)")
+        XCTAssertTrue(run.log.contains { $0.contains("0 of 3 sdedit calls ran, 3 reused") }, "the map finds the list's entries: \(run.log)")
+        XCTAssertTrue(run.log.contains { $0.contains("largest difference: 0.0") }, "\(run.log)")
+
+        // The other way round, under another seed, with one start the map did not make (a second
+        // call with start 1 draws the second stream): only it runs.
+        let partial = #"sdedit(photo, iStart: [1, 2, 0, 1], prompt: "a cat", guidance: 7, stride: 330)"#
+        try write("edits.md", text(#"[1, 2, 0].map { sdedit(photo, iStart: $0, prompt: "a cat", guidance: 7, stride: 330) } + [photo]"#, partial, seed: 4))
+        let before = predictions.value
+        let again = try runNotebooks(model: model())
+        XCTAssertTrue(again.log.contains { $0.contains("1 of 4 sdedit calls ran, 3 reused") }, "\(again.log)")
+        XCTAssertEqual(predictions.value, before + 6 + 2, "the map's 3 + 2 + 1 passes, then the repeated start's 2")
+        XCTAssertTrue(again.log.contains { $0.contains("largest difference: 0.0") }, "\(again.log)")
+    }
 }
