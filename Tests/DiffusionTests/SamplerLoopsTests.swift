@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Diffusion
+@testable import Diffusion
 import Tensor
 import TestSupport
 
@@ -62,6 +62,28 @@ final class SamplerLoopsTests: XCTestCase {
         var expected = SeededRandom(seed: 92)
         for _ in 1..<steps { _ = expected.normal(shape: [2, 3, Self.side, Self.side]) }
         XCTAssertEqual(loops[1].random.normal(shape: [1]), expected.normal(shape: [1]), "draws at t > 0 only, in step order")
+    }
+
+    func testACapOnTheBatchSplitsTheCallsAndChangesNoResult() throws {
+        XCTAssertEqual(Sampler.groups([(0, 1), (1, 2), (2, 1), (3, 1), (4, 5)], maxBatch: 3), [[0, 1], [2, 3], [4]])
+        XCTAssertEqual(Sampler.groups([], maxBatch: 3), [])
+        let model = Recording(GaussianDenoiser(laws: laws))
+        var sampler = try Sampler(denoiser: model)
+        let estimate = sampler.conditional(Condition(prompt: "a photo"))
+        var images = SeededRandom(seed: 95)
+        let inputs = (0..<3).map { _ in images.normal(shape: [2, 3, Self.side, Self.side]) }
+        func run() throws -> [Tensor] {
+            var loops = inputs.enumerated().map { Sampler.Loop($1, iStart: 28 + $0, random: SeededRandom(seed: UInt64($0))) }
+            return try sampler.denoise(&loops, estimate: estimate).map(\.image)
+        }
+        let whole = try run()
+        sampler.maxBatch = 4
+        let capped = try run()
+        XCTAssertEqual(whole, capped)
+        // Steps from index 28 to 32: the loops join at 28, 29 and 30; capped, two loops a call.
+        let calls = model.batches
+        XCTAssertEqual(Array(calls.prefix(5)), [2, 4, 6, 6, 6])
+        XCTAssertEqual(Array(calls.dropFirst(5)), [2, 4, 4, 2, 4, 2, 4, 2])
     }
 
     func testAnAfterStepHookSeesItsLoopAndABadStartIsRefused() throws {
