@@ -65,11 +65,11 @@ extension NotebookLibrary {
             return try run.denoise(sampler, x: noise, iStart: 0, prompt: condition.prompt, operation: "sampleCFG(γ \(format(Double(gamma))))",
                                    estimate: sampler.guided(condition, unconditional: try run.unconditional(), guidance: gamma))
         })
-        let iStarts = Param.any("iStart")
-        library.add(function("sdedit", [image, iStarts, prompt, guidance, stride, seed],
-                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG; given a list of iStarts, one image for each, their loops run as one.", reads: [HostState.model]) { arguments in
-            try NotebookLibrary.overList(arguments, iStarts, name: "sdedit", session: session) { runs in
-                // The calls differ only in their start: one sampler and one estimate serve all.
+        let (images, iStarts) = (Param.any("image", label: .unlabeled), Param.any("iStart"))
+        library.add(function("sdedit", [images, iStarts, prompt, guidance, stride, seed],
+                             "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG; given a list of images or of iStarts, one edit for each, their loops run as one.", reads: [HostState.model]) { arguments in
+            try NotebookLibrary.overList(arguments, [images, iStarts], name: "sdedit", session: session) { runs in
+                // The calls differ only in their image or start: one sampler and one estimate serve all.
                 let conditions = try runs.map { try $0.condition(prompt) }
                 let gamma = try runs[0].guidance()
                 let sampler = try runs[0].sampler(stride: try arguments[stride])

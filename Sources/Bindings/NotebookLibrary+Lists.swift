@@ -1,19 +1,27 @@
 import Script
 
 extension NotebookLibrary {
-    /// A call of the model built-in `name` whose `parameter` may be a list: each element makes
-    /// the call it would make alone (these arguments with that element in its place), reused
-    /// from the call store where it can be, the rest computed by `together` (one
+    /// A call of the model built-in `name` one of whose `parameters` may be a list: each element
+    /// makes the call it would make alone (these arguments with that element in its place),
+    /// reused from the call store where it can be, the rest computed by `together` (one
     /// `DiffusionCall` each, in list order, its noise its own), which runs them as one batched
-    /// loop. A list gives a list of the calls' values; one value, the call's value.
-    static func overList(_ arguments: Arguments, _ parameter: Param<Value>, name: String, session: NotebookSession,
+    /// loop. A list gives a list of the calls' values; no list, the call's value.
+    static func overList(_ arguments: Arguments, _ parameters: [Param<Value>], name: String, session: NotebookSession,
                          together: ([DiffusionCall]) throws -> [Value]) throws -> Value {
-        let list: [Value]?
-        if case let .array(elements) = try arguments[parameter] { list = elements } else { list = nil }
-        let calls = list.map { elements in
-            elements.map { element in
+        var listed = [(parameter: Param<Value>, elements: [Value])]()
+        for parameter in parameters {
+            if case let .array(elements) = try arguments[parameter] { listed.append((parameter, elements)) }
+        }
+        guard listed.count <= 1 else {
+            let names = listed.map { "'\($0.parameter.name)'" }.joined(separator: " and ")
+            throw failure("\(name) takes a list in one argument at a time; \(names) are both lists (map over one of them)",
+                          listed[1].parameter)
+        }
+        let list = listed.first
+        let calls = list.map { list in
+            list.elements.map { element in
                 var call = arguments
-                call.values[parameter.name] = element
+                call.values[list.parameter.name] = element
                 return call
             }
         } ?? [arguments]

@@ -129,25 +129,34 @@ final class SamplerEquivalenceTests: BindingsTestCase {
         assertSame(images(values["out"]), display(direct), "sdedit")
     }
 
-    /// A list of starts gives what the map over them gives: the same images and provenance.
-    func testSDEditOverAListOfStartsIsTheMap() throws {
+    /// A list of starts, or of images, gives what the map over them gives: the same images and
+    /// provenance.
+    func testSDEditOverAListIsTheMap() throws {
         let values = try cell(#"""
         let list = sdedit(img, iStart: [12, 3, 25], prompt: "a cat", guidance: 3)
         let map = [12, 3, 25].map { sdedit(img, iStart: $0, prompt: "a cat", guidance: 3) }
         let one = sdedit(img, iStart: [3], prompt: "a cat", guidance: 3)
+        let other = img.flipped()
+        let images = sdedit([img, other], iStart: 7, prompt: "a dog", guidance: 2)
+        let each = [img, other].map { sdedit($0, iStart: 7, prompt: "a dog", guidance: 2) }
         """#)
-        guard case let .array(list)? = values["list"], case let .array(map)? = values["map"], case let .array(one)? = values["one"] else {
-            return XCTFail("sdedit over a list gives a list: \(String(describing: values["list"]))")
+        for (listName, mapName, count) in [("list", "map", 3), ("one", "map", 1), ("images", "each", 2)] {
+            guard case let .array(list)? = values[listName], case var .array(map)? = values[mapName] else {
+                return XCTFail("sdedit over a list gives a list: \(String(describing: values[listName]))")
+            }
+            if listName == "one" { map = [map[1]] }
+            XCTAssertEqual(list.count, count, listName)
+            for (a, b) in zip(list, map) {
+                guard case let .native(x as ImageValue) = a, case let .native(y as ImageValue) = b else { return XCTFail("images") }
+                XCTAssertEqual(x.tensor, y.tensor, listName)
+                XCTAssertEqual(x.provenance, y.provenance, listName)
+            }
         }
-        XCTAssertEqual(list.count, 3)
-        XCTAssertEqual(one.count, 1)
-        for (a, b) in zip(list + one, map + [map[1]]) {
-            guard case let .native(x as ImageValue) = a, case let .native(y as ImageValue) = b else { return XCTFail("images") }
-            XCTAssertEqual(x.tensor, y.tensor)
-            XCTAssertEqual(x.provenance, y.provenance)
-        }
-        let message = failure(#"let x = sdedit(rectangleMask(size: 64, x: 0, y: 0, width: 2, height: 2).rgb(), iStart: [3, "a"])"#)
+        let photo = "rectangleMask(size: 64, x: 0, y: 0, width: 2, height: 2).rgb()"
+        var message = failure("let x = sdedit(\(photo), iStart: [3, \"a\"])")
         XCTAssertTrue(message.contains("'iStart'"), message)
+        message = failure("let x = sdedit([\(photo), \(photo)], iStart: [3, 4])")
+        XCTAssertTrue(message.contains("'image' and 'iStart' are both lists"), message)
     }
 
     func testInpaint() throws {
