@@ -182,8 +182,8 @@ final class DiffusionCall {
 
     /// Runs the members' loops as one (`Sampler.denoise(_ loops:)`: each gets the values it gets
     /// alone) and returns each member's value, as `denoise` returns it for one call. The
-    /// members are calls of one built-in that differ only in their start; each draws from its own
-    /// noise, and the first's `keepEvery` applies to all.
+    /// members are calls of one built-in that differ only in their start or image; each draws
+    /// from its own noise, and the first's `keepEvery` applies to all.
     static func denoise(_ members: [Member], sampler: Sampler, prompt: String, estimate: Sampler.Estimator,
                         afterStep: ((Int, Tensor, Int, inout CallNoise) throws -> Tensor)? = nil,
                         modelName: String? = nil) throws -> [Value] {

@@ -206,9 +206,10 @@ public struct Sampler: Sendable {
     /// mapped back through the view's inverse and averaged. All passes in one batched call.
     public func anagram(_ pairs: [(Condition, ImageView)], unconditional: Condition, guidance: Float) -> Estimator {
         { x, t in
+            guard !pairs.isEmpty else { throw DiffusionError.invalidInput(what: "anagram", reason: "needs at least one (prompt, view) pair") }
             let estimates = try self.guidedEstimates(x, t: t, pairs: pairs, unconditional: unconditional, guidance: guidance)
             var noise = Tensor(zeros: x.shape)
-            var variance: Tensor? = estimates[0].variance == nil ? nil : Tensor(zeros: x.shape)
+            var variance: Tensor? = estimates.first?.variance == nil ? nil : Tensor(zeros: x.shape)
             for estimate in estimates {
                 noise = noise + estimate.noise
                 if let v = estimate.variance, let sum = variance { variance = sum + v }
