@@ -19,8 +19,9 @@ public struct Sampler: Sendable {
     public var isCancelled: @Sendable () -> Bool = { false }
     /// The most samples that loops run together pass to one estimate (twice as many model
     /// items under guidance). Measured on IF-I-M at 64x64 (`bench forward --step`, 2-core
-    /// AVX-512): a step costs 0.72-0.78 s an image at batch 2 and 0.60-0.70 s from batch 4 to
-    /// 16, with no gain past that; the cap also bounds the activations' memory.
+    /// AVX-512, 2026-12-07): a step cost 0.72-0.78 s an image at batch 2 and 0.58-0.80 s (most
+    /// runs 0.60-0.70) from batch 4 to 16, with no trend past 4; the cap also bounds the
+    /// activations' memory.
     public var maxBatch = 8
 
     /// Which scheduler settings the reverse step follows.
