@@ -171,8 +171,9 @@ extension Tensor {
 
     /// The convolution around its products: `direct(columns, n, imageColumns, product)` computes
     /// `[Cout, K] x [K, n]` into `product`, overwriting all of it (`imageColumns` of the `n` are
-    /// one image's: a kernel chosen by them gives an image the same values in any batch); `winograd(tile, input, batch, h, w, bias, output)`
-    /// the whole Winograd convolution (which applies `inputAffine` itself). Checks, the
+    /// one image's: a kernel chosen by them gives an image the same values in any batch);
+    /// `winograd(tile, input, batch, h, w, bias, output)` the whole Winograd convolution (which
+    /// applies `inputAffine` itself). Checks, the
     /// algorithm choice, im2col, the bias and the layout back to `[B, Cout, Ho, Wo]` are
     /// shared by every precision.
     private func convolve(weightShape: [Int], bias: Tensor?, padding: Int, algorithm: ConvolutionAlgorithm,
