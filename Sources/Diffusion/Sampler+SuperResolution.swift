@@ -39,10 +39,10 @@ extension Sampler {
                                       conditions: Array(repeating: unconditional, count: batch) + Array(repeating: condition, count: batch),
                                       lowResolution: low, noiseLevels: Array(repeating: noiseLevel, count: 2 * batch))
             let prediction = try self.denoiser.predict(input)
-            let u = try Tensor.stack((0..<batch).map { prediction.noise.slice($0) })
-            let c = try Tensor.stack((0..<batch).map { prediction.noise.slice(batch + $0) })
+            let u = try prediction.noise.items(0..<batch)
+            let c = try prediction.noise.items(batch..<(2 * batch))
             let guided = u + guidance * (c - u)
-            let variance = try prediction.variance.map { v in try Tensor.stack((0..<batch).map { v.slice(batch + $0) }) }
+            let variance = try prediction.variance.map { v in try v.items(batch..<(2 * batch)) }
             return (guided, variance)
         }
     }

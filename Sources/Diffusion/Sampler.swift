@@ -268,8 +268,9 @@ public struct Sampler: Sendable {
     }
 }
 
-private extension Tensor {
-    /// Items `range` of the leading axis (the whole tensor when that is all of them).
+extension Tensor {
+    /// Items `range` of the leading axis (the whole tensor when that is all of them): one
+    /// half of a guided batch, or one loop's part of a batch run together.
     func items(_ range: Range<Int>) throws -> Tensor {
         if range == 0..<shape[0] { return self }
         return try Tensor.stack(range.map { slice($0) })
