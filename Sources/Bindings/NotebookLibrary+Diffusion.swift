@@ -70,6 +70,8 @@ extension NotebookLibrary {
                              "SDEdit image-to-image (part 1.7): noise the image to timesteps[iStart], then denoise with CFG; given a list of images or of iStarts, one edit for each, their loops run as one.", reads: [HostState.model]) { arguments in
             try NotebookLibrary.overList(arguments, [images, iStarts], name: "sdedit", session: session) { runs in
                 // The calls differ only in their image or start: one sampler and one estimate serve all.
+                // Each call still reads its prompt, which records the embedding's source in that
+                // call's provenance, as it would alone.
                 let conditions = try runs.map { try $0.condition(prompt) }
                 let gamma = try runs[0].guidance()
                 let sampler = try runs[0].sampler(stride: try arguments[stride])

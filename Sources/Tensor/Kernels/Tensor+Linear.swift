@@ -36,9 +36,9 @@ extension Tensor {
 
     /// The rows (vectors along the last axis) of one item of the leading axis.
     var itemRows: Int {
-        let inFeatures = shape.last ?? 0
-        guard rank >= 2, inFeatures > 0, shape[0] > 0 else { return inFeatures == 0 ? 0 : count / inFeatures }
-        return count / inFeatures / shape[0]
+        guard let inFeatures = shape.last, inFeatures > 0 else { return 0 }
+        let rows = count / inFeatures
+        return rank >= 2 && shape[0] > 0 ? rows / shape[0] : rows
     }
 
     /// `body` applied to each item of the leading axis on its own, the results stacked back.
