@@ -58,7 +58,7 @@ struct ForwardRun: BenchRun {
     /// Forward times (a warm-up first when `runs` > 1) on deterministic random inputs; with
     /// `step`, passes as a sampling loop's steps run them (the text projected once, untimed).
     static func time(_ unet: IFUNet, batch: Int, runs: Int, warmUp: Bool = true, step: Bool = false,
-                     save: String? = nil) throws -> (wall: [Double], cpu: [Double]) {
+                     save: String? = nil) throws -> PassTimes {
         var random = SeededRandom(seed: 7)
         let side = unet.config.sampleSize
         let x = random.normal(shape: [batch, unet.config.inChannels, side, side])
@@ -72,22 +72,23 @@ struct ForwardRun: BenchRun {
             return try unet.forward(x, conditioning: unet.conditioning(timesteps: timesteps, text: text, classLabels: labels))
         }
         if warmUp { _ = try pass() }
-        var times = [Double](), cpu = [Double]()
+        var times = PassTimes()
         for _ in 0..<runs {
-            let (start, cpuStart) = (ProcessStats.now, ProcessStats.cpuSeconds)
+            let (start, cpuStart, lanesStart) = (ProcessStats.now, ProcessStats.cpuSeconds, Parallel.laneTime)
             let out = try pass()
-            times.append(ProcessStats.now - start)
-            cpu.append(ProcessStats.cpuSeconds - cpuStart)
+            times.wall.append(ProcessStats.now - start)
+            times.cpu.append(ProcessStats.cpuSeconds - cpuStart)
+            times.lanes.append(Parallel.laneTime - lanesStart)
             guard out.scalars.allSatisfy(\.isFinite) else {
                 throw DiffusionError.invalidInput(what: "bench", reason: "the forward produced non-finite values")
             }
             if let save { try NPYFile.write(out, to: save) }
         }
-        return (times, cpu)
+        return times
     }
 
-    /// Median, spread, throughput, CPU time and peak memory of timed passes.
-    static func report(_ runs: (wall: [Double], cpu: [Double]), into line: inout ResultLine, flops: Double) {
+    /// Median, spread, throughput, CPU time, the lanes' use and peak memory of timed passes.
+    static func report(_ runs: PassTimes, into line: inout ResultLine, flops: Double) {
         let times = runs.wall
         let median = ProcessStats.median(times)
         // CPU seconds per pass: on an idle 2-core machine about twice the wall time; when
@@ -99,6 +100,9 @@ struct ForwardRun: BenchRun {
         line.add("runs", String(times.count))
         line.add("gflops", flops / 1e9)
         line.add("gflop_per_s", flops / median / 1e9)
+        // The lanes' own account of the serial passes and hand-offs (see LaneTime).
+        line.add("lane_work_s", ProcessStats.median(runs.laneWork))
+        line.add("lane_fraction", ProcessStats.median(runs.laneFractions))
         line.add("rss_gb", Double(ProcessStats.peakResidentBytes) / 1e9)
     }
 }

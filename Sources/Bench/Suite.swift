@@ -123,12 +123,16 @@ struct Suite: BenchRun {
     /// in `corePairs` pairs of runs one after the other (a virtual machine's speed drifts
     /// between minutes; a pair shares its minute): the median speed-up S on N cores, and the
     /// parallel fraction p it implies by Amdahl's law, S = 1 / ((1 - p) + p / N), that is
-    /// p = (1 - 1/S) / (1 - 1/N); and what that fraction promises on 16 cores.
+    /// p = (1 - 1/S) / (1 - 1/N); and what that fraction promises on 16 cores. Beside it, the
+    /// fraction the lanes' own busy time implies (`LaneTime`: what the serial passes, hand-offs
+    /// and uneven loop ends cost) and how much more lane time the same work took on N threads
+    /// than on one (the lanes slowing each other: shared caches, memory, clocks), the two
+    /// parts of the measured speed-up: S = (lanes' busy speed-up) / (that factor).
     func compareCores() throws {
         let cores = Parallel.workers
         guard cores > 1 else { return say("cores: one worker (NOISEBOOK_THREADS or the machine), no scaling to measure") }
         for model in models {
-            var speedups = [Double](), ones = [Double](), alls = [Double]()
+            var speedups = [Double](), ones = [Double](), alls = [Double](), laneFractions = [Double](), slowdowns = [Double]()
             for _ in 0..<Suite.corePairs {
                 let arguments = ["forward", "--model", model.name, "--batch", "1", "--runs", String(runs)]
                 let one = try child(arguments, environment: [Knob.threads.rawValue: "1"])
@@ -137,6 +141,10 @@ struct Suite: BenchRun {
                 ones.append(oneSeconds)
                 alls.append(allSeconds)
                 speedups.append(oneSeconds / allSeconds)
+                if let fraction = Double(all["lane_fraction"] ?? ""), let work = Double(all["lane_work_s"] ?? "") {
+                    laneFractions.append(fraction)
+                    slowdowns.append(work / oneSeconds)
+                }
             }
             guard !speedups.isEmpty else { continue }
             let speedup = ProcessStats.median(speedups), n = Double(cores)
@@ -146,6 +154,11 @@ struct Suite: BenchRun {
             say(String(format: "%@ batch 1 on 1 thread / on %d, %d pairs: %@ s; median speed-up %.2fx (%.2f to %.2f), parallel fraction %.1f%% (Amdahl); at that fraction 16 cores would give %.1fx",
                        model.name, cores, speedups.count, pairs, speedup, speedups.min() ?? .nan, speedups.max() ?? .nan,
                        100 * fraction, sixteen))
+            guard !laneFractions.isEmpty else { continue }
+            let lanes = ProcessStats.median(laneFractions)
+            say(String(format: "%@ batch 1 by the lanes' busy time on %d: parallel fraction %.1f%% (%.1f to %.1f; serial passes, hand-offs, uneven loop ends), at which 16 cores would give %.1fx; the same work took %.2fx the lane time on %d threads as on one (%.2f to %.2f)",
+                       model.name, cores, 100 * lanes, 100 * (laneFractions.min() ?? .nan), 100 * (laneFractions.max() ?? .nan),
+                       1 / ((1 - lanes) + lanes / 16), ProcessStats.median(slowdowns), cores, slowdowns.min() ?? .nan, slowdowns.max() ?? .nan))
         }
     }
 

@@ -49,7 +49,7 @@ struct XLRun: BenchRun {
         line.add("batch", "1")
         line.add("first_s", times.wall.first ?? .nan)
         line.add("peak_gflop_per_s", peak)
-        ForwardRun.report((Array(times.wall.dropFirst()), Array(times.cpu.dropFirst())), into: &line, flops: flops)
+        ForwardRun.report(times.dropFirst(), into: &line, flops: flops)
         let b2 = ProcessStats.median(pairs.wall)
         line.add("b2_s", b2)
         line.add("b2_gflop_per_s", 2 * flops / b2 / 1e9)

@@ -106,6 +106,47 @@ final class LanePoolTests: XCTestCase {
         XCTAssertEqual(failures.load(ordering: .relaxed), 0)
     }
 
+    /// The pool's lane time: a loop whose chunks keep both lanes busy shows the helper busy for
+    /// about its share, a loop run on the caller alone shows none, and the accounting's
+    /// fraction follows.
+    func testLaneTimeCountsHelpersWorkAndCallersWaits() {
+        let pool = LanePool(helpers: 1)
+        let before = pool.time
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<20 {
+            pool.run(chunks: 8, lanes: 2) { _ in LanePoolTests.busy(microseconds: 500) }
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let parallel = pool.time - before
+        XCTAssertEqual(parallel.loops, 20)
+        // 80 ms of chunks on two lanes: the helper ran at least a few of them, and no lane
+        // can have been busy for longer than the loops took.
+        XCTAssertGreaterThan(parallel.helpersBusy, 0.002)
+        XCTAssertLessThanOrEqual(parallel.helpersBusy, wall)
+        XCTAssertGreaterThanOrEqual(parallel.callerWaiting, 0)
+        XCTAssertLessThanOrEqual(parallel.work(wall: wall), 2 * wall)
+
+        let serialStart = pool.time
+        pool.run(chunks: 8, lanes: 1) { _ in LanePoolTests.busy(microseconds: 200) }
+        let serial = pool.time - serialStart
+        XCTAssertEqual(serial, LaneTime(helpersBusy: 0, callerWaiting: 0, loops: 0), "a one-lane loop is the caller's work alone")
+    }
+
+    /// The fraction the lanes' time implies: Amdahl's law on the lanes' busy speed-up.
+    func testLaneFractionIsAmdahlsOnTheLanesWork() {
+        // 1 s of wall time: 0.2 s on the caller alone, 0.8 s with both lanes busy.
+        let halves = LaneTime(helpersBusy: 0.8, callerWaiting: 0, loops: 1)
+        XCTAssertEqual(halves.work(wall: 1), 1.8, accuracy: 1e-12)
+        XCTAssertEqual(halves.parallelFraction(wall: 1, lanes: 2), 1.6 / 1.8, accuracy: 1e-12)  // parallel work / all work
+        XCTAssertEqual(halves.busyShare(wall: 1, lanes: 2), 0.9, accuracy: 1e-12)
+        // Every lane busy throughout: all parallel; a waiting caller and an idle helper: none.
+        XCTAssertEqual(LaneTime(helpersBusy: 1, callerWaiting: 0, loops: 1).parallelFraction(wall: 1, lanes: 2), 1, accuracy: 1e-12)
+        XCTAssertEqual(LaneTime(helpersBusy: 0, callerWaiting: 0, loops: 0).parallelFraction(wall: 1, lanes: 2), 0, accuracy: 1e-12)
+        // Four lanes, three helpers each busy half the time: work 2.5 lane-seconds in 1 s.
+        let four = LaneTime(helpersBusy: 1.5, callerWaiting: 0, loops: 1)
+        XCTAssertEqual(four.parallelFraction(wall: 1, lanes: 4), (1 - 1 / 2.5) / (1 - 1 / 4.0), accuracy: 1e-12)
+    }
+
     /// `Parallel.perform` calls every item exactly once, on any worker count.
     func testPerformCallsEveryItemOnce() {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1000)

@@ -49,6 +49,11 @@ final class LanePool: @unchecked Sendable {
     /// helpers only while the loop waits for them.
     private var body: ((Int) -> Void)?
     private var chunks = 0
+    /// Running totals for `time`: nanoseconds helpers ran chunks, nanoseconds callers waited
+    /// at a loop's end, and loops run on more than one lane.
+    private let helpersBusy = Atomic<UInt64>(0)
+    private let callerWaiting = Atomic<UInt64>(0)
+    private let loopsRun = Atomic<Int>(0)
 
     init(helpers: Int) {
         self.helpers = Swift.max(0, Swift.min(helpers, 0xFFFF - 1))
@@ -78,12 +83,22 @@ final class LanePool: @unchecked Sendable {
             }
             takeChunks()
             var polls = 0
+            let waitStart = DispatchTime.now().uptimeNanoseconds
             while unfinished.load(ordering: .acquiring) > 0 {
                 polls += 1
                 if polls & LanePool.pollsPerYield == 0 { sched_yield() }
             }
+            callerWaiting.wrappingAdd(DispatchTime.now().uptimeNanoseconds - waitStart, ordering: .relaxed)
+            loopsRun.wrappingAdd(1, ordering: .relaxed)
             self.body = nil
         }
+    }
+
+    /// Where this pool's lanes have spent their time so far.
+    var time: LaneTime {
+        LaneTime(helpersBusy: Double(helpersBusy.load(ordering: .relaxed)) / 1e9,
+                 callerWaiting: Double(callerWaiting.load(ordering: .relaxed)) / 1e9,
+                 loops: loopsRun.load(ordering: .relaxed))
     }
 
     /// Runs chunks until none is left.
@@ -114,7 +129,9 @@ final class LanePool: @unchecked Sendable {
             let current = waitForLoop(after: seen)
             seen = current
             guard lane < current & 0xFFFF else { continue }
+            let start = DispatchTime.now().uptimeNanoseconds
             takeChunks()
+            helpersBusy.wrappingAdd(DispatchTime.now().uptimeNanoseconds - start, ordering: .relaxed)
             unfinished.wrappingSubtract(1, ordering: .releasing)
         }
     }

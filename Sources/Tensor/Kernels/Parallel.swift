@@ -50,6 +50,10 @@ public enum Parallel {
         LanePool.shared.run(chunks: iterations, lanes: workers, body)
     }
 
+    /// Where the lanes of every parallel loop have spent their time since the process began:
+    /// read before and after some work and subtract.
+    public static var laneTime: LaneTime { LanePool.shared.time }
+
     /// Calls `body(i)` for every `i` in `0..<count`, concurrently when each item is worth
     /// `costPerItem` elementwise operations and the total is large.
     static func forEach(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
