@@ -62,8 +62,12 @@ extension Tensor {
 /// the dimension whose shared operand is the smaller one is split (rows of C share B,
 /// columns of C share A); each C value is summed in the same order either way.
 struct GEMMSplit {
-    /// m x n x k below which a GEMM stays on one thread.
+    /// m x n x k below which a GEMM stays on one thread, unless its operands are large.
     static let minimumWork = 1 << 21
+    /// Floats of A and B from which a GEMM is split whatever its arithmetic: a product of few
+    /// columns is bound by reading its operands (a resnet's time projection reads 1536 x 768
+    /// weights for one row, about half a millisecond), and a hand-off costs microseconds.
+    static let minimumOperands = 1 << 18
     /// Rows (M) or columns (N) of C per unit of splitting.
     static let granule = 32
 
@@ -86,12 +90,12 @@ struct GEMMSplit {
     }
 
     /// Calls `body(rows, columns)` for each part of an `[m, n]` product over `k`, one part per
-    /// core at once; below `minimumWork` (waking a second core costs more than it saves) or on
-    /// one core, once on this thread with the whole of C.
+    /// core at once; below `minimumWork` with operands under `minimumOperands` (waking a second
+    /// core costs more than it saves) or on one core, once on this thread with the whole of C.
     static func forEachPart(m: Int, n: Int, k: Int, _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
         let cores = Parallel.workers
-        guard cores > 1, m * n * k >= minimumWork else {
+        guard cores > 1, m * n * k >= minimumWork || m * k + k * n >= minimumOperands else {
             body(0..<m, 0..<n)
             return
         }

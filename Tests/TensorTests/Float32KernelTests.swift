@@ -1,3 +1,4 @@
+import Synchronization
 import TestSupport
 import XCTest
 @testable import Tensor
@@ -126,11 +127,16 @@ final class Float32KernelTests: XCTestCase {
         }
     }
 
-    /// Split over the cores (by rows and by columns), each value is summed as on one thread.
+    /// Split over the cores (by rows and by columns, and a one-column product split for the
+    /// size of its operands, as a resnet's time projection is), each value is summed as on
+    /// one thread.
     func testSplittingOverTheCoresChangesNoValue() {
         var random = SeededRandom(seed: 35)
-        for (m, n, k) in [(300, 40, 400), (40, 300, 400)] {
-            XCTAssertGreaterThanOrEqual(m * n * k, GEMMSplit.minimumWork)
+        for (m, n, k) in [(300, 40, 400), (40, 300, 400), (1536, 1, 768)] {
+            XCTAssertTrue(m * n * k >= GEMMSplit.minimumWork || m * k + k * n >= GEMMSplit.minimumOperands)
+            let parts = Mutex(0)
+            GEMMSplit.forEachPart(m: m, n: n, k: k) { _, _ in parts.withLock { $0 += 1 } }
+            XCTAssertEqual(parts.withLock { $0 } > 1, Parallel.workers > 1, "\(m)x\(n)x\(k): split only on several cores")
             let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
             for kernel in kernels where kernel != .openblas {
                 XCTAssertEqual(product(kernel, m: m, n: n, k: k, a: a, b: b, split: true),
