@@ -79,8 +79,11 @@ struct ResnetBlock: Sendable {
             h = try conv2(h, inputAffine: norm2.affine(h, scaleShift: nil, activation: act))
         }
         if let convShortcut { input = try convShortcut(input) }
-        try input.addInPlace(h, thenScale: 1 / outputScaleFactor)
-        return input
+        // Into h, the convolution's own buffer: the input's is often still the caller's (a
+        // skip it keeps), and adding into it would first copy it on one core. The sum is the
+        // same either way round.
+        try h.addInPlace(input, thenScale: 1 / outputScaleFactor)
+        return h
     }
 
     /// `h` `[B, C, H, W]` modulated per (b, c): with `scaleShift`, `h (1 + p[b, c]) + p[b, C + c]`

@@ -21,16 +21,19 @@ extension Tensor {
     public static func zip(_ a: Tensor, _ b: Tensor, operation: String = "elementwise",
                            _ op: (Float, Float) -> Float) throws -> Tensor {
         if a.shape == b.shape {
-            var out = a.scalars
-            b.scalars.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { op_ in
-                    guard let x = op_.baseAddress, let y = bp.baseAddress else { return }
-                    // Across the cores when large (a UNet's residual sums).
-                    let sx = SharedMutablePointer(base: x), sy = SharedPointer(base: y)
-                    Parallel.forEachChunk(op_.count) { range in
-                        for i in range { sx.base[i] = op(sx.base[i], sy.base[i]) }
+            // Written whole across the cores when large (a UNet's residual sums), not copied
+            // from a first (a pass on one core).
+            let out = [Float](unsafeUninitializedCapacity: a.count) { op_, initialized in
+                a.scalars.withUnsafeBufferPointer { ap in
+                    b.scalars.withUnsafeBufferPointer { bp in
+                        guard let z = op_.baseAddress, let x = ap.baseAddress, let y = bp.baseAddress else { return }
+                        let sz = SharedMutablePointer(base: z), sx = SharedPointer(base: x), sy = SharedPointer(base: y)
+                        Parallel.forEachChunk(a.count) { range in
+                            for i in range { sz.base[i] = op(sx.base[i], sy.base[i]) }
+                        }
                     }
                 }
+                initialized = a.count
             }
             return Tensor(shape: a.shape, scalars: out)
         }

@@ -292,13 +292,15 @@ extension Tensor {
     }
 
     /// The im2col matrix `[C * kh * kw, B * Ho * Wo]` of a `[B, C, H, W]` input, zero padded.
+    /// Every element is written once inside the parallel loop, the padding's zeros included:
+    /// zeroing the whole matrix first would be a pass on one core while the others wait.
     static func im2col(_ values: [Float], batch: Int, channels: Int, height: Int, width: Int,
                        kernelHeight: Int, kernelWidth: Int, padding: Int) -> [Float] {
         let ho = height + 2 * padding - kernelHeight + 1, wo = width + 2 * padding - kernelWidth + 1
         let n = batch * ho * wo
-        var cols = [Float](repeating: 0, count: channels * kernelHeight * kernelWidth * n)
-        values.withUnsafeBufferPointer { vp in
-            cols.withUnsafeMutableBufferPointer { cp in
+        let count = channels * kernelHeight * kernelWidth * n
+        return [Float](unsafeUninitializedCapacity: count) { cp, initialized in
+            values.withUnsafeBufferPointer { vp in
                 guard let src = vp.baseAddress, let dst = cp.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(channels, costPerItem: kernelHeight * kernelWidth * n) { c in
@@ -312,16 +314,21 @@ extension Tensor {
                                 for oy in 0..<ho {
                                     let iy = oy + ky - padding
                                     let out = row + (b * ho + oy) * wo
-                                    guard iy >= 0 && iy < height, x0 < x1 else { continue }
+                                    guard iy >= 0 && iy < height, x0 < x1 else {
+                                        out.update(repeating: 0, count: wo)
+                                        continue
+                                    }
+                                    out.update(repeating: 0, count: x0)
                                     let line = plane + iy * width + (kx - padding)
                                     for ox in x0..<x1 { out[ox] = line[ox] }
+                                    (out + x1).update(repeating: 0, count: wo - x1)
                                 }
                             }
                         }
                     }
                 }
             }
+            initialized = count
         }
-        return cols
     }
 }
