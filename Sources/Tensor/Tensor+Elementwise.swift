@@ -21,19 +21,18 @@ extension Tensor {
     public static func zip(_ a: Tensor, _ b: Tensor, operation: String = "elementwise",
                            _ op: (Float, Float) -> Float) throws -> Tensor {
         if a.shape == b.shape {
-            // Written whole across the cores when large (a UNet's residual sums), not copied
-            // from a first (a pass on one core).
-            let out = [Float](unsafeUninitializedCapacity: a.count) { op_, initialized in
+            // Across the cores when large (a UNet's residual sums), into a fresh array rather
+            // than a copy of a (a copy is a pass on one core).
+            let out = [Float](writtenWhole: a.count) { z in
                 a.scalars.withUnsafeBufferPointer { ap in
                     b.scalars.withUnsafeBufferPointer { bp in
-                        guard let z = op_.baseAddress, let x = ap.baseAddress, let y = bp.baseAddress else { return }
+                        guard let x = ap.baseAddress, let y = bp.baseAddress else { return }
                         let sz = SharedMutablePointer(base: z), sx = SharedPointer(base: x), sy = SharedPointer(base: y)
                         Parallel.forEachChunk(a.count) { range in
                             for i in range { sz.base[i] = op(sx.base[i], sy.base[i]) }
                         }
                     }
                 }
-                initialized = a.count
             }
             return Tensor(shape: a.shape, scalars: out)
         }

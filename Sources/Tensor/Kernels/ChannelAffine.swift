@@ -53,16 +53,14 @@ public struct ChannelAffine: Sendable {
     public func applied(to x: Tensor) throws -> Tensor {
         try check(x.shape, operation: "channel affine")
         let spatial = x.count / Swift.max(batch * channels, 1)
-        // Written whole by the planes' loop, so not zeroed first (a pass on one core).
-        let out = [Float](unsafeUninitializedCapacity: x.count) { op, initialized in
+        let out = [Float](writtenWhole: x.count) { dst in
             x.scalars.withUnsafeBufferPointer { ip in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+                guard let src = ip.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(batch * channels, costPerItem: spatial * 2) { plane in
                     apply(plane: plane, s.base + plane * spatial, d.base + plane * spatial, count: spatial)
                 }
             }
-            initialized = x.count
         }
         return Tensor(shape: x.shape, scalars: out)
     }

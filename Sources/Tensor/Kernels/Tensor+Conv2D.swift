@@ -292,16 +292,15 @@ extension Tensor {
     }
 
     /// The im2col matrix `[C * kh * kw, B * Ho * Wo]` of a `[B, C, H, W]` input, zero padded.
-    /// Every element is written once inside the parallel loop, the padding's zeros included:
-    /// zeroing the whole matrix first would be a pass on one core while the others wait.
+    /// Every element is written inside the parallel loop, the padding's zeros included.
     static func im2col(_ values: [Float], batch: Int, channels: Int, height: Int, width: Int,
                        kernelHeight: Int, kernelWidth: Int, padding: Int) -> [Float] {
         let ho = height + 2 * padding - kernelHeight + 1, wo = width + 2 * padding - kernelWidth + 1
         let n = batch * ho * wo
         let count = channels * kernelHeight * kernelWidth * n
-        return [Float](unsafeUninitializedCapacity: count) { cp, initialized in
+        return [Float](writtenWhole: count) { dst in
             values.withUnsafeBufferPointer { vp in
-                guard let src = vp.baseAddress, let dst = cp.baseAddress else { return }
+                guard let src = vp.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(channels, costPerItem: kernelHeight * kernelWidth * n) { c in
                     for ky in 0..<kernelHeight {
@@ -328,7 +327,6 @@ extension Tensor {
                     }
                 }
             }
-            initialized = count
         }
     }
 }

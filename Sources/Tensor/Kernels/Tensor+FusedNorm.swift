@@ -29,11 +29,12 @@ extension Tensor {
     /// Same shape as `self`.
     public func groupNormalized(groups: Int, eps: Float, weight: Tensor?, bias: Tensor?,
                                 scaleShift: Tensor? = nil, activation: PointwiseActivation = .identity) throws -> Tensor {
-        var out = [Float](repeating: 0, count: count)
-        _ = try out.withUnsafeMutableBufferPointer { op in
-            try groupNormAffine(groups: groups, eps: eps, weight: weight, bias: bias, scaleShift: scaleShift,
-                                activation: activation, applyingInto: op.baseAddress)
+        let out = try [Float](writtenWhole: count) { dst in
+            _ = try groupNormAffine(groups: groups, eps: eps, weight: weight, bias: bias, scaleShift: scaleShift,
+                                    activation: activation, applyingInto: dst)
         }
+        // An empty tensor has nothing to write, but its arguments are still checked.
+        if count == 0 { _ = try groupNormAffine(groups: groups, eps: eps, weight: weight, bias: bias, scaleShift: scaleShift, activation: activation) }
         return Tensor(shape: shape, scalars: out)
     }
 

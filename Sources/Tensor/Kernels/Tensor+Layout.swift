@@ -5,10 +5,9 @@ extension Tensor {
         guard rank >= 2 else { throw TensorError.invalidArgument("transposedLastTwo needs rank >= 2, got \(Tensor.format(shape))") }
         let m = shape[rank - 2], n = shape[rank - 1]
         let outer = count / Swift.max(m * n, 1)
-        var out = [Float](repeating: 0, count: count)
-        scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+        let out = [Float](writtenWhole: count) { dst in
+            scalars.withUnsafeBufferPointer { ip in
+                guard let src = ip.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 // Blocked so that both sides stay in cache for large planes; one item is a
                 // band of `block` rows of one plane, so that a single plane (batch 1) also

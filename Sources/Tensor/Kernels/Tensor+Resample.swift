@@ -6,10 +6,9 @@ extension Tensor {
         guard rank == 4 else { throw TensorError.invalidArgument("averagePooled2x2 needs [B, C, H, W], got \(Tensor.format(shape))") }
         let (planes, h, w) = (shape[0] * shape[1], shape[2], shape[3])
         let (ho, wo) = (h / 2, w / 2)
-        var out = [Float](repeating: 0, count: planes * ho * wo)
-        scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+        let out = [Float](writtenWhole: planes * ho * wo) { dst in
+            scalars.withUnsafeBufferPointer { ip in
+                guard let src = ip.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(planes, costPerItem: h * w) { p in
                     let plane = s.base + p * h * w
@@ -31,10 +30,9 @@ extension Tensor {
         guard rank == 4 else { throw TensorError.invalidArgument("upsampledNearest2x needs [B, C, H, W], got \(Tensor.format(shape))") }
         let (planes, h, w) = (shape[0] * shape[1], shape[2], shape[3])
         let (ho, wo) = (2 * h, 2 * w)
-        var out = [Float](repeating: 0, count: planes * ho * wo)
-        scalars.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op in
-                guard let src = ip.baseAddress, let dst = op.baseAddress else { return }
+        let out = [Float](writtenWhole: planes * ho * wo) { dst in
+            scalars.withUnsafeBufferPointer { ip in
+                guard let src = ip.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(planes, costPerItem: ho * wo) { p in
                     let plane = s.base + p * h * w
