@@ -53,10 +53,7 @@ public final class HalfStorage: @unchecked Sendable {
     /// The values as a Float32 tensor of `shape`.
     public func widened(shape: [Int]) -> Tensor {
         precondition(Tensor.count(of: shape) == count, "shape \(shape) for \(count) halves")
-        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let p = buffer.baseAddress { widen(into: p) }
-            initialized = count
-        }
+        let values = [Float](writtenWhole: count) { widen(into: $0) }
         return Tensor(shape: shape, scalars: values)
     }
 

@@ -131,8 +131,7 @@ public struct Tensor: Sendable, Equatable {
         let row = blocks.reduce(0, +)
         var starts = [0]
         for block in blocks.dropLast() { starts.append((starts.last ?? 0) + block) }
-        let values = [Float](unsafeUninitializedCapacity: outer * row) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
+        let values = [Float](writtenWhole: outer * row) { base in
             let d = SharedMutablePointer(base: base)
             Parallel.forEach(outer * parts.count, costPerItem: row / Swift.max(parts.count, 1)) { item in
                 let (o, p) = (item / parts.count, item % parts.count)
@@ -141,7 +140,6 @@ public struct Tensor: Sendable, Equatable {
                     (d.base + o * row + starts[p]).initialize(from: from + o * blocks[p], count: blocks[p])
                 }
             }
-            initialized = outer * row
         }
         return Tensor(shape: shape, scalars: values)
     }

@@ -41,9 +41,7 @@ extension Tensor {
                                      multiple: kernel.panelWidth)
         BLASRuntime.singleThreaded()
         // Every output value is written by one block's second product below.
-        let out = [Float](unsafeUninitializedCapacity: batch * channels * lq) { buffer, initialized in
-            initialized = buffer.count
-            guard let o = buffer.baseAddress else { return }
+        let out = [Float](writtenWhole: batch * channels * lq) { o in
             // Per chunk: a block's scores [Lk, n], then its columns' maxima and sums [2, n].
             let perChunk = (lk + 2) * blocks.queries
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: blocks.chunks * perChunk)

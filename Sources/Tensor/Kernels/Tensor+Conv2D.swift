@@ -210,18 +210,17 @@ extension Tensor {
         let columns = Tensor.im2col(scalars, batch: batch, channels: cin, height: h, width: w,
                                     kernelHeight: kh, kernelWidth: kw, padding: padding)
         // [Cout, B * Ho * Wo], every value written by the product.
-        let product = [Float](unsafeUninitializedCapacity: cout * n) { buffer, initialized in
+        let product = [Float](writtenWhole: cout * n) { c in
             columns.withUnsafeBufferPointer { cp in
-                guard let b = cp.baseAddress, let c = buffer.baseAddress else { return }
+                guard let b = cp.baseAddress else { return }
                 direct(b, n, spatial, c)
             }
-            initialized = buffer.count
         }
         // Back to [B, Cout, Ho, Wo], adding the bias on the way.
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: cout)
-        let out = [Float](unsafeUninitializedCapacity: batch * cout * spatial) { buffer, initialized in
+        let out = [Float](writtenWhole: batch * cout * spatial) { dst in
             product.withUnsafeBufferPointer { pp in
-                guard let src = pp.baseAddress, let dst = buffer.baseAddress else { return }
+                guard let src = pp.baseAddress else { return }
                 let s = SharedPointer(base: src), d = SharedMutablePointer(base: dst)
                 Parallel.forEach(batch * cout, costPerItem: spatial) { item in
                     let bi = item / cout, c = item % cout
@@ -231,7 +230,6 @@ extension Tensor {
                     for i in 0..<spatial { to[i] = from[i] + b }
                 }
             }
-            initialized = buffer.count
         }
         return Tensor(shape: [batch, cout, ho, wo], scalars: out)
     }
@@ -263,18 +261,16 @@ extension Tensor {
                                      _ run: (UnsafePointer<Float>, Int, Int, Int, UnsafePointer<Float>?,
                                              UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let (batch, h, w) = (shape[0], shape[2], shape[3])
-        // The output transform writes every value: zeroing the array first was a serial pass
-        // over it (a percent of a forward).
-        let out = [Float](unsafeUninitializedCapacity: batch * cout * h * w) { buffer, initialized in
+        // The output transform writes every value (zeroing the array first was a percent of a forward).
+        let out = [Float](writtenWhole: batch * cout * h * w) { output in
             scalars.withUnsafeBufferPointer { ip in
-                guard let input = ip.baseAddress, let output = buffer.baseAddress else { return }
+                guard let input = ip.baseAddress else { return }
                 if let bias {
                     bias.scalars.withUnsafeBufferPointer { run(input, batch, h, w, $0.baseAddress, output) }
                 } else {
                     run(input, batch, h, w, nil, output)
                 }
             }
-            initialized = buffer.count
         }
         return Tensor(shape: [batch, cout, h, w], scalars: out)
     }

@@ -186,10 +186,9 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: "linear bias", weightShape, bias.shape)
         }
         // Every value is written by its item's product below (or zeroed when there is no input).
-        var out = [Float](unsafeUninitializedCapacity: batch * outFeatures * tokens) { buffer, initialized in
-            initialized = buffer.count
-            guard let o = buffer.baseAddress else { return }
-            guard inFeatures > 0 else { o.update(repeating: 0, count: buffer.count); return }
+        let outCount = batch * outFeatures * tokens
+        var out = [Float](writtenWhole: outCount) { o in
+            guard inFeatures > 0 else { o.update(repeating: 0, count: outCount); return }
             scalars.withUnsafeBufferPointer { xp in
                 guard let x = xp.baseAddress, tokens > 0 else { return }
                 for b in 0..<batch { product(x + b * inFeatures * tokens, tokens, o + b * outFeatures * tokens) }

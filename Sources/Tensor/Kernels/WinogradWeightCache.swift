@@ -70,11 +70,8 @@ public final class WinogradWeightCache: @unchecked Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let transformed, transformed.tile == tile, transformed.values.count == count { return transformed.values }
-            let fresh = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if let base = buffer.baseAddress {
-                    tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: base)
-                }
-                initialized = count
+            let fresh = [Float](writtenWhole: count) {
+                tile.transformWeights(weights, outChannels: outChannels, inChannels: inChannels, into: $0)
             }
             transformed = (tile, fresh)
             return fresh
