@@ -147,9 +147,9 @@ struct Suite: BenchRun {
                 }
             }
             guard !speedups.isEmpty else { continue }
-            let speedup = ProcessStats.median(speedups), n = Double(cores)
-            let fraction = (1 - 1 / speedup) / (1 - 1 / n)
-            let sixteen = 1 / ((1 - fraction) + fraction / 16)
+            let speedup = ProcessStats.median(speedups)
+            let fraction = LaneTime.parallelFraction(speedup: speedup, lanes: cores)
+            let sixteen = LaneTime.speedup(parallelFraction: fraction, lanes: 16)
             let pairs = zip(ones, alls).map { String(format: "%.2f/%.2f", $0, $1) }.joined(separator: ", ")
             say(String(format: "%@ batch 1 on 1 thread / on %d, %d pairs: %@ s; median speed-up %.2fx (%.2f to %.2f), parallel fraction %.1f%% (Amdahl); at that fraction 16 cores would give %.1fx",
                        model.name, cores, speedups.count, pairs, speedup, speedups.min() ?? .nan, speedups.max() ?? .nan,
@@ -158,7 +158,7 @@ struct Suite: BenchRun {
             let lanes = ProcessStats.median(laneFractions)
             say(String(format: "%@ batch 1 by the lanes' busy time on %d: parallel fraction %.1f%% (%.1f to %.1f; serial passes, hand-offs, uneven loop ends), at which 16 cores would give %.1fx; the same work took %.2fx the lane time on %d threads as on one (%.2f to %.2f)",
                        model.name, cores, 100 * lanes, 100 * (laneFractions.min() ?? .nan), 100 * (laneFractions.max() ?? .nan),
-                       1 / ((1 - lanes) + lanes / 16), ProcessStats.median(slowdowns), cores, slowdowns.min() ?? .nan, slowdowns.max() ?? .nan))
+                       LaneTime.speedup(parallelFraction: lanes, lanes: 16), ProcessStats.median(slowdowns), cores, slowdowns.min() ?? .nan, slowdowns.max() ?? .nan))
         }
     }
 

@@ -145,6 +145,10 @@ final class LanePoolTests: XCTestCase {
         // Four lanes, three helpers each busy half the time: work 2.5 lane-seconds in 1 s.
         let four = LaneTime(helpersBusy: 1.5, callerWaiting: 0, loops: 1)
         XCTAssertEqual(four.parallelFraction(wall: 1, lanes: 4), (1 - 1 / 2.5) / (1 - 1 / 4.0), accuracy: 1e-12)
+        // Amdahl's law both ways: 90% parallel on 2 lanes is 1 / (0.1 + 0.45), and back.
+        XCTAssertEqual(LaneTime.speedup(parallelFraction: 0.9, lanes: 2), 1 / 0.55, accuracy: 1e-12)
+        XCTAssertEqual(LaneTime.parallelFraction(speedup: 1 / 0.55, lanes: 2), 0.9, accuracy: 1e-12)
+        XCTAssertEqual(LaneTime.speedup(parallelFraction: 0.95, lanes: 16), 1 / (0.05 + 0.95 / 16), accuracy: 1e-12)
     }
 
     /// `Parallel.perform` calls every item exactly once, on any worker count.

@@ -35,12 +35,23 @@ public struct LaneTime: Sendable, Equatable {
     /// The share of `lanes x wall` lane-seconds the lanes were busy.
     public func busyShare(wall: Double, lanes: Int) -> Double { work(wall: wall) / (wall * Double(Swift.max(lanes, 1))) }
 
-    /// The parallel fraction p that the lanes' busy time implies on `lanes` lanes, by Amdahl's
-    /// law with the speed-up S = work / wall: p = (1 - 1/S) / (1 - 1/lanes). All the work in
-    /// loops that kept every lane busy gives 1; none in parallel gives 0.
+    /// The parallel fraction p that the lanes' busy time implies on `lanes` lanes: Amdahl's
+    /// law with the speed-up S = work / wall. All the work in loops that kept every lane busy
+    /// gives 1; none in parallel gives 0.
     public func parallelFraction(wall: Double, lanes: Int) -> Double {
+        LaneTime.parallelFraction(speedup: work(wall: wall) / wall, lanes: lanes)
+    }
+
+    /// Amdahl's law read backwards: the parallel fraction p that a speed-up S on `lanes` lanes
+    /// implies, p = (1 - 1/S) / (1 - 1/lanes) (1 on one lane, where nothing can be told).
+    public static func parallelFraction(speedup: Double, lanes: Int) -> Double {
         guard lanes > 1 else { return 1 }
-        let speedup = work(wall: wall) / wall
         return (1 - 1 / speedup) / (1 - 1 / Double(lanes))
+    }
+
+    /// Amdahl's law: the speed-up a parallel fraction p gives on `lanes` lanes,
+    /// 1 / ((1 - p) + p / lanes).
+    public static func speedup(parallelFraction p: Double, lanes: Int) -> Double {
+        1 / ((1 - p) + p / Double(Swift.max(lanes, 1)))
     }
 }
