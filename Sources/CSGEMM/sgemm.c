@@ -18,8 +18,8 @@
 #include <immintrin.h>
 #endif
 
-// k per block.
-enum { KC = 256 };
+// k per block (the header's NB_SGEMM_K_BLOCK).
+enum { KC = NB_SGEMM_K_BLOCK };
 
 // ---- Portable kernel. ----
 
@@ -70,7 +70,7 @@ static inline const float *b_row(operand_b b, long p, long j) {
 // bit patterns, widened a row segment at a time (this is also the fallback when the blocked
 // loops get no memory).
 static void gemm_portable(long m, long n, long k, const void *a, long lda, widen_fn widen, operand_b b,
-                          float *c, long ldc) {
+                          float *c, long ldc, int add) {
     float segment[KC];
     for (long p0 = 0; p0 < k; p0 += KC) {
         long count = k - p0 < KC ? k - p0 : KC;
@@ -81,22 +81,9 @@ static void gemm_portable(long m, long n, long k, const void *a, long lda, widen
             for (long j = 0; j < n; j++) {
                 float sum = 0.0f;
                 for (long p = 0; p < count; p++) sum = fmaf(row[p], *b_row(b, p0 + p, j), sum);
-                c[i * ldc + j] = p0 == 0 ? sum : c[i * ldc + j] + sum;
+                c[i * ldc + j] = p0 == 0 && !add ? sum : c[i * ldc + j] + sum;
             }
         }
-    }
-}
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define NB_SIMD 1
-
-int nb_sgemm_supported(int kernel) {
-    __builtin_cpu_init();
-    switch (kernel) {
-    case NB_SGEMM_PORTABLE: return 1;
-    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
-    default: return 0;
     }
 }
 
@@ -120,13 +107,26 @@ static void pack_panel(long count, const float *b, long ldb, long width, long nr
     }
 }
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define NB_SIMD 1
+
+int nb_sgemm_supported(int kernel) {
+    __builtin_cpu_init();
+    switch (kernel) {
+    case NB_SGEMM_PORTABLE: return 1;
+    case NB_SGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case NB_SGEMM_AVX512: return __builtin_cpu_supports("avx512f");
+    default: return 0;
+    }
+}
+
 // The blocked loops around a micro-kernel of `mr` rows; 0 when they get no memory. With
 // `widen`, A holds half-precision bit patterns: each MC x KC block of it is widened into a
 // buffer that stays in L2 while its micro-tiles pass over every B panel, so A is read once,
 // two bytes a value, and never written out whole in Float32. B already in the kernel's
 // panels is read in place.
 static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_fn widen, operand_b b,
-                        float *c, long ldc, tile_kernel kernel) {
+                        float *c, long ldc, int add, tile_kernel kernel) {
     long mr = kernel.mr, nr = kernel.nr;
     long panels = (n + nr - 1) / nr;
     long mc = 8 * mr;  // rows of A per pass over the B panels (MC x KC floats in L2)
@@ -158,7 +158,7 @@ static int gemm_blocked(long m, long n, long k, const void *a, long lda, widen_f
                 for (long i0 = i1; i0 < i2; i0 += mr) {
                     long height = i2 - i0 < mr ? i2 - i0 : mr;
                     kernel.micro(height, count, rows + (i0 - i1) * ld, ld, panel_base + j * panel_stride,
-                                 c + i0 * ldc + j * nr, ldc, width, p0 > 0);
+                                 c + i0 * ldc + j * nr, ldc, width, p0 > 0 || add);
                 }
             }
         }
@@ -307,37 +307,57 @@ long nb_sgemm_panel_width(int kernel) {
     return 1;
 }
 
+long nb_sgemm_tile_height(int kernel) {
+#ifdef NB_SIMD
+    if (kernel == NB_SGEMM_AVX512) return AVX512_MR;
+    if (kernel == NB_SGEMM_AVX2) return AVX2_MR;
+#endif
+    return 1;
+}
+
+void nb_sgemm_pack(long count, long width, const float *b, long ldb, float *panel, int kernel) {
+    long nr = nb_sgemm_panel_width(kernel);
+    if (count <= 0 || width <= 0) return;
+    pack_panel(count, b, ldb, width < nr ? width : nr, nr, panel);
+}
+
 // Every entry point: A Float32 (`half` 0) or half-precision bit patterns (`half` 1), on
 // `kernel` when this CPU runs it, else on the portable definition.
 static void product(long m, long n, long k, const void *a, long lda, int half, operand_b b, float *c, long ldc,
-                    int kernel) {
-    if (empty_product(m, n, k, c, ldc)) return;
+                    int add, int kernel) {
+    if (add ? m <= 0 || n <= 0 || k <= 0 : empty_product(m, n, k, c, ldc)) return;
 #ifdef NB_SIMD
     if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[kernel], 1, memory_order_relaxed);
         tile_kernel tiles = kernel == NB_SGEMM_AVX512 ? (tile_kernel){micro_avx512, AVX512_MR, AVX512_NR}
                                                        : (tile_kernel){micro_avx2, AVX2_MR, AVX2_NR};
         widen_fn widen = !half ? NULL : __builtin_cpu_supports("f16c") ? widen_f16c : widen_portable;
-        if (!gemm_blocked(m, n, k, a, lda, widen, b, c, ldc, tiles)) gemm_portable(m, n, k, a, lda, widen, b, c, ldc);
+        if (!gemm_blocked(m, n, k, a, lda, widen, b, c, ldc, add, tiles)) gemm_portable(m, n, k, a, lda, widen, b, c, ldc, add);
         return;
     }
 #endif
     atomic_fetch_add_explicit(&runs[NB_SGEMM_PORTABLE], 1, memory_order_relaxed);
-    gemm_portable(m, n, k, a, lda, half ? widen_portable : NULL, b, c, ldc);
+    gemm_portable(m, n, k, a, lda, half ? widen_portable : NULL, b, c, ldc, add);
 }
 
 void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const float *b, long ldb,
                    float *c, long ldc, int kernel) {
-    product(m, n, k, a, lda, 1, (operand_b){b, ldb, 0}, c, ldc, kernel);
+    product(m, n, k, a, lda, 1, (operand_b){b, ldb, 0}, c, ldc, 0, kernel);
 }
 
 void nb_sgemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
               float *c, long ldc, int kernel) {
-    product(m, n, k, a, lda, 0, (operand_b){b, ldb, 0}, c, ldc, kernel);
+    product(m, n, k, a, lda, 0, (operand_b){b, ldb, 0}, c, ldc, 0, kernel);
 }
 
 void nb_sgemm_panels(long m, long n, long k, const float *a, long lda, const float *b, long panel_stride,
-                     float *c, long ldc, int kernel) {
+                     float *c, long ldc, int add, int kernel) {
     long nr = nb_sgemm_panel_width(kernel);
-    product(m, n, k, a, lda, 0, (operand_b){b, nr, panel_stride > 0 ? panel_stride : nr * k}, c, ldc, kernel);
+    product(m, n, k, a, lda, 0, (operand_b){b, nr, panel_stride > 0 ? panel_stride : nr * k}, c, ldc, add, kernel);
+}
+
+void nb_sgemm_half_panels(long m, long n, long k, const uint16_t *a, long lda, const float *b, long panel_stride,
+                          float *c, long ldc, int add, int kernel) {
+    long nr = nb_sgemm_panel_width(kernel);
+    product(m, n, k, a, lda, 1, (operand_b){b, nr, panel_stride > 0 ? panel_stride : nr * k}, c, ldc, add, kernel);
 }

@@ -21,7 +21,7 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     case openblas = "openblas"
 
     /// The C library's code for the kernel (`openblas` has none).
-    private var code: Int32? {
+    var code: Int32? {
         switch self {
         case .avx512: return Int32(NB_SGEMM_AVX512)
         case .avx2: return Int32(NB_SGEMM_AVX2)
@@ -110,7 +110,7 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
             let rows = (0..<(k * n)).map { b[($0 % n) * panelStride + $0 / n] }
             return multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: rows, ldb: n, c: c, ldc: ldc)
         }
-        nb_sgemm_panels(m, n, k, a, lda, b, panelStride, c, ldc, code)
+        nb_sgemm_panels(m, n, k, a, lda, b, panelStride, c, ldc, 0, code)
     }
 
     /// The same with A held as IEEE half-precision bit patterns (a half-precision layer's
@@ -125,17 +125,33 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         nb_sgemm_half(m, n, k, a, lda, b, ldb, c, ldc, code)
     }
 
-    /// The same, split over the cores as `Tensor.gemm` splits its products.
+    /// The same, split over the cores as `Tensor.gemm` splits its products (a product cut by
+    /// rows on noisebook's kernels in `SharedPanels`' row blocks).
     public func multiply(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let code, let shared = SharedPanels(m: m, n: n, k: k, kernel: code) {
+            let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
+            return shared.run(b: b, ldb: ldb) { block in
+                nb_sgemm_half_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
+                                     lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
+            }
+        }
         Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, aHalf: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
 
-    /// The same, split over the cores as `Tensor.gemm` splits its products.
+    /// The same, split over the cores as `Tensor.gemm` splits its products (a product cut by
+    /// rows on noisebook's kernels in `SharedPanels`' row blocks).
     public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let code, let shared = SharedPanels(m: m, n: n, k: k, kernel: code) {
+            let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
+            return shared.run(b: b, ldb: ldb) { block in
+                nb_sgemm_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
+                                lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
+            }
+        }
         Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }

@@ -89,13 +89,19 @@ struct GEMMSplit {
         return start..<Swift.min(length, start + size)
     }
 
+    /// Whether an `[m, n]` product over `k` is worth more than one core: at least
+    /// `minimumWork`, or operands of at least `minimumOperands` floats.
+    static func splits(m: Int, n: Int, k: Int) -> Bool {
+        m * n * k >= minimumWork || m * k + k * n >= minimumOperands
+    }
+
     /// Calls `body(rows, columns)` for each part of an `[m, n]` product over `k`, one part per
     /// core at once; below `minimumWork` with operands under `minimumOperands` (waking a second
     /// core costs more than it saves) or on one core, once on this thread with the whole of C.
     static func forEachPart(m: Int, n: Int, k: Int, _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
         let cores = Parallel.workers
-        guard cores > 1, m * n * k >= minimumWork || m * k + k * n >= minimumOperands else {
+        guard cores > 1, splits(m: m, n: n, k: k) else {
             body(0..<m, 0..<n)
             return
         }

@@ -40,10 +40,11 @@ final class Float32KernelHalfTests: XCTestCase {
     }
 
     /// Row tails of both micro-tile heights and of the 8-tile row blocks, column tails, k over
-    /// several 256-deep blocks with a remainder, on one thread and split over the cores.
+    /// several 256-deep blocks with a remainder, on one thread and split over the cores (the
+    /// last over several of `SharedPanels`' slices of k).
     func testEveryKernelEqualsItsProductOfTheWidenedWeightsBitForBit() {
         var random = SeededRandom(seed: 40)
-        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (53, 33, 600), (301, 40, 400)] {
+        for (m, n, k) in [(1, 1, 1), (17, 15, 3), (53, 33, 600), (301, 40, 400), (301, 40, 2100)] {
             let lda = k + 3
             let a = halves(m: m, k: k, lda: lda, random: &random)
             let b = random.normal(shape: [k, n + 5]).scalars

@@ -132,13 +132,17 @@ final class Float32KernelTests: XCTestCase {
     /// one thread.
     func testSplittingOverTheCoresChangesNoValue() {
         var random = SeededRandom(seed: 35)
-        for (m, n, k) in [(300, 40, 400), (40, 300, 400), (1536, 1, 768)] {
-            XCTAssertTrue(m * n * k >= GEMMSplit.minimumWork || m * k + k * n >= GEMMSplit.minimumOperands)
+        // By columns, by rows, by rows over several of `SharedPanels`' slices of k, and a time
+        // projection (split for its operands' size).
+        for (m, n, k) in [(300, 40, 400), (40, 300, 400), (301, 40, 2100), (1536, 1, 768)] {
+            XCTAssertTrue(GEMMSplit.splits(m: m, n: n, k: k))
             let parts = Mutex(0)
             GEMMSplit.forEachPart(m: m, n: n, k: k) { _, _ in parts.withLock { $0 += 1 } }
             XCTAssertEqual(parts.withLock { $0 } > 1, Parallel.workers > 1, "\(m)x\(n)x\(k): split only on several cores")
             let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
             for kernel in kernels where kernel != .openblas {
+                let shared = SharedPanels(m: m, n: n, k: k, kernel: kernel.code!)
+                XCTAssertEqual(shared != nil, Parallel.workers > 1 && m > n, "\(kernel) \(m)x\(n)x\(k): rows over shared panels")
                 XCTAssertEqual(product(kernel, m: m, n: n, k: k, a: a, b: b, split: true),
                                product(kernel, m: m, n: n, k: k, a: a, b: b), "\(kernel) \(m)x\(n)")
             }

@@ -25,6 +25,9 @@ enum {
     NB_SGEMM_AVX512 = 2,
 };
 
+/// The k block: every product sums each C value a block of this many rows of k at a time.
+enum { NB_SGEMM_K_BLOCK = 256 };
+
 /// 1 when this CPU executes `kernel`, else 0.
 int nb_sgemm_supported(int kernel);
 
@@ -44,9 +47,25 @@ void nb_sgemm_half(long m, long n, long k, const uint16_t *a, long lda, const fl
 /// panel 64-byte aligned and readable to its full width (columns past n are read, never
 /// written; a `panel_stride` of 0 means panels back to back, NR * k apart). Read in place,
 /// without packing: an operand made in this layout (Winograd's transformed input) saves the
-/// copy. NR is 1 for the portable kernel.
+/// copy. NR is 1 for the portable kernel. With `add` 1, C += A B instead: a product over k
+/// taken in parts, each a multiple of NB_SGEMM_K_BLOCK rows but the last, in order, makes the
+/// same sums as one call over the whole of k.
 void nb_sgemm_panels(long m, long n, long k, const float *a, long lda, const float *b, long panel_stride,
-                     float *c, long ldc, int kernel);
+                     float *c, long ldc, int add, int kernel);
+
+/// The same with A held as half-precision bit patterns, as `nb_sgemm_half` reads it.
+void nb_sgemm_half_panels(long m, long n, long k, const uint16_t *a, long lda, const float *b, long panel_stride,
+                          float *c, long ldc, int add, int kernel);
+
+/// Rows [0, count) of B's columns [0, width), rows `ldb` apart (width at most the panel width),
+/// into `count` rows of one of `kernel`'s panels, zero past `width`: the layout `nb_sgemm_panels`
+/// reads, written by the code its own packing uses. A product whose lanes share one B packs
+/// it once this way instead of once per lane.
+void nb_sgemm_pack(long count, long width, const float *b, long ldb, float *panel, int kernel);
+
+/// The rows of `kernel`'s micro-tile (1 for the portable kernel): blocks of C's rows that are
+/// multiples of it cut no tile short.
+long nb_sgemm_tile_height(int kernel);
 
 /// The width of the B panels `kernel` packs (its micro-tile's columns; 1 for the portable
 /// kernel, which packs nothing): products whose n is a multiple of it fill every panel.
