@@ -51,6 +51,10 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// OpenBLAS): what tests read to prove a path ran rather than fell back.
     public var runs: UInt? { code.map { UInt(nb_sgemm_runs($0)) } }
 
+    /// The rows of the kernel's micro-tile (1 for the portable kernel and OpenBLAS): row blocks
+    /// that are multiples of it cut no tile short.
+    public var tileHeight: Int { code.map { nb_sgemm_tile_height($0) } ?? 1 }
+
     /// The width of the column panels the kernel packs its right operand into (1 for the
     /// portable kernel and OpenBLAS): a product whose columns are a multiple of it wastes none.
     public var panelWidth: Int { code.map { nb_sgemm_panel_width($0) } ?? 1 }
@@ -136,7 +140,7 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
                                      lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
             }
         }
-        Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, aHalf: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
@@ -152,19 +156,25 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
                                 lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
             }
         }
-        Float32Kernel.split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         }
     }
 
+    /// Parts per lane of a product split by columns: noisebook's kernels read A in place and
+    /// each part packs only its own columns, so finer parts cost no packing and let a lane
+    /// that finishes early take more (OpenBLAS, which packs A for every call, keeps one).
+    static let columnPartsPerLane = 4
+
     /// C `[m, n]` = A B in the parts `GEMMSplit` cuts, each `part(rows, columns, A, B, C)` on
     /// the operands offset to its corner, whatever A's element type.
-    private static func split<A>(m: Int, n: Int, k: Int, a: UnsafePointer<A>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                 c: UnsafeMutablePointer<Float>, ldc: Int,
-                                 part: @Sendable (Int, Int, UnsafePointer<A>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    private func split<A>(m: Int, n: Int, k: Int, a: UnsafePointer<A>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                          c: UnsafeMutablePointer<Float>, ldc: Int,
+                          part: @Sendable (Int, Int, UnsafePointer<A>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         BLASRuntime.singleThreaded()
         let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
-        GEMMSplit.forEachPart(m: m, n: n, k: k) { rows, columns in
+        let columnParts = code == nil ? 1 : Float32Kernel.columnPartsPerLane
+        GEMMSplit.forEachPart(m: m, n: n, k: k, columnPartsPerLane: columnParts) { rows, columns in
             part(rows.count, columns.count, sa.base + rows.lowerBound * lda, sb.base + columns.lowerBound,
                  sc.base + rows.lowerBound * ldc + columns.lowerBound)
         }

@@ -76,8 +76,10 @@ struct GEMMSplit {
     private let length: Int
     private let size: Int
 
-    init(m: Int, n: Int, parts: Int) {
+    /// At most `lanes` parts for a split by rows, `lanes * columnPartsPerLane` for one by columns.
+    init(m: Int, n: Int, lanes: Int, columnPartsPerLane: Int = 1) {
         alongRows = m > n
+        let parts = alongRows ? lanes : lanes * Swift.max(1, columnPartsPerLane)
         length = alongRows ? m : n
         let units = (length + GEMMSplit.granule - 1) / GEMMSplit.granule
         count = Swift.max(1, Swift.min(parts, units))
@@ -98,14 +100,19 @@ struct GEMMSplit {
     /// Calls `body(rows, columns)` for each part of an `[m, n]` product over `k`, one part per
     /// core at once; below `minimumWork` with operands under `minimumOperands` (waking a second
     /// core costs more than it saves) or on one core, once on this thread with the whole of C.
-    static func forEachPart(m: Int, n: Int, k: Int, _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
+    ///
+    /// A split by columns is cut into `columnPartsPerLane` parts per core, taken by whichever
+    /// lane is free: each part packs only its own columns, so a kernel that reads A in place
+    /// pays nothing for the finer cut (OpenBLAS, which packs A per call, takes 1).
+    static func forEachPart(m: Int, n: Int, k: Int, columnPartsPerLane: Int = 1,
+                            _ body: @Sendable (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
         let cores = Parallel.workers
         guard cores > 1, splits(m: m, n: n, k: k) else {
             body(0..<m, 0..<n)
             return
         }
-        let split = GEMMSplit(m: m, n: n, parts: cores)
+        let split = GEMMSplit(m: m, n: n, lanes: cores, columnPartsPerLane: columnPartsPerLane)
         Parallel.perform(iterations: split.count) { part in
             let range = split.range(part)
             guard !range.isEmpty else { return }

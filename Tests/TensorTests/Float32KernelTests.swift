@@ -149,6 +149,23 @@ final class Float32KernelTests: XCTestCase {
         }
     }
 
+    /// A split by columns is cut `columnPartsPerLane` times finer than one by rows, in whole
+    /// granules that cover C once.
+    func testColumnSplitsAreCutFinerInWholeGranules() {
+        for (m, n, expected) in [(40, 1000, 8), (1000, 40, 2), (40, 100, 4)] {
+            let split = GEMMSplit(m: m, n: n, lanes: 2, columnPartsPerLane: 4)
+            XCTAssertEqual(split.count, expected, "\(m)x\(n)")
+            let length = split.alongRows ? m : n
+            let ranges = (0..<split.count).map(split.range)
+            XCTAssertEqual(ranges.first?.lowerBound, 0)
+            XCTAssertEqual(ranges.last?.upperBound, length, "\(m)x\(n)")
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                XCTAssertEqual(a.upperBound, b.lowerBound)
+                XCTAssertEqual(a.count % GEMMSplit.granule, 0, "\(m)x\(n): whole granules but the last")
+            }
+        }
+    }
+
     func testAnEmptySumIsZero() {
         for kernel in kernels where kernel != .openblas {
             var c = [Float](repeating: .nan, count: 6)

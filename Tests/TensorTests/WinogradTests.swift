@@ -156,6 +156,43 @@ final class WinogradTests: XCTestCase {
     /// for 8 and 16 lanes, vectors across tile rows and images, panels that cut a vector) and a
     /// last tile row and column that overhang the image; 20 x 64 gives whole vectors only,
     /// stored in place (aligned, so streamed where AVX-512 runs).
+    /// The element products cut into blocks of rows (as `productRows` cuts them for the lanes)
+    /// give each kernel's one-product values bit for bit: a row's sums do not depend on its block.
+    func testElementProductsCutByRowsChangeNoValue() {
+        var random = SeededRandom(seed: 45)
+        let (cout, cin, side) = (200, 24, 12)
+        let x = random.normal(shape: [1, cin, side, side]).scalars
+        let w = random.normal(shape: [cout, cin, 3, 3]).scalars, bias = random.normal(shape: [cout]).scalars
+        let tile = WinogradTile.f4x4
+        var u = [Float](repeating: 0, count: tile.transformedCount(outChannels: cout, inChannels: cin))
+        w.withUnsafeBufferPointer { wp in u.withUnsafeMutableBufferPointer { up in
+            tile.transformWeights(wp.baseAddress!, outChannels: cout, inChannels: cin, into: up.baseAddress!)
+        } }
+        func output(_ kernel: Float32Kernel, rowBlock: Int?) -> [Float] {
+            [Float](unsafeUninitializedCapacity: cout * side * side) { out, count in
+                x.withUnsafeBufferPointer { xp in u.withUnsafeBufferPointer { up in bias.withUnsafeBufferPointer { bp in
+                    Winograd.convolve(xp.baseAddress!, batch: 1, inChannels: cin, height: side, width: side,
+                                      transformedWeights: up.baseAddress!, outChannels: cout, bias: bp.baseAddress!,
+                                      tile: tile, kernel: kernel, rowBlock: rowBlock, into: out.baseAddress!)
+                } } }
+                count = cout * side * side
+            }
+        }
+        for kernel in Float32Kernel.allCases where kernel.isRunnable && kernel != .openblas {
+            let whole = output(kernel, rowBlock: cout)
+            // Blocks of whole micro-tiles, and a ragged block that cuts one.
+            for block in [2 * kernel.tileHeight, 7] {
+                XCTAssertTrue(output(kernel, rowBlock: block) == whole, "\(kernel), blocks of \(block) rows")
+            }
+            XCTAssertTrue(output(kernel, rowBlock: nil) == whole, "\(kernel), the default blocks")
+            // The default cuts these 200 channels only where the kernel's tiles allow 8 per block.
+            let rows = Winograd.productRows(outChannels: cout, elements: tile.elements, kernel: kernel, lanes: 2)
+            XCTAssertEqual(rows == cout, (cout + kernel.tileHeight - 1) / kernel.tileHeight < 2 * Winograd.tilesPerProduct,
+                           "\(kernel): \(rows) rows a block")
+            XCTAssertEqual(rows % kernel.tileHeight == 0 || rows == cout, true, "\(kernel): blocks of whole tiles")
+        }
+    }
+
     func testF4TransformsOfEveryKernelMatchTheDefinitionAndThePortableKernelBitForBit() {
         checkF4Transforms(batch: 2, channels: 3, height: 21, width: 38)
         checkF4Transforms(batch: 1, channels: 2, height: 20, width: 64)

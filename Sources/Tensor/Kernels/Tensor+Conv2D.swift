@@ -162,7 +162,7 @@ extension Tensor {
                                 let elements = weights.winogradElements(tile)
                                 let tiles = tile.tiles(batch: batch, height: h, width: w)
                                 Winograd.convolve(input, batch: batch, inChannels: shape[1], height: h, width: w, outChannels: shape[0],
-                                                  bias: b, tile: tile, affine: inputAffine, into: output) { e, v, m, ldm in
+                                                  bias: b, tile: tile, affine: inputAffine, into: output) { e, _, v, m, ldm in
                                     // V_e whole: rows `tiles` apart.
                                     elements[e].multiplyOnThisThread(b: v, ldb: tiles, n: tiles, c: m, ldc: ldm, kernel: weights.kernel)
                                 }

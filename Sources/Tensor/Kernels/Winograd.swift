@@ -184,11 +184,12 @@ enum Winograd {
 
     /// The same with the weights already transformed: `transformedWeights`
     /// `[Cout, elements, Cin]` as `tile.transformWeights` writes them (output channels
-    /// `tile.rowStride` apart).
+    /// `tile.rowStride` apart). Element products on panels are cut into blocks of
+    /// `productRows` rows unless `rowBlock` says otherwise.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          transformedWeights u: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?,
                          tile: WinogradTile, kernel: Float32Kernel = .current, affine: ChannelAffine? = nil,
-                         into output: UnsafeMutablePointer<Float>) {
+                         rowBlock: Int? = nil, into output: UnsafeMutablePointer<Float>) {
         let su = SharedPointer(base: u), stride = tile.rowStride(inChannels: inChannels)
         let tileCount = tile.tiles(batch: batch, height: height, width: width)
         // Chosen by one image's tiles, so that an image gets the same values alone and in a batch.
@@ -196,29 +197,52 @@ enum Winograd {
         // F(4x4, 3x3)'s transform writes V in the kernel's own panels, which it then reads in place.
         let layout = tile == .f4x4 ? WinogradInputLayout.forKernel(kernel, channels: inChannels, tiles: tileCount)
                                    : .whole(channels: inChannels, tiles: tileCount)
+        // Panels are read in place, so an element's product cut by rows costs no packing.
+        let rowBlock = !layout.isPanelled ? outChannels
+            : rowBlock ?? productRows(outChannels: outChannels, elements: tile.elements, kernel: kernel)
         convolve(input, batch: batch, inChannels: inChannels, height: height, width: width, outChannels: outChannels,
-                 bias: bias, tile: tile, affine: affine, transforms: kernel, layout: layout, into: output) { e, v, m, ldm in
+                 bias: bias, tile: tile, affine: affine, transforms: kernel, layout: layout, rowBlock: rowBlock,
+                 into: output) { e, rows, v, m, ldm in
             // U[:, e, :] [Cout, Cin] is a strided view of the interleaved layout, read in place.
+            let a = su.base + e * inChannels + rows.lowerBound * stride, c = m + rows.lowerBound * ldm
             if layout.isPanelled {
-                kernel.multiplyOnThisThread(m: outChannels, n: tileCount, k: inChannels, a: su.base + e * inChannels, lda: stride,
-                                            panels: v, panelStride: layout.panelStride, c: m, ldc: ldm)
+                kernel.multiplyOnThisThread(m: rows.count, n: tileCount, k: inChannels, a: a, lda: stride,
+                                            panels: v, panelStride: layout.panelStride, c: c, ldc: ldm)
             } else {
-                kernel.multiplyOnThisThread(m: outChannels, n: tileCount, k: inChannels,
-                                            a: su.base + e * inChannels, lda: stride, b: v, ldb: tileCount, c: m, ldc: ldm)
+                kernel.multiplyOnThisThread(m: rows.count, n: tileCount, k: inChannels, a: a, lda: stride,
+                                            b: v, ldb: tileCount, c: c, ldc: ldm)
             }
         }
     }
 
-    /// The convolution around its element products: `product(e, V_e, M_e, ldm)` computes
-    /// M[:, e, :] `[Cout, tiles]` (rows `ldm` apart) = U_e `[Cout, Cin]` x V_e `[Cin, tiles]`
-    /// (laid out as `layout` says; whole unless given) on the calling thread, in whatever
-    /// precision the weights are held; the F(4x4, 3x3) transforms run on the instruction set of
-    /// `transforms`.
+    /// Element products per lane to aim for: 36 whole products over two lanes left them apart
+    /// at the end by about half a product (1.3% of a forward's Winograd time in perf).
+    static let productsPerLane = 48
+    /// Micro-tiles of rows a part keeps at least: the kernels' row block, which shares one pass
+    /// over B's panels.
+    static let tilesPerProduct = 8
+
+    /// Rows of M per part of an element's product `[outChannels, Cin] x [Cin, tiles]` on
+    /// `kernel`, so that `elements` products make about `productsPerLane` parts per lane: a
+    /// multiple of the kernel's micro-tile height, or all of `outChannels`.
+    static func productRows(outChannels: Int, elements: Int, kernel: Float32Kernel, lanes: Int = Parallel.workers) -> Int {
+        let height = kernel.tileHeight
+        let tiles = (outChannels + height - 1) / height
+        let wanted = (lanes * productsPerLane + elements - 1) / Swift.max(1, elements)
+        let parts = Swift.max(1, Swift.min(wanted, tiles / tilesPerProduct))
+        return parts == 1 ? outChannels : (tiles + parts - 1) / parts * height
+    }
+
+    /// The convolution around its element products: `product(e, rows, V_e, M_e, ldm)` computes
+    /// rows `rows` of M[:, e, :] `[Cout, tiles]` (rows `ldm` apart from M_e) = U_e `[Cout, Cin]` x
+    /// V_e `[Cin, tiles]` (laid out as `layout` says; whole unless given) on the calling thread, in
+    /// whatever precision the weights are held, for rows in blocks of `rowBlock` (all of them
+    /// unless given); the F(4x4, 3x3) transforms run on the instruction set of `transforms`.
     static func convolve(_ input: UnsafePointer<Float>, batch: Int, inChannels: Int, height: Int, width: Int,
                          outChannels: Int, bias: UnsafePointer<Float>?, tile: WinogradTile, affine: ChannelAffine? = nil,
-                         transforms: Float32Kernel = .current, layout: WinogradInputLayout? = nil,
+                         transforms: Float32Kernel = .current, layout: WinogradInputLayout? = nil, rowBlock: Int? = nil,
                          into output: UnsafeMutablePointer<Float>,
-                         product: @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+                         product: @Sendable (Int, Range<Int>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
         let tiles = tile.tiles(batch: batch, height: height, width: width)
         let elements = tile.elements
         let layout = layout ?? .whole(channels: inChannels, tiles: tiles)
@@ -236,12 +260,16 @@ enum Winograd {
             Winograd4.transformInput(input, batch: batch, channels: inChannels, height: height, width: width, affine: affine,
                                      kernel: transforms, layout: layout, into: v)
         }
-        // The elements are independent, so the cores take whole products (one hand-off for
-        // all of them, no operand packed twice).
+        // The elements are independent, so the cores take whole products or blocks of their
+        // rows (one hand-off for all of them, no operand packed twice).
         let sv = SharedPointer(base: v), sm = SharedMutablePointer(base: m)
+        let block = Swift.max(1, Swift.min(rowBlock ?? outChannels, outChannels))
+        let parts = (outChannels + block - 1) / block
         BLASRuntime.singleThreaded()
-        Parallel.perform(iterations: elements) { e in
-            product(e, sv.base + e * layout.elementStride, sm.base + e * tiles, elements * tiles)
+        Parallel.perform(iterations: elements * parts) { chunk in
+            let (e, part) = chunk.quotientAndRemainder(dividingBy: parts)
+            let rows = part * block..<Swift.min(outChannels, (part + 1) * block)
+            product(e, rows, sv.base + e * layout.elementStride, sm.base + e * tiles, elements * tiles)
         }
         switch tile {
         case .f2x2:
