@@ -133,11 +133,11 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// rows on noisebook's kernels in `SharedPanels`' row blocks).
     public func multiply(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if let code, let shared = SharedPanels(m: m, n: n, k: k, kernel: code) {
+        if let shared = SharedPanels(m: m, n: n, k: k, kernel: self) {
             let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
             return shared.run(b: b, ldb: ldb) { block in
                 nb_sgemm_half_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
-                                     lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
+                                     lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, shared.kernel)
             }
         }
         split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
@@ -149,11 +149,11 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     /// rows on noisebook's kernels in `SharedPanels`' row blocks).
     public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if let code, let shared = SharedPanels(m: m, n: n, k: k, kernel: code) {
+        if let shared = SharedPanels(m: m, n: n, k: k, kernel: self) {
             let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
             return shared.run(b: b, ldb: ldb) { block in
                 nb_sgemm_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
-                                lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, code)
+                                lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, shared.kernel)
             }
         }
         split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in

@@ -141,7 +141,7 @@ final class Float32KernelTests: XCTestCase {
             XCTAssertEqual(parts.withLock { $0 } > 1, Parallel.workers > 1, "\(m)x\(n)x\(k): split only on several cores")
             let a = random.normal(shape: [m, k + 3]).scalars, b = random.normal(shape: [k, n + 5]).scalars
             for kernel in kernels where kernel != .openblas {
-                let shared = SharedPanels(m: m, n: n, k: k, kernel: kernel.code!)
+                let shared = SharedPanels(m: m, n: n, k: k, kernel: kernel)
                 XCTAssertEqual(shared != nil, Parallel.workers > 1 && m > n, "\(kernel) \(m)x\(n)x\(k): rows over shared panels")
                 XCTAssertEqual(product(kernel, m: m, n: n, k: k, a: a, b: b, split: true),
                                product(kernel, m: m, n: n, k: k, a: a, b: b), "\(kernel) \(m)x\(n)")

@@ -25,7 +25,11 @@ struct SharedPanels {
     /// ends, few enough that each still reuses its panels over a few micro-tiles.
     static let blocksPerLane = 16
 
+    /// Rows of k the kernels sum in one chain before adding to C: slices are whole ones.
+    static let kBlock = Int(NB_SGEMM_K_BLOCK)
+
     let m, n, k: Int
+    /// The kernel's `CSGEMM` code.
     let kernel: Int32
     /// The kernel's panel width, and the floats from one panel to the next.
     let panelWidth, panelStride: Int
@@ -45,20 +49,19 @@ struct SharedPanels {
         var add: Int32 { depth.lowerBound > 0 ? 1 : 0 }
     }
 
-    /// The shared-panel plan for an `[m, n]` product over `k` on `kernel` (a `CSGEMM` code),
-    /// or nil when `GEMMSplit` would not cut it by rows (one core, a small product, more
-    /// columns than rows) or its panels would exceed `largestPanels`.
-    init?(m: Int, n: Int, k: Int, kernel: Int32, lanes: Int = Parallel.workers) {
-        guard lanes > 1, m > n, n > 0, k > 0, GEMMSplit.splits(m: m, n: n, k: k) else { return nil }
-        let width = nb_sgemm_panel_width(kernel), height = nb_sgemm_tile_height(kernel)
+    /// The shared-panel plan for an `[m, n]` product over `k` on `kernel`, or nil when that is
+    /// OpenBLAS, when `GEMMSplit` would not cut the product by rows (one core, a small product,
+    /// more columns than rows), or when its panels would exceed `largestPanels`.
+    init?(m: Int, n: Int, k: Int, kernel: Float32Kernel, lanes: Int = Parallel.workers) {
+        guard let code = kernel.code, lanes > 1, m > n, n > 0, k > 0, GEMMSplit.splits(m: m, n: n, k: k) else { return nil }
+        let width = kernel.panelWidth, height = kernel.tileHeight
         let columns = (n + width - 1) / width * width
         guard columns * k <= SharedPanels.largestPanels else { return nil }
         let tiles = (m + height - 1) / height
         let tilesPerBlock = Swift.max(1, tiles / (lanes * SharedPanels.blocksPerLane))
-        let kBlock = Int(NB_SGEMM_K_BLOCK)
-        (self.m, self.n, self.k, self.kernel) = (m, n, k, kernel)
+        (self.m, self.n, self.k, self.kernel) = (m, n, k, code)
         (panelWidth, panelStride, blockRows) = (width, width * k, tilesPerBlock * height)
-        sliceDepth = Swift.max(1, SharedPanels.slicePanels / columns / kBlock) * kBlock
+        sliceDepth = Swift.max(1, SharedPanels.slicePanels / columns / SharedPanels.kBlock) * SharedPanels.kBlock
     }
 
     /// Packs B (`[k, n]`, rows `ldb` apart) into panels on every lane, then, slice by slice
@@ -71,7 +74,7 @@ struct SharedPanels {
         let packed = SharedMutablePointer(base: storage.bindMemory(to: Float.self, capacity: panels * panelStride))
         let source = SharedPointer(base: b)
         let (m, n, k, width, panelStride, kernel) = (self.m, self.n, self.k, panelWidth, self.panelStride, self.kernel)
-        let pieceRows = Int(NB_SGEMM_K_BLOCK), pieces = (k + pieceRows - 1) / pieceRows
+        let pieceRows = SharedPanels.kBlock, pieces = (k + pieceRows - 1) / pieceRows
         // [panels][k][width]: panel j's row p at j * panelStride + p * width.
         Parallel.perform(iterations: panels * pieces) { chunk in
             let (j, p0) = (chunk / pieces, (chunk % pieces) * pieceRows)
