@@ -129,36 +129,26 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
         nb_sgemm_half(m, n, k, a, lda, b, ldb, c, ldc, code)
     }
 
-    /// The same, split over the cores as `Tensor.gemm` splits its products (a product cut by
-    /// rows on noisebook's kernels in `SharedPanels`' row blocks).
+    /// The same, split over the cores as `Tensor.gemm` splits its products.
     public func multiply(m: Int, n: Int, k: Int, aHalf a: UnsafePointer<UInt16>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if let shared = SharedPanels(m: m, n: n, k: k, kernel: self) {
-            let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
-            return shared.run(b: b, ldb: ldb) { block in
-                nb_sgemm_half_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
-                                     lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, shared.kernel)
-            }
-        }
-        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, panelPart: { block, a, c in
+            nb_sgemm_half_panels(block.rows.count, n, block.depth.count, a, lda, block.panels, block.panelStride, c, ldc,
+                                 block.add, block.kernel)
+        }, part: { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, aHalf: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-        }
+        })
     }
 
-    /// The same, split over the cores as `Tensor.gemm` splits its products (a product cut by
-    /// rows on noisebook's kernels in `SharedPanels`' row blocks).
+    /// The same, split over the cores as `Tensor.gemm` splits its products.
     public func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if let shared = SharedPanels(m: m, n: n, k: k, kernel: self) {
-            let sa = SharedPointer(base: a), sc = SharedMutablePointer(base: c)
-            return shared.run(b: b, ldb: ldb) { block in
-                nb_sgemm_panels(block.rows.count, n, block.depth.count, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound,
-                                lda, block.panels, block.panelStride, sc.base + block.rows.lowerBound * ldc, ldc, block.add, shared.kernel)
-            }
-        }
-        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) { m, n, a, b, c in
+        split(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, panelPart: { block, a, c in
+            nb_sgemm_panels(block.rows.count, n, block.depth.count, a, lda, block.panels, block.panelStride, c, ldc,
+                            block.add, block.kernel)
+        }, part: { m, n, a, b, c in
             multiplyOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-        }
+        })
     }
 
     /// Parts per lane of a product split by columns: noisebook's kernels read A in place and
@@ -167,12 +157,20 @@ public enum Float32Kernel: String, Sendable, CaseIterable {
     static let columnPartsPerLane = 4
 
     /// C `[m, n]` = A B in the parts `GEMMSplit` cuts, each `part(rows, columns, A, B, C)` on
-    /// the operands offset to its corner, whatever A's element type.
+    /// the operands offset to its corner, whatever A's element type; a product cut by rows on
+    /// noisebook's kernels as `SharedPanels`' blocks instead, each `panelPart(block, A, C)` with
+    /// A offset to the block's rows and slice of k and C to its rows.
     private func split<A>(m: Int, n: Int, k: Int, a: UnsafePointer<A>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                           c: UnsafeMutablePointer<Float>, ldc: Int,
+                          panelPart: @Sendable (SharedPanels.Block, UnsafePointer<A>, UnsafeMutablePointer<Float>) -> Void,
                           part: @Sendable (Int, Int, UnsafePointer<A>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         BLASRuntime.singleThreaded()
         let sa = SharedPointer(base: a), sb = SharedPointer(base: b), sc = SharedMutablePointer(base: c)
+        if let shared = SharedPanels(m: m, n: n, k: k, kernel: self) {
+            return shared.run(b: b, ldb: ldb) { block in
+                panelPart(block, sa.base + block.rows.lowerBound * lda + block.depth.lowerBound, sc.base + block.rows.lowerBound * ldc)
+            }
+        }
         let columnParts = code == nil ? 1 : Float32Kernel.columnPartsPerLane
         GEMMSplit.forEachPart(m: m, n: n, k: k, columnPartsPerLane: columnParts) { rows, columns in
             part(rows.count, columns.count, sa.base + rows.lowerBound * lda, sb.base + columns.lowerBound,

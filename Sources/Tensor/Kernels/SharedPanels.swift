@@ -45,6 +45,8 @@ struct SharedPanels {
         let depth: Range<Int>
         let panels: UnsafePointer<Float>
         let panelStride: Int
+        /// The `CSGEMM` code of the kernel the panels were packed for.
+        let kernel: Int32
         /// 1 when the block adds to C (a slice after the first), as `nb_sgemm_panels` takes it.
         var add: Int32 { depth.lowerBound > 0 ? 1 : 0 }
     }
@@ -87,7 +89,8 @@ struct SharedPanels {
             let slice = UnsafePointer(packed.base + k0 * width)
             Parallel.perform(iterations: blocks) { index in
                 let start = index * rows
-                body(Block(rows: start..<Swift.min(m, start + rows), depth: depth, panels: slice, panelStride: panelStride))
+                body(Block(rows: start..<Swift.min(m, start + rows), depth: depth, panels: slice, panelStride: panelStride,
+                           kernel: kernel))
             }
         }
     }
