@@ -21,8 +21,8 @@ public enum Parallel {
     }
 
     /// Calls `body(range)` for disjoint ranges covering `0..<count`, concurrently when large.
-    /// The ranges are a few per worker (taken in turn by whichever lane is free), and never
-    /// shorter than `minimumPerChunk`.
+    /// The ranges are up to `chunksPerWorker` per worker (taken in turn by whichever lane is
+    /// free), and never shorter than `minimumPerChunk`.
     public static func forEachChunk(_ count: Int, minimumPerChunk: Int = 16_384, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let most = Swift.max(1, count / Swift.max(minimumPerChunk, 1))
