@@ -287,6 +287,20 @@ struct Suite: BenchRun {
         return found.first { !$0.torch.hasPrefix("1.") } ?? found.first
     }
 
+    /// Whether the other engines should be capped at AVX2 to meet `kernel` on the same
+    /// instructions: noisebook's AVX2 kernels forced (`NOISEBOOK_SGEMM_KERNEL=avx2`) on a CPU
+    /// with AVX-512. Otherwise each engine uses the best this CPU has.
+    static func cappedAtAVX2(_ kernel: Float32Kernel) -> Bool {
+        kernel == .avx2 && Float32Kernel.avx512.isRunnable
+    }
+
+    /// The variables that cap PyTorch and OpenVINO at AVX2, each read when its library loads:
+    /// oneDNN's convolutions in both, ATen's elementwise kernels, MKL's matrix products (PyTorch),
+    /// and OpenVINO's own kernels where its build honours the variable. OpenVINO's MLAS matrix
+    /// products choose for themselves. The scripts report what ran (`cpu`, `kernels`).
+    static let avx2Cap = ["ONEDNN_MAX_CPU_ISA": "AVX2", "OV_CPU_MAX_ISA": "AVX2",
+                          "ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"]
+
     /// Runs tools/bench/pytorch_unet.py when torch and diffusers import, and prints ratios.
     private func comparePyTorch(_ ours: [String: [String: String]]) throws {
         let script = "tools/bench/pytorch_unet.py"
@@ -298,12 +312,16 @@ struct Suite: BenchRun {
             say("PyTorch: skipped (torch and diffusers do not import with \(python ?? "python3 or /usr/bin/python3"))")
             return
         }
-        say("PyTorch \(version) (\(command.joined(separator: " ")); best of 1 and 2 threads, OMP_WAIT_POLICY=PASSIVE)")
+        // Forced AVX2 kernels on an AVX-512 CPU meet the other engines capped at AVX2 as well.
+        let capped = Self.cappedAtAVX2(Float32Kernel.current)
+        let environment = capped ? Self.avx2Cap : [:]
+        say("PyTorch \(version) (\(command.joined(separator: " ")); best of 1 and 2 threads, OMP_WAIT_POLICY=PASSIVE"
+            + (capped ? "; both engines capped at AVX2: " + Self.avx2Cap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") : "") + ")")
         var arguments = command + [script, "--runs", String(runs),
                                    "--models", models.map(\.name).joined(separator: ","),
                                    "--batches", batches.map(String.init).joined(separator: ",")]
         if stageII { arguments += ["--stage2-runs", String(min(runs, 2))] }
-        let result = try capture(arguments)
+        let result = try capture(arguments, environment: environment)
         guard result.status == 0 else { throw BenchError.childFailed(command: arguments.joined(separator: " "), status: result.status, output: result.output) }
         // OpenVINO on the same shapes, converted from the same diffusers model, when installed.
         var openVINO = [String: [String: String]]()
@@ -311,15 +329,19 @@ struct Suite: BenchRun {
         if try capture(command + ["-c", "import openvino"]).status == 0, FileManager.default.fileExists(atPath: openVINOScript) {
             let ov = command + [openVINOScript, "--runs", String(runs), "--models", models.map(\.name).joined(separator: ","),
                                 "--batches", batches.map(String.init).joined(separator: ",")]
-            let converted = try capture(ov)
+            let converted = try capture(ov, environment: environment)
             guard converted.status == 0 else { throw BenchError.childFailed(command: ov.joined(separator: " "), status: converted.status, output: converted.output) }
             for r in ResultLine.parse(converted.output) {
                 if let model = r["model"], let batch = r["batch"] { openVINO["\(model)/\(batch)"] = r }
             }
             say("OpenVINO \(openVINO.values.first?["version"] ?? "?") (f32, latency mode, converted from the same diffusers model)")
+            for (key, r) in openVINO.sorted(by: { $0.key < $1.key }) {
+                say("OpenVINO \(key) ran: \(r["kernels"] ?? "?")")
+            }
         } else {
             say("OpenVINO: not installed for \(command.joined(separator: " ")) (pip install openvino to compare)")
         }
+        say("PyTorch's CPU capability: " + Set(ResultLine.parse(result.output).compactMap { $0["cpu"] }).sorted().joined(separator: ", "))
         say("| model | batch | noisebook s | PyTorch s (threads) | ratio | OpenVINO s | ratio | noisebook GFLOP/s |")
         say("|---|---|---|---|---|---|---|---|")
         for r in ResultLine.parse(result.output) {

@@ -6,6 +6,15 @@ download), converts it with `openvino.convert_model` from PyTorch (traced on exa
 compiles it for the CPU in f32 (`INFERENCE_PRECISION_HINT` f32, latency mode), then times the
 forward: one warm-up, then the median of --runs runs. Prints one line per (model, batch):
     RESULT model=IF-I-M batch=1 seconds=2.0123 engine=openvino version=... min_s=... max_s=...
+        isa_cap=none kernels=brgconv_avx512_f32*74,...
+
+`kernels` says what ran: the execution types OpenVINO's profiling reports for the convolution
+and matrix-product nodes, with their counts, from one extra inference of a second compilation
+with profiling on (the timed one runs without it). ONEDNN_MAX_CPU_ISA=AVX2 in the environment
+caps OpenVINO's oneDNN kernels at AVX2 (`make bench` sets it, with OV_CPU_MAX_ISA for
+OpenVINO's own kernels where a build honours it, when noisebook's AVX2 kernels are forced on
+an AVX-512 CPU); its matrix products through MLAS (`gemm_mlas_f32`) choose their instructions
+themselves and are not capped.
 """
 import argparse
 import os
@@ -40,6 +49,22 @@ def inputs(unet, batch):
     return x, t, text
 
 
+HEAVY_NODES = {"Convolution", "MatMul", "FullyConnected", "GroupConvolution", "ScaledDotProductAttention"}
+
+
+def kernels(core, model, feed):
+    """The execution types of the heavy nodes in one profiled inference, most frequent first."""
+    profiled = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32",
+                                                 "PERF_COUNT": True})
+    request = profiled.create_infer_request()
+    request.infer(feed)
+    counts = {}
+    for info in request.get_profiling_info():
+        if info.node_type in HEAVY_NODES and info.status == info.Status.EXECUTED:
+            counts[info.exec_type] = counts.get(info.exec_type, 0) + 1
+    return ",".join(f"{kind}*{n}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -63,8 +88,10 @@ def main():
                 start = time.perf_counter()
                 request.infer(feed)
                 times.append(time.perf_counter() - start)
+            ran = kernels(core, model, feed)
             print(f"RESULT model={name} batch={batch} seconds={statistics.median(times):.4f} engine=openvino "
-                  f"version={ov.__version__} min_s={min(times):.4f} max_s={max(times):.4f}", flush=True)
+                  f"version={ov.__version__} min_s={min(times):.4f} max_s={max(times):.4f} "
+                  f"isa_cap={os.environ.get('ONEDNN_MAX_CPU_ISA', 'none')} kernels={ran}", flush=True)
             del compiled, request, model
         del unet
 

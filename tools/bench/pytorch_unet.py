@@ -6,7 +6,10 @@ IF-II-L (the configs of Sources/Bench/BenchModel.swift), and random weights (no 
 times the forward (stage I at 64x64, stage II at 256x256 with 6 input channels and the noise
 level 250 as class label) with 77 text tokens: one warm-up, then the median of --runs runs, for
 1 and 2 torch threads, keeping the faster setting. Prints one line per (model, batch):
-    RESULT model=IF-I-M batch=1 seconds=2.0123 threads=2 min_s=... max_s=...
+    RESULT model=IF-I-M batch=1 seconds=2.0123 threads=2 min_s=... max_s=... cpu=AVX512
+`cpu` is ATen's CPU capability: ATEN_CPU_CAPABILITY=avx2, with ONEDNN_MAX_CPU_ISA=AVX2 for the
+convolutions and MKL_ENABLE_INSTRUCTIONS=AVX2 for the matrix products, caps PyTorch at AVX2
+(`make bench` sets all three when noisebook's AVX2 kernels are forced on an AVX-512 CPU).
 Run with OMP_WAIT_POLICY=PASSIVE (set here before torch loads) so idle OpenMP threads do
 not spin against the other process on a 2-core machine.
 """
@@ -93,7 +96,8 @@ def main():
                 if best is None or median < best[0]:
                     best = (median, threads, min(times), max(times))
             print(f"RESULT model={name} batch={batch} seconds={best[0]:.4f} threads={best[1]} "
-                  f"min_s={best[2]:.4f} max_s={best[3]:.4f} torch={torch.__version__}", flush=True)
+                  f"min_s={best[2]:.4f} max_s={best[3]:.4f} torch={torch.__version__} "
+                  f"cpu={torch.backends.cpu.get_cpu_capability()}", flush=True)
         del unet
     if args.stage2_runs > 0:
         unet = build("IF-II-L")
