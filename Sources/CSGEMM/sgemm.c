@@ -299,21 +299,19 @@ static int empty_product(long m, long n, long k, float *c, long ldc) {
     return 1;
 }
 
-long nb_sgemm_panel_width(int kernel) {
+// The one table of the SIMD kernels' micro-tiles; anything else (the portable kernel) has
+// none: no micro-kernel, 1 x 1.
+static tile_kernel tiles_of(int kernel) {
 #ifdef NB_SIMD
-    if (kernel == NB_SGEMM_AVX512) return AVX512_NR;
-    if (kernel == NB_SGEMM_AVX2) return AVX2_NR;
+    if (kernel == NB_SGEMM_AVX512) return (tile_kernel){micro_avx512, AVX512_MR, AVX512_NR};
+    if (kernel == NB_SGEMM_AVX2) return (tile_kernel){micro_avx2, AVX2_MR, AVX2_NR};
 #endif
-    return 1;
+    return (tile_kernel){NULL, 1, 1};
 }
 
-long nb_sgemm_tile_height(int kernel) {
-#ifdef NB_SIMD
-    if (kernel == NB_SGEMM_AVX512) return AVX512_MR;
-    if (kernel == NB_SGEMM_AVX2) return AVX2_MR;
-#endif
-    return 1;
-}
+long nb_sgemm_panel_width(int kernel) { return tiles_of(kernel).nr; }
+
+long nb_sgemm_tile_height(int kernel) { return tiles_of(kernel).mr; }
 
 void nb_sgemm_pack(long count, long width, const float *b, long ldb, float *panel, int kernel) {
     long nr = nb_sgemm_panel_width(kernel);
@@ -327,10 +325,9 @@ static void product(long m, long n, long k, const void *a, long lda, int half, o
                     int add, int kernel) {
     if (add ? m <= 0 || n <= 0 || k <= 0 : empty_product(m, n, k, c, ldc)) return;
 #ifdef NB_SIMD
-    if ((kernel == NB_SGEMM_AVX512 || kernel == NB_SGEMM_AVX2) && nb_sgemm_supported(kernel)) {
+    tile_kernel tiles = tiles_of(kernel);
+    if (tiles.micro && nb_sgemm_supported(kernel)) {
         atomic_fetch_add_explicit(&runs[kernel], 1, memory_order_relaxed);
-        tile_kernel tiles = kernel == NB_SGEMM_AVX512 ? (tile_kernel){micro_avx512, AVX512_MR, AVX512_NR}
-                                                       : (tile_kernel){micro_avx2, AVX2_MR, AVX2_NR};
         widen_fn widen = !half ? NULL : __builtin_cpu_supports("f16c") ? widen_f16c : widen_portable;
         if (!gemm_blocked(m, n, k, a, lda, widen, b, c, ldc, add, tiles)) gemm_portable(m, n, k, a, lda, widen, b, c, ldc, add);
         return;
