@@ -51,11 +51,13 @@ def inputs(unet, batch):
 
 HEAVY_NODES = {"Convolution", "MatMul", "FullyConnected", "GroupConvolution", "ScaledDotProductAttention"}
 
+# How the timed model is compiled; the profiled compilation adds only PERF_COUNT to it.
+CONFIG = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
+
 
 def kernels(core, model, feed):
     """The execution types of the heavy nodes in one profiled inference, most frequent first."""
-    profiled = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32",
-                                                 "PERF_COUNT": True})
+    profiled = core.compile_model(model, "CPU", {**CONFIG, "PERF_COUNT": True})
     request = profiled.create_infer_request()
     request.infer(feed)
     counts = {}
@@ -79,7 +81,7 @@ def main():
             x, t, text = inputs(unet, batch)
             with torch.no_grad():
                 model = ov.convert_model(Forward(unet), example_input=(x, t, text))
-            compiled = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"})
+            compiled = core.compile_model(model, "CPU", CONFIG)
             request = compiled.create_infer_request()
             feed = [x.numpy(), t.numpy(), text.numpy()]
             request.infer(feed)
